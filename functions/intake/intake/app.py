@@ -1,0 +1,92 @@
+"""Intake function: every HTTP route of the product (pages, JSON API, sign-in, signed action links).
+
+Routes are declared in the routers and, one for one, in ``infra/template.yaml``; a test checks that the
+two lists agree. Domain errors become HTTP answers here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from warmpath.errors import WarmpathError
+from warmpath.observability import logger, metrics, tracer
+
+from intake import action_routes, api_routes, auth_routes, request_routes, web
+
+app = APIGatewayRestResolver(enable_validation=True)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Tokens travel in URLs (/a/<token>, /auth/magic?token=): never leak them through Referer.
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def security_headers(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    response = next_middleware(app)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+app.use(middlewares=[security_headers])
+for module in (auth_routes, request_routes, api_routes, action_routes):
+    app.include_router(module.router)
+
+
+def _wants_json() -> bool:
+    return app.current_event.path.startswith("/api/")
+
+
+@app.get("/api/openapi.json", include_in_schema=False)
+def openapi() -> Response[str]:
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=app.get_openapi_json_schema(title="Warmpath API", version="1", description="Warm introductions."),
+    )
+
+
+@app.exception_handler(WarmpathError)
+def domain_error(error: WarmpathError) -> Response:
+    if isinstance(error, web.SignInRequired) and not _wants_json():
+        return web.redirect("/")
+    if _wants_json():
+        return Response(status_code=error.status_code, content_type="application/json", body={"message": error.message})
+    return web.render("message.html", status=error.status_code, title=_title(error.status_code), body=error.message)
+
+
+@app.not_found
+def not_found(_: Exception) -> Response:
+    message = f"Nothing lives at {app.current_event.http_method} {app.current_event.path}."
+    if _wants_json():
+        return Response(status_code=404, content_type="application/json", body={"message": message})
+    return web.render("message.html", status=404, title="Page not found", body=message)
+
+
+def _title(status: int) -> str:
+    return {
+        400: "That didn't work",
+        401: "Please sign in",
+        403: "Not allowed",
+        404: "Not found",
+        409: "Nothing changed",
+        410: "Link expired",
+    }.get(status, "Something went wrong")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,117 @@
+"""The requester's pages: list, new-request form, a request with its ranked paths, and asking one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from pydantic import ValidationError
+from warmpath import wiring
+from warmpath.models import Member
+from warmpath.observability import metrics
+
+from intake import service, web
+from intake.schemas import RequestIn
+
+router = Router()
+
+STATUS_LABELS = {
+    "matching": "Finding paths",
+    "paths_found": "Choose who to ask",
+    "no_path": "No path yet",
+    "asked": "Waiting for the connector",
+    "accepted": "Accepted",
+    "declined": "Declined - ask the next connector",
+    "introduced": "Introduced",
+}
+FORM_FIELDS = (
+    "target_name",
+    "target_company",
+    "target_title",
+    "target_email",
+    "target_linkedin_url",
+    "reason",
+)
+
+
+def _signed_in() -> tuple[str, Member]:
+    session_id, session = web.require_session(router.current_event)
+    return session_id, service.member_of_session(wiring.repository(), session)
+
+
+def _page(template: str, session_id: str, member: Member, status: int = 200, **context: Any) -> Response[str]:
+    tenant = wiring.repository().get_tenant(member.tenant)
+    return web.render(
+        template,
+        status=status,
+        user=member,
+        tenant_name=tenant.name,
+        csrf_token=web.csrf_token(session_id),
+        labels=STATUS_LABELS,
+        **context,
+    )
+
+
+@router.get("/requests", include_in_schema=False)
+def list_page() -> Response[str]:
+    session_id, member = _signed_in()
+    requests = wiring.repository().list_requests(
+        member.tenant, requester=None if "admin" in member.roles else member.email
+    )
+    return _page("requests.html", session_id, member, requests=requests)
+
+
+@router.get("/requests/new", include_in_schema=False)
+def new_page() -> Response[str]:
+    session_id, member = _signed_in()
+    return _page("request_new.html", session_id, member, values=dict.fromkeys(FORM_FIELDS, ""), errors={})
+
+
+@router.post("/requests", include_in_schema=False)
+def submit() -> Response[str]:
+    session_id, member = _signed_in()
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, session_id)
+    values = {f: form.get(f, "") for f in FORM_FIELDS}
+    try:
+        data = RequestIn.model_validate(values)
+    except ValidationError as error:
+        errors = _errors_by_field(error)
+        return _page("request_new.html", session_id, member, status=400, values=values, errors=errors)
+    request = service.submit_request(wiring.repository(), wiring.event_bus(), member, data)
+    metrics.add_metric(name="RequestCreated", unit="Count", value=1)
+    return web.redirect(f"/requests/{request.request_id}")
+
+
+@router.get("/requests/<request_id>", include_in_schema=False)
+def detail_page(request_id: str) -> Response[str]:
+    session_id, member = _signed_in()
+    bundle = service.visible_request(wiring.repository(), member, request_id)
+    return _page(
+        "request_detail.html",
+        session_id,
+        member,
+        request=service.describe(bundle),
+        askable=service.askable_paths(bundle),
+        notice=router.current_event.get_query_string_value("notice", None),
+    )
+
+
+@router.post("/requests/<request_id>/asks", include_in_schema=False)
+def ask(request_id: str) -> Response[str]:
+    session_id, member = _signed_in()
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, session_id)
+    service.choose_connector(wiring.repository(), wiring.event_bus(), member, request_id, form.get("path_id", ""))
+    metrics.add_metric(name="AskRequested", unit="Count", value=1)
+    return web.redirect(f"/requests/{request_id}?notice=asking")
+
+
+def _errors_by_field(error: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for item in error.errors():
+        field = str(item["loc"][0]) if item.get("loc") else "form"
+        message = str(item.get("msg", "is not valid")).removeprefix("Value error, ")
+        errors.setdefault(field, message[0].upper() + message[1:])
+    return errors

@@ -1,0 +1,110 @@
+"""Typed request and response bodies of the JSON API (and the web form, which validates the same way)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from warmpath.identity import normalise_email, normalise_linkedin_url
+
+
+def _blank_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+class LoginIn(BaseModel):
+    email: str = Field(description="The email address you were invited with.")
+    tenant: str | None = Field(default=None, description="Only sign in to this tenant (slug).")
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return normalise_email(value)
+
+
+class RequestIn(BaseModel):
+    """A new introduction request. Give the target's email or LinkedIn URL so matching can find them."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    target_name: str = Field(min_length=1, max_length=200, description="Who you want to meet.")
+    target_company: str = Field(min_length=1, max_length=200, description="Where they work.")
+    target_title: str | None = Field(default=None, max_length=200)
+    target_email: str | None = Field(default=None, description="Their work email, if you know it.")
+    target_linkedin_url: str | None = Field(default=None, description="Their LinkedIn profile URL.")
+    reason: str = Field(min_length=10, max_length=2000, description="Why you want to meet; the connector sees this.")
+
+    _blanks = field_validator("target_title", "target_email", "target_linkedin_url", mode="before")(_blank_to_none)
+
+    @field_validator("target_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return normalise_email(value) if value else None
+
+    @field_validator("target_linkedin_url")
+    @classmethod
+    def _linkedin(cls, value: str | None) -> str | None:
+        return normalise_linkedin_url(value) if value else None
+
+    @model_validator(mode="after")
+    def _one_identifier(self) -> RequestIn:
+        if not self.target_email and not self.target_linkedin_url:
+            raise ValueError("give the target's email or LinkedIn URL, so we can find who knows them")
+        return self
+
+
+class AskIn(BaseModel):
+    path_id: str = Field(min_length=1, max_length=64, description="The path to ask, from the request's paths.")
+
+
+class PathOut(BaseModel):
+    path_id: str
+    connector_name: str
+    connector_title: str | None
+    connector_location: str | None
+    connector_type: str | None
+    path_type: str
+    strength: str
+    reasons: list[str]
+    ask_status: str | None = Field(description="asked, accepted or declined; null when not asked yet")
+
+
+class TimelineOut(BaseModel):
+    at: datetime
+    what: str
+    detail: str | None
+
+
+class RequestSummary(BaseModel):
+    request_id: str
+    status: str
+    target_name: str
+    target_company: str
+    requester_email: str
+    created_at: datetime
+
+
+class RequestOut(RequestSummary):
+    target_title: str | None
+    target_email: str | None
+    target_linkedin_url: str | None
+    reason: str
+    paths: list[PathOut]
+    timeline: list[TimelineOut]
+
+
+class RequestList(BaseModel):
+    requests: list[RequestSummary]
+
+
+class SessionOut(BaseModel):
+    email: str
+    name: str
+    tenant: str
+    roles: list[str]
+    csrf_token: str
+
+
+class Accepted(BaseModel):
+    status: str
+    message: str

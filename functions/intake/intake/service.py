@@ -1,0 +1,215 @@
+"""Intake's logic: sign-in, requests, picking a connector, and answering an ask from a signed link.
+
+Handlers call these with adapters from ``warmpath.wiring``; nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from warmpath.errors import Conflict, Forbidden, NotFound, TokenError
+from warmpath.events import AskAnswered, AskRequested, EventBus, IntroRequested, SignInRequested
+from warmpath.models import Ask, IntroRequest, Member, Session
+from warmpath.repository import Repository, RequestBundle
+from warmpath.tokens import Claims, SigningKeys, verify
+
+from intake.schemas import PathOut, RequestIn, RequestOut, RequestSummary, TimelineOut
+
+SIGN_IN_ROLES = {"admin", "requester"}
+SESSION_TTL = timedelta(days=14)
+ANSWERS = {"accept": "accepted", "decline": "declined"}
+
+
+# -- sign-in -------------------------------------------------------------------------------------
+
+
+def request_sign_in(repo: Repository, bus: EventBus, email: str, tenant: str | None) -> int:
+    """Ask notify to email a sign-in link for each tenant where this person may sign in.
+
+    Returns how many links were requested; callers answer the same way whatever it is, so the
+    response never tells whether an address has an account.
+    """
+    memberships = [
+        m for m in repo.memberships_of(email) if m.roles & SIGN_IN_ROLES and (tenant is None or m.tenant == tenant)
+    ]
+    attempt = secrets.token_hex(8)
+    events = [SignInRequested(tenant=m.tenant, email=m.email, attempt=attempt) for m in memberships]
+    if events:
+        bus.publish(*events)
+    return len(events)
+
+
+def read_sign_in_link(keys: SigningKeys, token: str, now: datetime) -> Claims:
+    return verify(token, keys, purpose="sign_in", now=now)
+
+
+def complete_sign_in(repo: Repository, keys: SigningKeys, token: str, now: datetime) -> tuple[str, Member]:
+    """Spend a sign-in link and open a session; raises Conflict when the link was used already."""
+    claims = read_sign_in_link(keys, token, now)
+    member = repo.get_member(claims.tenant, claims.subject)
+    if member is None or not member.roles & SIGN_IN_ROLES:
+        raise TokenError("This sign-in link is no longer valid for this account.")
+    if not repo.spend_token(claims.jti, claims.expires_at, outcome="signed_in"):
+        raise Conflict("This sign-in link was already used. Ask for a new one below.")
+    return repo.create_session(claims.tenant, member.email, now + SESSION_TTL), member
+
+
+def member_of_session(repo: Repository, session: Session) -> Member:
+    member = repo.get_member(session.tenant, session.email)
+    if member is None:
+        raise Forbidden("Your account is no longer a member of this workspace.")
+    return member
+
+
+# -- requests ------------------------------------------------------------------------------------
+
+
+def submit_request(repo: Repository, bus: EventBus, member: Member, data: RequestIn) -> IntroRequest:
+    request = IntroRequest(
+        tenant=member.tenant,
+        request_id=uuid.uuid4().hex[:16],
+        requester_email=member.email,
+        requester_name=member.name,
+        target_name=data.target_name,
+        target_company=data.target_company,
+        target_title=data.target_title,
+        target_email=data.target_email,
+        target_linkedin_url=data.target_linkedin_url,
+        reason=data.reason,
+    )
+    repo.create_request(request)
+    bus.publish(IntroRequested(tenant=member.tenant, request_id=request.request_id))
+    return request
+
+
+def visible_request(repo: Repository, member: Member, request_id: str) -> RequestBundle:
+    """A request the member may see: their own, or any in the tenant for an admin. Others are 'not found'."""
+    bundle = repo.get_request_bundle(member.tenant, request_id)
+    if bundle.request.requester_email != member.email and "admin" not in member.roles:
+        raise NotFound(f"there is no request '{request_id}'")
+    return bundle
+
+
+def askable_paths(bundle: RequestBundle) -> set[str]:
+    """Paths the requester may ask now: none while an ask is open or after an introduction."""
+    if bundle.request.status not in ("paths_found", "declined"):
+        return set()
+    asked = {a.connector_email for a in bundle.asks}
+    return {p.path_id for p in bundle.request.paths if p.connector_email not in asked}
+
+
+def choose_connector(repo: Repository, bus: EventBus, member: Member, request_id: str, path_id: str) -> None:
+    bundle = visible_request(repo, member, request_id)
+    if path_id not in {p.path_id for p in bundle.request.paths}:
+        raise NotFound("That connector is not one of this request's paths.")
+    if path_id not in askable_paths(bundle):
+        raise Conflict(_not_askable_reason(bundle))
+    bus.publish(AskRequested(tenant=member.tenant, request_id=request_id, path_id=path_id, requested_by=member.email))
+
+
+def _not_askable_reason(bundle: RequestBundle) -> str:
+    status = bundle.request.status
+    if status == "asked":
+        return "A connector is already considering this request; wait for their answer before asking another."
+    if status in ("accepted", "introduced"):
+        return "This introduction has already been accepted."
+    if status == "matching":
+        return "Matching is still running; reload the page in a moment."
+    return "That connector has already been asked about this request."
+
+
+def describe(bundle: RequestBundle) -> RequestOut:
+    request = bundle.request
+    asks = {a.connector_email: a.status for a in bundle.asks}
+    return RequestOut(
+        request_id=request.request_id,
+        status=request.status,
+        target_name=request.target_name,
+        target_company=request.target_company,
+        target_title=request.target_title,
+        target_email=request.target_email,
+        target_linkedin_url=request.target_linkedin_url,
+        requester_email=request.requester_email,
+        reason=request.reason,
+        created_at=request.created_at,
+        paths=[
+            PathOut(
+                path_id=p.path_id,
+                connector_name=p.connector_name,
+                connector_title=p.connector_title,
+                connector_location=p.connector_location,
+                connector_type=p.connector_type,
+                path_type=p.path_type,
+                strength=p.strength,
+                reasons=[str(r) for r in p.reasons],
+                ask_status=asks.get(p.connector_email),
+            )
+            for p in request.paths
+        ],
+        timeline=[
+            TimelineOut(at=t.at, what=t.what, detail=t.detail) for t in sorted(bundle.timeline, key=lambda t: t.SK)
+        ],
+    )
+
+
+def summarise(request: IntroRequest) -> RequestSummary:
+    return RequestSummary(
+        request_id=request.request_id,
+        status=request.status,
+        target_name=request.target_name,
+        target_company=request.target_company,
+        requester_email=request.requester_email,
+        created_at=request.created_at,
+    )
+
+
+# -- answering an ask from a signed link ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AskLink:
+    """What an ask link is about, read without changing anything (for the confirm page)."""
+
+    claims: Claims
+    answer: str
+    ask: Ask
+    request: IntroRequest
+
+
+def read_ask_link(repo: Repository, keys: SigningKeys, token: str, now: datetime) -> AskLink:
+    claims = verify(token, keys, purpose="ask", now=now)
+    answer = ANSWERS.get(claims.ref.get("answer", ""))
+    request_id = claims.ref.get("request_id", "")
+    if answer is None or not request_id:
+        raise TokenError("This link is incomplete or was changed.")
+    try:
+        ask = repo.get_ask(claims.tenant, request_id, claims.subject)
+        request = repo.get_request(claims.tenant, request_id)
+    except NotFound:
+        raise TokenError("This request no longer exists.") from None
+    return AskLink(claims=claims, answer=answer, ask=ask, request=request)
+
+
+def answer_ask(repo: Repository, bus: EventBus, link: AskLink) -> tuple[bool, Ask]:
+    """Record the link's answer once. Returns (changed_now, ask).
+
+    A second POST of the same answer (double click, scanner retry) changes nothing but re-announces the
+    answer, which consumers handle idempotently -- so an announcement lost after the write is recovered.
+    A link for the other answer after one was given raises Conflict.
+    """
+    outcome = repo.answer_ask(link.ask, link.answer, jti=link.claims.jti, token_expires_at=link.claims.expires_at)
+    ask = outcome.ask
+    if ask.status != link.answer:
+        raise Conflict(f"You already {ask.status} this request, so nothing changed.")
+    bus.publish(
+        AskAnswered(
+            tenant=ask.tenant,
+            request_id=ask.request_id,
+            connector_email=ask.connector_email,
+            answer=link.answer,  # type: ignore[arg-type]
+        )
+    )
+    return outcome.recorded, ask

@@ -1,0 +1,170 @@
+"""What every page and form shares: rendering, cookies, sessions, CSRF and form parsing.
+
+Cookies: ``wp_session`` (the signed-in session, HttpOnly, SameSite=Lax, Secure unless the host is
+localhost/127.0.0.1) and ``wp_anon`` (a random id for visitors not signed in, so forms they see can
+carry a CSRF token too).
+
+CSRF: every state-changing form carries ``csrf_token`` = HMAC(signing key, "csrf|" + the cookie it is
+bound to). JSON endpoints are not forms: they accept only ``Content-Type: application/json``, which a
+cross-site page cannot send without a CORS preflight that we never grant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime
+from functools import lru_cache
+from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import jinja2
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
+from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
+from warmpath import wiring
+from warmpath.errors import InvalidInput, WarmpathError
+from warmpath.models import Session
+
+from intake.service import SESSION_TTL
+
+HTML = "text/html; charset=utf-8"
+SESSION_COOKIE = "wp_session"
+ANON_COOKIE = "wp_anon"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class SignInRequired(WarmpathError):
+    status_code = 401
+
+    def __init__(self) -> None:
+        super().__init__("Please sign in first.")
+
+
+class CsrfFailed(WarmpathError):
+    status_code = 403
+
+    def __init__(self) -> None:
+        super().__init__("This form has expired or came from another site. Reload the page and try again.")
+
+
+@lru_cache(maxsize=1)
+def _pages() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render(template: str, *, status: int = 200, cookies: list[Cookie] | None = None, **context: Any) -> Response[str]:
+    context.setdefault("user", None)
+    context.setdefault("csrf_token", "")
+    body = _pages().get_template(template).render(**context)
+    return Response(status_code=status, content_type=HTML, body=body, cookies=cookies or [])
+
+
+def redirect(location: str, cookies: list[Cookie] | None = None) -> Response[str]:
+    return Response(status_code=303, headers={"Location": location}, body="", cookies=cookies or [])
+
+
+def read_form(event: BaseProxyEvent) -> dict[str, str]:
+    """Parse an urlencoded form body (first value of each field), refusing other content types."""
+    content_type = (event.headers.get("content-type") or event.headers.get("Content-Type") or "").lower()
+    if not content_type.startswith("application/x-www-form-urlencoded"):
+        raise InvalidInput("Send this form as application/x-www-form-urlencoded.")
+    body = event.decoded_body or ""
+    return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+
+
+def cookies_of(event: BaseProxyEvent) -> dict[str, str]:
+    raw = "; ".join(v for k, v in event.headers.items() if k.lower() == "cookie")
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(raw)
+    except CookieError:
+        return {}
+    return {k: m.value for k, m in jar.items()}
+
+
+def _is_local(event: BaseProxyEvent) -> bool:
+    host = (event.headers.get("host") or event.headers.get("Host") or "").lower()
+    return host.rsplit(":", 1)[0] in LOCAL_HOSTS if not host.startswith("[") else host.startswith("[::1]")
+
+
+def make_cookie(event: BaseProxyEvent, name: str, value: str, max_age: int | None) -> Cookie:
+    return Cookie(
+        name=name,
+        value=value,
+        path="/",
+        secure=not _is_local(event),
+        http_only=True,
+        same_site=SameSite.LAX_MODE,
+        max_age=max_age,
+    )
+
+
+# -- sessions ------------------------------------------------------------------------------------
+
+
+def current_session(event: BaseProxyEvent) -> tuple[str, Session] | None:
+    session_id = cookies_of(event).get(SESSION_COOKIE)
+    if not session_id:
+        return None
+    session = wiring.repository().get_session(session_id, datetime.now(UTC))
+    return (session_id, session) if session else None
+
+
+def require_session(event: BaseProxyEvent) -> tuple[str, Session]:
+    found = current_session(event)
+    if found is None:
+        raise SignInRequired()
+    return found
+
+
+def session_cookie(event: BaseProxyEvent, session_id: str) -> Cookie:
+    return make_cookie(event, SESSION_COOKIE, session_id, int(SESSION_TTL.total_seconds()))
+
+
+def expired_session_cookie(event: BaseProxyEvent) -> Cookie:
+    return make_cookie(event, SESSION_COOKIE, "", 0)
+
+
+# -- CSRF ----------------------------------------------------------------------------------------
+
+
+def csrf_token(binding: str) -> str:
+    keys = wiring.signing_keys()
+    return _csrf_for(keys.keys[keys.current], binding)
+
+
+def _csrf_for(key: bytes, binding: str) -> str:
+    return hmac.new(key, f"csrf|{binding}".encode(), hashlib.sha256).hexdigest()
+
+
+def check_csrf(form: dict[str, str], binding: str | None) -> None:
+    supplied = form.get("csrf_token", "")
+    if not binding or not supplied:
+        raise CsrfFailed()
+    # Any live key is accepted so a key rotation does not break forms already on screen.
+    if not any(hmac.compare_digest(_csrf_for(k, binding), supplied) for k in wiring.signing_keys().keys.values()):
+        raise CsrfFailed()
+
+
+def anonymous_binding(event: BaseProxyEvent) -> tuple[str, list[Cookie]]:
+    """The visitor's anonymous id, and the cookie to set when they had none yet."""
+    existing = cookies_of(event).get(ANON_COOKIE)
+    if existing:
+        return existing, []
+    fresh = secrets.token_urlsafe(18)
+    return fresh, [make_cookie(event, ANON_COOKIE, fresh, None)]
+
+
+def form_binding(event: BaseProxyEvent) -> str | None:
+    """The cookie a posted form's CSRF token must be bound to: the session if signed in, else anonymous."""
+    cookies = cookies_of(event)
+    return cookies.get(SESSION_COOKIE) or cookies.get(ANON_COOKIE)

@@ -1,0 +1,100 @@
+"""Finding and ranking the paths from a tenant's connectors to a request's target.
+
+The foundation ranks direct ties only (the connector knows the target, matched on exact email or
+LinkedIn URL). Reads are O(candidates): one index query per identifier, one query of the ties to each
+matching person, one batch read of the candidates' memberships -- never a scan of a network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from warmpath.models import STRENGTHS, IntroRequest, Member, PathMap, Relationship
+from warmpath.repository import Repository
+
+MAX_PATHS = 10
+
+# Weights in one place; per-tenant overrides arrive with the matching work.
+WEIGHTS = {
+    "strength": 10.0,
+    "direct_path": 5.0,
+    "rated_by_connector": 2.0,
+}
+
+STRENGTH_LABELS = {"very_strong": "very strong", "strong": "strong", "average": "average", "weak": "weak"}
+SOURCE_LABELS = {
+    "linkedin": "LinkedIn connection",
+    "google": "Google contact",
+    "outlook": "Outlook contact",
+    "vcard": "address book",
+    "manual": "added by the connector",
+    "seed": "added by the admin",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    member: Member
+    tie: Relationship
+
+
+def path_id_for(request_id: str, connector_email: str) -> str:
+    return hashlib.sha256(f"{request_id}|{connector_email}".encode()).hexdigest()[:12]
+
+
+def find_candidates(repo: Repository, request: IntroRequest) -> list[Candidate]:
+    """Joined connectors of the request's tenant with a visible direct tie to the target."""
+    person_ids = repo.find_person_ids(email=request.target_email, linkedin_url=request.target_linkedin_url)
+    best: dict[str, Relationship] = {}
+    for person_id in person_ids:
+        for tie in repo.ties_to(person_id):
+            # Hidden and ask-me-first ties never surface by name (ask-me-first opt-in comes later).
+            if tie.visibility != "visible" or tie.connector_email == request.requester_email:
+                continue
+            current = best.get(tie.connector_email)
+            if current is None or STRENGTHS.get(tie.strength, 0) > STRENGTHS.get(current.strength, 0):
+                best[tie.connector_email] = tie
+    members = repo.get_members(request.tenant, sorted(best))
+    return [
+        Candidate(member=m, tie=best[email])
+        for email, m in members.items()
+        if "connector" in m.roles and m.status == "joined"
+    ]
+
+
+def score(candidate: Candidate) -> float:
+    tie = candidate.tie
+    value = WEIGHTS["strength"] * STRENGTHS.get(tie.strength, 0) + WEIGHTS["direct_path"]
+    if tie.strength_rated_by == "connector":
+        value += WEIGHTS["rated_by_connector"]
+    return value
+
+
+def reasons_for(candidate: Candidate, request: IntroRequest) -> list[str]:
+    tie = candidate.tie
+    source = SOURCE_LABELS.get(tie.source, tie.source)
+    knows = f"Knows {request.target_name} directly ({source}"
+    knows += f", connected on {tie.connected_on})" if tie.connected_on else ")"
+    rated = "rated by the connector" if tie.strength_rated_by == "connector" else "inferred"
+    return [knows, f"Relationship strength: {STRENGTH_LABELS.get(tie.strength, tie.strength)} ({rated})"]
+
+
+def rank_paths(candidates: list[Candidate], request: IntroRequest) -> list[PathMap]:
+    """Best first; ties broken by name then email so the same data always gives the same order."""
+    ordered = sorted(candidates, key=lambda c: (-score(c), c.member.name.lower(), c.member.email))
+    return [
+        PathMap(
+            path_id=path_id_for(request.request_id, c.member.email),
+            connector_email=c.member.email,
+            connector_name=c.member.name,
+            connector_title=c.member.title,
+            connector_location=c.member.location,
+            connector_type=c.member.connector_type,
+            path_type="direct",
+            strength=c.tie.strength,
+            score=score(c),
+            reasons=reasons_for(c, request),
+        )
+        for c in ordered[:MAX_PATHS]
+    ]

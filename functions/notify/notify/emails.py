@@ -1,0 +1,218 @@
+"""What notify sends for each event: who gets which email, with which signed links.
+
+Tokens are minted here, never carried on the bus: an event says *who* and *what*, notify signs the link.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from warmpath.config import Settings
+from warmpath.events import (
+    AskAnswered,
+    AskCreated,
+    EventBus,
+    IntroductionSent,
+    MatchingCompleted,
+    SignInRequested,
+)
+from warmpath.mail import MailSender, OutgoingEmail
+from warmpath.models import IntroRequest
+from warmpath.observability import logger
+from warmpath.repository import Repository
+from warmpath.tokens import Claims, SigningKeys, expiry, sign
+
+from notify.render import EmailRenderer
+
+SIGN_IN_TTL = timedelta(minutes=15)
+ASK_TTL = timedelta(days=7)
+
+
+@dataclass
+class Notifier:
+    repo: Repository
+    sender: MailSender
+    bus: EventBus
+    renderer: EmailRenderer
+    keys: SigningKeys
+    settings: Settings
+    now: datetime
+
+    def _send(
+        self,
+        template: str,
+        *,
+        to: list[str],
+        tag: str,
+        sender_name: str | None = None,
+        cc: list[str] | None = None,
+        reply_to: list[str] | None = None,
+        **context: object,
+    ) -> str:
+        rendered = self.renderer.render(template, **context)
+        message_id = self.sender.send(
+            OutgoingEmail(
+                sender_name=sender_name or self.settings.sender_name,
+                sender_address=self.settings.sender_address,
+                to=to,
+                cc=cc or [],
+                reply_to=reply_to or [],
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                tags={"email": tag},
+            )
+        )
+        logger.info("email sent", extra={"email": tag, "message_id": message_id})
+        return message_id
+
+    def _url(self, path: str) -> str:
+        return f"{self.settings.public_base_url}{path}"
+
+    def send_sign_in(self, event: SignInRequested) -> None:
+        member = self.repo.get_member(event.tenant, event.email)
+        if member is None:
+            logger.warning("sign-in for a non-member ignored", extra={"tenant": event.tenant})
+            return
+        tenant = self.repo.get_tenant(event.tenant)
+        claims = Claims(
+            purpose="sign_in",
+            tenant=event.tenant,
+            subject=member.email,
+            expires_at=expiry(self.now, SIGN_IN_TTL),
+        )
+        self._send(
+            "sign_in",
+            to=[member.email],
+            tag="sign_in",
+            name=member.name,
+            tenant_name=tenant.name,
+            minutes=int(SIGN_IN_TTL.total_seconds() // 60),
+            sign_in_url=self._url(f"/auth/magic?token={sign(claims, self.keys)}"),
+        )
+
+    def send_paths(self, event: MatchingCompleted) -> None:
+        request = self.repo.get_request(event.tenant, event.request_id)
+        tenant = self.repo.get_tenant(event.tenant)
+        self._send(
+            "paths_found",
+            to=[request.requester_email],
+            tag="paths_found",
+            tenant_name=tenant.name,
+            requester_name=request.requester_name,
+            target_name=request.target_name,
+            target_company=request.target_company,
+            paths=[p.as_dict() for p in request.paths],
+            request_url=self._url(f"/requests/{request.request_id}"),
+        )
+
+    def send_ask(self, event: AskCreated) -> None:
+        request = self.repo.get_request(event.tenant, event.request_id)
+        ask = self.repo.get_ask(event.tenant, event.request_id, event.connector_email)
+        tenant = self.repo.get_tenant(event.tenant)
+        expires_at = expiry(self.now, ASK_TTL)
+        # Accept and decline share one jti: whichever is used first spends both.
+        jti = secrets.token_urlsafe(12)
+
+        def link(answer: str) -> str:
+            claims = Claims(
+                purpose="ask",
+                tenant=event.tenant,
+                subject=ask.connector_email,
+                expires_at=expires_at,
+                ref={"request_id": request.request_id, "answer": answer},
+                jti=jti,
+            )
+            return self._url(f"/a/{sign(claims, self.keys)}")
+
+        self._send(
+            "ask",
+            to=[ask.connector_email],
+            tag="ask",
+            tenant_name=tenant.name,
+            connector_name=ask.connector_name,
+            requester_name=request.requester_name,
+            target_name=request.target_name,
+            target_first_name=_first_name(request.target_name),
+            target_title=request.target_title,
+            target_company=request.target_company,
+            reason=request.reason,
+            accept_url=link("accept"),
+            decline_url=link("decline"),
+            days=ASK_TTL.days,
+        )
+
+    def send_answer(self, event: AskAnswered) -> None:
+        if event.answer == "accepted":
+            self.send_introduction(event)
+        else:
+            self.send_declined(event)
+
+    def send_introduction(self, event: AskAnswered) -> None:
+        ask = self.repo.get_ask(event.tenant, event.request_id, event.connector_email)
+        if ask.introduced_at is not None or ask.status != "accepted":
+            logger.info("introduction already made or not accepted", extra={"status": ask.status})
+            return
+        request = self.repo.get_request(event.tenant, event.request_id)
+        tenant = self.repo.get_tenant(event.tenant)
+        target_email = self._target_email(request)
+        to = [target_email] if target_email else [ask.connector_email]
+        cc = [request.requester_email] + ([ask.connector_email] if target_email else [])
+        self._send(
+            "introduction",
+            to=to,
+            cc=cc,
+            reply_to=[ask.connector_email],
+            sender_name=f"{ask.connector_name} via Warmpath",
+            tag="introduction",
+            tenant_name=tenant.name,
+            target_known=bool(target_email),
+            target_name=request.target_name,
+            target_first_name=_first_name(request.target_name),
+            target_title=request.target_title,
+            target_company=request.target_company,
+            requester_name=request.requester_name,
+            requester_first_name=_first_name(request.requester_name),
+            connector_name=ask.connector_name,
+            connector_first_name=_first_name(ask.connector_name),
+            reason=request.reason,
+        )
+        if self.repo.mark_introduced(ask):
+            self.bus.publish(
+                IntroductionSent(tenant=event.tenant, request_id=event.request_id, connector_email=ask.connector_email)
+            )
+
+    def send_declined(self, event: AskAnswered) -> None:
+        bundle = self.repo.get_request_bundle(event.tenant, event.request_id)
+        request = bundle.request
+        tenant = self.repo.get_tenant(event.tenant)
+        asked = {a.connector_email for a in bundle.asks}
+        remaining = [p for p in request.paths if p.connector_email not in asked]
+        declined = bundle.ask_for(event.connector_email)
+        self._send(
+            "ask_declined",
+            to=[request.requester_email],
+            tag="ask_declined",
+            tenant_name=tenant.name,
+            requester_name=request.requester_name,
+            connector_name=declined.connector_name if declined else "The connector",
+            target_name=request.target_name,
+            remaining=len(remaining),
+            next_name=remaining[0].connector_name if remaining else "",
+            request_url=self._url(f"/requests/{request.request_id}"),
+        )
+
+    def _target_email(self, request: IntroRequest) -> str | None:
+        if request.target_email:
+            return request.target_email
+        for person_id in self.repo.find_person_ids(email=None, linkedin_url=request.target_linkedin_url):
+            person = self.repo.get_person(person_id)
+            if person and person.email:
+                return person.email
+        return None
+
+
+def _first_name(name: str) -> str:
+    return name.split()[0] if name.split() else name

@@ -1,0 +1,53 @@
+"""Settings read from the environment, once, on first use (never at import time)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every function needs to know about where it runs.
+
+    Each field is an environment variable set by ``infra/template.yaml`` (Globals) in AWS and by the local
+    stack on one machine.
+    """
+
+    table_name: str
+    event_bus_name: str
+    signing_keys_parameter: str
+    public_base_url: str
+    sender_address: str
+    sender_name: str
+    inbound_domain: str
+    inbound_bucket: str
+    configuration_set: str
+    stage: str
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "local"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    env = os.environ
+    return Settings(
+        table_name=env.get("TABLE_NAME", "warmpath"),
+        event_bus_name=env.get("EVENT_BUS_NAME", "warmpath"),
+        signing_keys_parameter=env.get("SIGNING_KEYS_PARAMETER", "/warmpath/signing-keys"),
+        public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        sender_address=env.get("SENDER_ADDRESS", "intros@warmpath.localhost"),
+        sender_name=env.get("SENDER_NAME", "Warmpath"),
+        inbound_domain=env.get("INBOUND_DOMAIN", "reply.warmpath.localhost"),
+        inbound_bucket=env.get("INBOUND_BUCKET", "warmpath-inbound"),
+        configuration_set=env.get("SES_CONFIGURATION_SET", ""),
+        stage=env.get("STAGE", "local"),
+    )
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests and the local stack change the environment)."""
+    get_settings.cache_clear()

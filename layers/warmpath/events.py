@@ -1,0 +1,173 @@
+"""Event contracts: every event Warmpath publishes, with its source, detail-type and detail model.
+
+This module is the one place the contracts live. ``infra/template.yaml`` routes events to functions by
+``source`` and ``detail-type``; a test checks that every rule there names a contract defined here.
+
+| detail-type          | source            | published when                                  | consumed by |
+|----------------------|-------------------|-------------------------------------------------|-------------|
+| SignInRequested      | warmpath.intake   | someone asks for a magic sign-in link           | notify      |
+| IntroRequested       | warmpath.intake   | a requester submits a request                   | matching    |
+| AskRequested         | warmpath.intake   | a requester picks a connector to ask            | matching    |
+| AskAnswered          | warmpath.intake   | a connector accepts or declines (once)          | notify      |
+| MatchingCompleted    | warmpath.matching | ranked paths (maybe none) are stored            | notify      |
+| AskCreated           | warmpath.matching | a connector is asked                            | notify      |
+| IntroductionSent     | warmpath.notify   | the three-way introduction email went out       | (analytics) |
+| InboundMailReceived  | warmpath.notify   | an email reached the inbound address            | (replies)   |
+
+Events carry ids, never secrets or message bodies: a consumer reads what it needs from the table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, ClassVar, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+SOURCE_INTAKE = "warmpath.intake"
+SOURCE_MATCHING = "warmpath.matching"
+SOURCE_NOTIFY = "warmpath.notify"
+SOURCE_CRM = "warmpath.crm"
+
+
+class EventContract(BaseModel):
+    """Base of every event detail. Subclasses set SOURCE and DETAIL_TYPE."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    SOURCE: ClassVar[str]
+    DETAIL_TYPE: ClassVar[str]
+
+    tenant: str
+
+
+class SignInRequested(EventContract):
+    SOURCE = SOURCE_INTAKE
+    DETAIL_TYPE = "SignInRequested"
+    email: str
+    attempt: str  # distinguishes two sign-in requests by the same person (both must be sent)
+
+
+class IntroRequested(EventContract):
+    SOURCE = SOURCE_INTAKE
+    DETAIL_TYPE = "IntroRequested"
+    request_id: str
+
+
+class AskRequested(EventContract):
+    SOURCE = SOURCE_INTAKE
+    DETAIL_TYPE = "AskRequested"
+    request_id: str
+    path_id: str
+    requested_by: str
+
+
+class AskAnswered(EventContract):
+    SOURCE = SOURCE_INTAKE
+    DETAIL_TYPE = "AskAnswered"
+    request_id: str
+    connector_email: str
+    answer: Literal["accepted", "declined"]
+
+
+class MatchingCompleted(EventContract):
+    SOURCE = SOURCE_MATCHING
+    DETAIL_TYPE = "MatchingCompleted"
+    request_id: str
+    path_count: int
+
+
+class AskCreated(EventContract):
+    SOURCE = SOURCE_MATCHING
+    DETAIL_TYPE = "AskCreated"
+    request_id: str
+    connector_email: str
+
+
+class IntroductionSent(EventContract):
+    SOURCE = SOURCE_NOTIFY
+    DETAIL_TYPE = "IntroductionSent"
+    request_id: str
+    connector_email: str
+
+
+class InboundMailReceived(EventContract):
+    SOURCE = SOURCE_NOTIFY
+    DETAIL_TYPE = "InboundMailReceived"
+    message_id: str
+
+
+CONTRACTS: dict[tuple[str, str], type[EventContract]] = {
+    (c.SOURCE, c.DETAIL_TYPE): c
+    for c in (
+        SignInRequested,
+        IntroRequested,
+        AskRequested,
+        AskAnswered,
+        MatchingCompleted,
+        AskCreated,
+        IntroductionSent,
+        InboundMailReceived,
+    )
+}
+
+
+class UnknownEvent(ValueError):
+    """An event whose source and detail-type name no contract."""
+
+
+def parse_event(event: dict[str, Any]) -> EventContract:
+    """Turn an EventBridge event into its typed contract (raises on unknown or malformed events)."""
+    key = (event.get("source", ""), event.get("detail-type", ""))
+    contract = CONTRACTS.get(key)
+    if contract is None:
+        raise UnknownEvent(f"no contract for source={key[0]!r} detail-type={key[1]!r}")
+    return contract.model_validate(event.get("detail") or {})
+
+
+class EventBus(Protocol):
+    """Port: publishes events. The adapter below talks to EventBridge; tests may pass a fake."""
+
+    def publish(self, *events: EventContract) -> None: ...
+
+
+class PublishFailed(RuntimeError):
+    """EventBridge refused one or more entries."""
+
+
+class EventBridgeBus:
+    """Publishes contracts to an EventBridge bus, ten entries per PutEvents call, raising on failures."""
+
+    MAX_ENTRIES = 10
+
+    def __init__(self, bus_name: str, client: Any = None) -> None:
+        self.bus_name = bus_name
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client("events")
+        return self._client
+
+    def publish(self, *events: EventContract) -> None:
+        entries = [
+            {
+                "Source": e.SOURCE,
+                "DetailType": e.DETAIL_TYPE,
+                "Detail": json.dumps(e.model_dump(mode="json")),
+                "EventBusName": self.bus_name,
+            }
+            for e in events
+        ]
+        for batch in _chunks(entries, self.MAX_ENTRIES):
+            response = self.client.put_events(Entries=batch)
+            if response.get("FailedEntryCount"):
+                failed = [e for e in response["Entries"] if e.get("ErrorCode")]
+                raise PublishFailed(f"{len(failed)} event(s) were not published: {failed[0].get('ErrorCode')}")
+
+
+def _chunks(items: Sequence[dict[str, Any]], size: int) -> list[Sequence[dict[str, Any]]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]

@@ -1,0 +1,79 @@
+"""Outgoing email: the message shape, MIME building and the SES adapter.
+
+Every message is sent as raw MIME through SESv2 so we control every header (From display name, Cc,
+Reply-To, List-Unsubscribe) and always include a plain-text alternative beside the HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    sender_name: str
+    sender_address: str
+    to: list[str]
+    subject: str
+    text: str
+    html: str
+    cc: list[str] = field(default_factory=list)
+    reply_to: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def recipients(self) -> list[str]:
+        return list(dict.fromkeys([*self.to, *self.cc]))
+
+
+def build_mime(message: OutgoingEmail) -> bytes:
+    mime = EmailMessage()
+    mime["From"] = formataddr((message.sender_name, message.sender_address))
+    mime["To"] = ", ".join(message.to)
+    if message.cc:
+        mime["Cc"] = ", ".join(message.cc)
+    if message.reply_to:
+        mime["Reply-To"] = ", ".join(message.reply_to)
+    mime["Subject"] = message.subject
+    mime["Message-ID"] = make_msgid(domain=Address(addr_spec=message.sender_address).domain)
+    for name, value in message.headers.items():
+        mime[name] = value
+    mime.set_content(message.text)
+    mime.add_alternative(message.html, subtype="html")
+    return mime.as_bytes()
+
+
+class MailSender(Protocol):
+    """Port: sends one email, returns the provider's message id."""
+
+    def send(self, message: OutgoingEmail) -> str: ...
+
+
+class SesMailSender:
+    def __init__(self, configuration_set: str = "", client: Any = None) -> None:
+        self.configuration_set = configuration_set
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client("sesv2")
+        return self._client
+
+    def send(self, message: OutgoingEmail) -> str:
+        request: dict[str, Any] = {
+            "FromEmailAddress": message.sender_address,
+            "Destination": {"ToAddresses": message.to, "CcAddresses": message.cc},
+            "Content": {"Raw": {"Data": build_mime(message)}},
+        }
+        if self.configuration_set:
+            request["ConfigurationSetName"] = self.configuration_set
+        if message.tags:
+            request["EmailTags"] = [{"Name": k, "Value": v} for k, v in message.tags.items()]
+        return str(self.client.send_email(**request)["MessageId"])

@@ -1,0 +1,301 @@
+"""The single DynamoDB table: every entity, its keys, and the access patterns they serve.
+
+One table (``TABLE_NAME``) with a partition key ``PK``, a sort key ``SK`` and two sparse global secondary
+indexes (``GSI1PK``/``GSI1SK``, ``GSI2PK``/``GSI2SK``). Items expire through the ``ttl`` attribute. The
+key schema here and in ``infra/template.yaml`` must agree; a test builds the table from the template and
+runs every pattern below against it.
+
+Access patterns
+===============
+
+=====================================================  ===========  ======================================
+pattern                                                index        key condition
+=====================================================  ===========  ======================================
+get a tenant                                           table        PK=TENANT#t, SK=TENANT
+get a member of a tenant                               table        PK=TENANT#t, SK=MEMBER#email
+list a tenant's members                                table        PK=TENANT#t, SK begins_with MEMBER#
+tenants a person belongs to (sign-in)                  GSI1         GSI1PK=USER#email
+get a person                                           table        PK=PERSON#id, SK=PERSON
+find a person by email                                 GSI1         GSI1PK=EMAIL#email
+find a person by LinkedIn URL                          GSI2         GSI2PK=LINKEDIN#url
+a connector's network (their ties)                     table        PK=NETWORK#email, SK begins_with TIE#
+connectors who know a person (matching, O(ties))       GSI1         GSI1PK=KNOWN#person_id
+get a request (with its asks and timeline)             table        PK=TENANT#t#REQUEST#id
+list a tenant's requests, newest first                 GSI1         GSI1PK=TENANT#t#REQUESTS
+list one requester's requests, newest first            GSI2         GSI2PK=TENANT#t#REQUESTER#email
+a connector's asks across tenants, newest first        GSI1         GSI1PK=ASKED#email
+a used single-use token                                table        PK=USED#jti, SK=USED
+a web session (by the hash of its id)                  table        PK=SESSION#hash, SK=SESSION
+an inbound email                                       table        PK=INBOUND#message_id, SK=INBOUND
+idempotency records (Powertools)                       table        PK=idempotency#<function>, SK=<hash>
+=====================================================  ===========  ======================================
+
+Tenant isolation is structural: every item a tenant owns has the tenant in its partition key, and every
+read of tenant data starts from a key built from the signed-in session's tenant. Networks are the one
+thing owned by a person rather than a tenant (one network serves every tenant a connector joined);
+matching reads them only for connectors who are members of the requesting tenant.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.attributes import (
+    DiscriminatorAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class GSI1(GlobalSecondaryIndex["WarmpathItem"]):
+    class Meta:
+        index_name = "GSI1"
+        projection = AllProjection()
+
+    GSI1PK = UnicodeAttribute(hash_key=True)
+    GSI1SK = UnicodeAttribute(range_key=True)
+
+
+class GSI2(GlobalSecondaryIndex["WarmpathItem"]):
+    class Meta:
+        index_name = "GSI2"
+        projection = AllProjection()
+
+    GSI2PK = UnicodeAttribute(hash_key=True)
+    GSI2SK = UnicodeAttribute(range_key=True)
+
+
+class WarmpathItem(Model):
+    """Base of every item: keys, indexes, the type discriminator and an optional expiry."""
+
+    class Meta:
+        # Bound to the configured table on first use by ``bind_table`` (nothing reads the environment at
+        # import time).
+        table_name = "warmpath"
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    GSI2PK = UnicodeAttribute(null=True)
+    GSI2SK = UnicodeAttribute(null=True)
+    kind = DiscriminatorAttribute()
+    ttl = NumberAttribute(null=True)
+
+    gsi1 = GSI1()
+    gsi2 = GSI2()
+
+
+def bind_table(table_name: str) -> None:
+    """Point every model at ``table_name`` (called lazily by the repository)."""
+    WarmpathItem.Meta.table_name = table_name
+
+
+def drop_connections() -> None:
+    """Forget cached connections, so the next call builds a client for the current endpoint (tests)."""
+    for cls in [WarmpathItem, *WarmpathItem.kind.get_registered_subclasses(WarmpathItem)]:
+        cls._connection = None  # type: ignore[attr-defined]
+
+
+class Tenant(WarmpathItem, discriminator="Tenant"):
+    """A company using Warmpath. PK=TENANT#<slug>, SK=TENANT."""
+
+    slug = UnicodeAttribute()
+    name = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute(default=utcnow)
+
+    @staticmethod
+    def key(slug: str) -> tuple[str, str]:
+        return f"TENANT#{slug}", "TENANT"
+
+
+ROLES = ("admin", "requester", "connector")
+CONNECTOR_TYPES = (
+    "board_member",
+    "investor",
+    "advisor",
+    "executive",
+    "employee",
+    "customer",
+    "channel_partner",
+    "vc_partner",
+    "friend_family",
+    "other",
+)
+
+
+class Member(WarmpathItem, discriminator="Member"):
+    """A person's membership of a tenant. PK=TENANT#<t>, SK=MEMBER#<email>; GSI1PK=USER#<email>.
+
+    One person may hold several roles in a tenant and be a member of several tenants.
+    ``status`` is ``invited`` or ``joined``; only joined connectors are ever asked.
+    """
+
+    tenant = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    roles = UnicodeSetAttribute()
+    status = UnicodeAttribute(default="joined")
+    connector_type = UnicodeAttribute(null=True)
+    title = UnicodeAttribute(null=True)
+    organisation = UnicodeAttribute(null=True)
+    location = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(default=utcnow)
+
+    @staticmethod
+    def key(tenant: str, email: str) -> tuple[str, str]:
+        return f"TENANT#{tenant}", f"MEMBER#{email}"
+
+
+class Organisation(WarmpathItem, discriminator="Organisation"):
+    """An organisation people work at. PK=ORG#<key>, SK=ORG."""
+
+    org_key = UnicodeAttribute()
+    name = UnicodeAttribute()
+    domain = UnicodeAttribute(null=True)
+
+
+class Person(WarmpathItem, discriminator="Person"):
+    """Someone who may be introduced. PK=PERSON#<id>, SK=PERSON; GSI1PK=EMAIL#<email>, GSI2PK=LINKEDIN#<url>."""
+
+    person_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    linkedin_url = UnicodeAttribute(null=True)
+    title = UnicodeAttribute(null=True)
+    organisation = UnicodeAttribute(null=True)
+    org_key = UnicodeAttribute(null=True)
+
+
+STRENGTHS = {"very_strong": 4, "strong": 3, "average": 2, "weak": 1}
+VISIBILITIES = ("visible", "ask_first", "hidden")
+
+
+class Relationship(WarmpathItem, discriminator="Relationship"):
+    """A connector knows a person. PK=NETWORK#<connector email>, SK=TIE#<person id>; GSI1PK=KNOWN#<person id>.
+
+    ``strength`` is one of STRENGTHS, ``source`` where the tie came from (``linkedin``, ``google``,
+    ``manual``, ``seed`` ...), ``visibility`` one of VISIBILITIES. Person fields are copied here so a
+    network page needs no join.
+    """
+
+    connector_email = UnicodeAttribute()
+    person_id = UnicodeAttribute()
+    person_name = UnicodeAttribute()
+    person_title = UnicodeAttribute(null=True)
+    person_organisation = UnicodeAttribute(null=True)
+    strength = UnicodeAttribute(default="average")
+    strength_rated_by = UnicodeAttribute(default="inferred")
+    source = UnicodeAttribute()
+    connected_on = UnicodeAttribute(null=True)
+    visibility = UnicodeAttribute(default="visible")
+
+
+class PathMap(MapAttribute[str, Any]):
+    """One ranked suggestion stored on a request."""
+
+    path_id = UnicodeAttribute()
+    connector_email = UnicodeAttribute()
+    connector_name = UnicodeAttribute()
+    connector_title = UnicodeAttribute(null=True)
+    connector_location = UnicodeAttribute(null=True)
+    connector_type = UnicodeAttribute(null=True)
+    path_type = UnicodeAttribute()
+    strength = UnicodeAttribute()
+    score = NumberAttribute()
+    reasons = ListAttribute(of=UnicodeAttribute)
+
+
+REQUEST_STATUSES = ("matching", "paths_found", "no_path", "asked", "accepted", "declined", "introduced")
+
+
+class IntroRequest(WarmpathItem, discriminator="IntroRequest"):
+    """A requester wants an introduction. PK=TENANT#<t>#REQUEST#<id>, SK=REQUEST.
+
+    GSI1PK=TENANT#<t>#REQUESTS and GSI2PK=TENANT#<t>#REQUESTER#<email>, both sorted by creation time.
+    """
+
+    tenant = UnicodeAttribute()
+    request_id = UnicodeAttribute()
+    requester_email = UnicodeAttribute()
+    requester_name = UnicodeAttribute()
+    target_name = UnicodeAttribute()
+    target_company = UnicodeAttribute()
+    target_title = UnicodeAttribute(null=True)
+    target_email = UnicodeAttribute(null=True)
+    target_linkedin_url = UnicodeAttribute(null=True)
+    target_person_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute()
+    status = UnicodeAttribute(default="matching")
+    paths = ListAttribute(of=PathMap, default=list)
+    created_at = UTCDateTimeAttribute(default=utcnow)
+    updated_at = UTCDateTimeAttribute(default=utcnow)
+
+    @staticmethod
+    def partition(tenant: str, request_id: str) -> str:
+        return f"TENANT#{tenant}#REQUEST#{request_id}"
+
+
+class TimelineEntry(WarmpathItem, discriminator="TimelineEntry"):
+    """One status change on a request. PK=TENANT#<t>#REQUEST#<id>, SK=EVENT#<iso time>#<n>."""
+
+    at = UTCDateTimeAttribute(default=utcnow)
+    what = UnicodeAttribute()
+    detail = UnicodeAttribute(null=True)
+
+
+ASK_STATUSES = ("asked", "accepted", "declined")
+
+
+class Ask(WarmpathItem, discriminator="Ask"):
+    """A connector asked to introduce. PK=TENANT#<t>#REQUEST#<id>, SK=ASK#<connector email>; GSI1PK=ASKED#<email>."""
+
+    tenant = UnicodeAttribute()
+    request_id = UnicodeAttribute()
+    connector_email = UnicodeAttribute()
+    connector_name = UnicodeAttribute()
+    status = UnicodeAttribute(default="asked")
+    asked_at = UTCDateTimeAttribute(default=utcnow)
+    answered_at = UTCDateTimeAttribute(null=True)
+    introduced_at = UTCDateTimeAttribute(null=True)
+
+
+class UsedToken(WarmpathItem, discriminator="UsedToken"):
+    """Marks a single-use token as spent. PK=USED#<jti>, SK=USED; expires with the token."""
+
+    used_at = UTCDateTimeAttribute(default=utcnow)
+    outcome = UnicodeAttribute(null=True)
+
+
+class Session(WarmpathItem, discriminator="Session"):
+    """A signed-in web session. PK=SESSION#<sha256 of the cookie value>, SK=SESSION; expires via ttl."""
+
+    tenant = UnicodeAttribute()
+    email = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute(default=utcnow)
+
+
+class InboundMessage(WarmpathItem, discriminator="InboundMessage"):
+    """An email received through SES. PK=INBOUND#<SES message id>, SK=INBOUND.
+
+    Stored with SES's verdicts; understanding replies is done by the email-first work.
+    """
+
+    message_id = UnicodeAttribute()
+    sender = UnicodeAttribute(null=True)
+    recipients = ListAttribute(of=UnicodeAttribute, default=list)
+    subject = UnicodeAttribute(null=True)
+    s3_key = UnicodeAttribute(null=True)
+    verdicts = MapAttribute[str, Any](default=dict)
+    received_at = UTCDateTimeAttribute(default=utcnow)

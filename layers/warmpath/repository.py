@@ -1,0 +1,416 @@
+"""Data access: every read and write of the table goes through here (handlers never touch PynamoDB).
+
+Invariants that span items are written in one transaction with conditions, so a retried or duplicated
+call has exactly one effect and nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from warmpath.errors import NotFound
+from warmpath.models import (
+    Ask,
+    InboundMessage,
+    IntroRequest,
+    Member,
+    PathMap,
+    Person,
+    Relationship,
+    Session,
+    Tenant,
+    TimelineEntry,
+    UsedToken,
+    WarmpathItem,
+    bind_table,
+    utcnow,
+)
+
+BATCH_GET_LIMIT = 100
+
+
+@dataclass
+class RequestBundle:
+    """A request with everything its page shows, read in one query of its partition."""
+
+    request: IntroRequest
+    asks: list[Ask]
+    timeline: list[TimelineEntry]
+
+    def ask_for(self, connector_email: str) -> Ask | None:
+        return next((a for a in self.asks if a.connector_email == connector_email), None)
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What recording an answer did: ``recorded`` is False when the ask had already been answered."""
+
+    recorded: bool
+    ask: Ask
+
+
+def _hash_session(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def _timeline(tenant: str, request_id: str, what: str, detail: str | None = None) -> TimelineEntry:
+    now = utcnow()
+    return TimelineEntry(
+        PK=IntroRequest.partition(tenant, request_id),
+        SK=f"EVENT#{now.isoformat()}#{secrets.token_hex(3)}",
+        at=now,
+        what=what,
+        detail=detail,
+    )
+
+
+def _condition_failed(error: TransactWriteError) -> list[bool]:
+    """Which items of a cancelled transaction failed their condition."""
+    reasons = error.cancellation_reasons or []
+    return [bool(r and r.code == "ConditionalCheckFailed") for r in reasons]
+
+
+class Repository:
+    """The table, seen as the operations Warmpath needs."""
+
+    def __init__(self, table_name: str) -> None:
+        bind_table(table_name)
+        self.table_name = table_name
+
+    def _transaction(self) -> TransactWrite:
+        return TransactWrite(connection=Connection(region=getattr(WarmpathItem.Meta, "region", None)))
+
+    # -- tenants and members -------------------------------------------------------------------
+
+    def get_tenant(self, slug: str) -> Tenant:
+        try:
+            return Tenant.get(*Tenant.key(slug))
+        except DoesNotExist:
+            raise NotFound(f"there is no tenant '{slug}'") from None
+
+    def put_tenant(self, slug: str, name: str) -> Tenant:
+        pk, sk = Tenant.key(slug)
+        tenant = Tenant(PK=pk, SK=sk, slug=slug, name=name)
+        tenant.save()
+        return tenant
+
+    def put_member(
+        self,
+        tenant: str,
+        email: str,
+        name: str,
+        roles: Iterable[str],
+        *,
+        connector_type: str | None = None,
+        title: str | None = None,
+        organisation: str | None = None,
+        location: str | None = None,
+        status: str = "joined",
+    ) -> Member:
+        pk, sk = Member.key(tenant, email)
+        member = Member(
+            PK=pk,
+            SK=sk,
+            GSI1PK=f"USER#{email}",
+            GSI1SK=f"TENANT#{tenant}",
+            tenant=tenant,
+            email=email,
+            name=name,
+            roles=set(roles),
+            status=status,
+            connector_type=connector_type,
+            title=title,
+            organisation=organisation,
+            location=location,
+        )
+        member.save()
+        return member
+
+    def get_member(self, tenant: str, email: str) -> Member | None:
+        try:
+            return Member.get(*Member.key(tenant, email))
+        except DoesNotExist:
+            return None
+
+    def get_members(self, tenant: str, emails: Sequence[str]) -> dict[str, Member]:
+        """Batch-read the given members of one tenant (one read per candidate, never a scan)."""
+        keys = [Member.key(tenant, e) for e in dict.fromkeys(emails)]
+        found: dict[str, Member] = {}
+        for start in range(0, len(keys), BATCH_GET_LIMIT):
+            for item in WarmpathItem.batch_get(keys[start : start + BATCH_GET_LIMIT]):
+                if isinstance(item, Member):
+                    found[item.email] = item
+        return found
+
+    def memberships_of(self, email: str) -> list[Member]:
+        return [m for m in WarmpathItem.gsi1.query(f"USER#{email}") if isinstance(m, Member)]
+
+    def list_members(self, tenant: str) -> list[Member]:
+        return [
+            m
+            for m in WarmpathItem.query(f"TENANT#{tenant}", WarmpathItem.SK.startswith("MEMBER#"))
+            if isinstance(m, Member)
+        ]
+
+    # -- people and networks -------------------------------------------------------------------
+
+    def put_person(self, person: Person) -> Person:
+        person.PK = f"PERSON#{person.person_id}"
+        person.SK = "PERSON"
+        person.GSI1PK = f"EMAIL#{person.email}" if person.email else None
+        person.GSI1SK = "PERSON" if person.email else None
+        person.GSI2PK = f"LINKEDIN#{person.linkedin_url}" if person.linkedin_url else None
+        person.GSI2SK = "PERSON" if person.linkedin_url else None
+        person.save()
+        return person
+
+    def find_person_ids(self, *, email: str | None, linkedin_url: str | None) -> list[str]:
+        """People matching an exact normalised email or LinkedIn URL."""
+        ids: dict[str, None] = {}
+        if email:
+            for item in WarmpathItem.gsi1.query(f"EMAIL#{email}"):
+                if isinstance(item, Person):
+                    ids[item.person_id] = None
+        if linkedin_url:
+            for item in WarmpathItem.gsi2.query(f"LINKEDIN#{linkedin_url}"):
+                if isinstance(item, Person):
+                    ids[item.person_id] = None
+        return list(ids)
+
+    def get_person(self, person_id: str) -> Person | None:
+        try:
+            return Person.get(f"PERSON#{person_id}", "PERSON")
+        except DoesNotExist:
+            return None
+
+    def put_relationship(self, tie: Relationship) -> Relationship:
+        tie.PK = f"NETWORK#{tie.connector_email}"
+        tie.SK = f"TIE#{tie.person_id}"
+        tie.GSI1PK = f"KNOWN#{tie.person_id}"
+        tie.GSI1SK = f"NETWORK#{tie.connector_email}"
+        tie.save()
+        return tie
+
+    def ties_to(self, person_id: str) -> list[Relationship]:
+        return [t for t in WarmpathItem.gsi1.query(f"KNOWN#{person_id}") if isinstance(t, Relationship)]
+
+    def network_of(self, connector_email: str) -> list[Relationship]:
+        return [
+            t
+            for t in WarmpathItem.query(f"NETWORK#{connector_email}", WarmpathItem.SK.startswith("TIE#"))
+            if isinstance(t, Relationship)
+        ]
+
+    # -- introduction requests -----------------------------------------------------------------
+
+    def create_request(self, request: IntroRequest) -> IntroRequest:
+        created = request.created_at.isoformat()
+        request.PK = IntroRequest.partition(request.tenant, request.request_id)
+        request.SK = "REQUEST"
+        request.GSI1PK = f"TENANT#{request.tenant}#REQUESTS"
+        request.GSI1SK = f"{created}#{request.request_id}"
+        request.GSI2PK = f"TENANT#{request.tenant}#REQUESTER#{request.requester_email}"
+        request.GSI2SK = f"{created}#{request.request_id}"
+        with self._transaction() as transaction:
+            transaction.save(request, condition=IntroRequest.PK.does_not_exist())
+            transaction.save(_timeline(request.tenant, request.request_id, "requested", request.reason))
+        return request
+
+    def get_request(self, tenant: str, request_id: str) -> IntroRequest:
+        try:
+            return IntroRequest.get(IntroRequest.partition(tenant, request_id), "REQUEST")
+        except DoesNotExist:
+            raise NotFound(f"there is no request '{request_id}'") from None
+
+    def get_request_bundle(self, tenant: str, request_id: str) -> RequestBundle:
+        request: IntroRequest | None = None
+        asks: list[Ask] = []
+        timeline: list[TimelineEntry] = []
+        for item in WarmpathItem.query(IntroRequest.partition(tenant, request_id)):
+            if isinstance(item, IntroRequest):
+                request = item
+            elif isinstance(item, Ask):
+                asks.append(item)
+            elif isinstance(item, TimelineEntry):
+                timeline.append(item)
+        if request is None:
+            raise NotFound(f"there is no request '{request_id}'")
+        return RequestBundle(request=request, asks=asks, timeline=timeline)
+
+    def list_requests(self, tenant: str, *, requester: str | None = None, limit: int = 50) -> list[IntroRequest]:
+        if requester:
+            items = WarmpathItem.gsi2.query(
+                f"TENANT#{tenant}#REQUESTER#{requester}", scan_index_forward=False, limit=limit
+            )
+        else:
+            items = WarmpathItem.gsi1.query(f"TENANT#{tenant}#REQUESTS", scan_index_forward=False, limit=limit)
+        return [r for r in items if isinstance(r, IntroRequest)]
+
+    def save_paths(self, request: IntroRequest, paths: list[PathMap], status: str, detail: str) -> bool:
+        """Store matching's ranked paths once; False when the request was matched before."""
+        try:
+            with self._transaction() as transaction:
+                transaction.update(
+                    request,
+                    actions=[
+                        IntroRequest.paths.set(paths),
+                        IntroRequest.status.set(status),
+                        IntroRequest.updated_at.set(utcnow()),
+                    ],
+                    condition=IntroRequest.status == "matching",
+                )
+                transaction.save(_timeline(request.tenant, request.request_id, status, detail))
+        except TransactWriteError as error:
+            if any(_condition_failed(error)[:1]):
+                return False
+            raise
+        return True
+
+    def create_ask(self, request: IntroRequest, connector_email: str, connector_name: str) -> Ask | None:
+        """Ask a connector once: returns the new ask, or None when this connector was already asked."""
+        ask = Ask(
+            PK=request.PK,
+            SK=f"ASK#{connector_email}",
+            GSI1PK=f"ASKED#{connector_email}",
+            tenant=request.tenant,
+            request_id=request.request_id,
+            connector_email=connector_email,
+            connector_name=connector_name,
+        )
+        ask.GSI1SK = f"{ask.asked_at.isoformat()}#{request.tenant}#{request.request_id}"
+        try:
+            with self._transaction() as transaction:
+                transaction.save(ask, condition=Ask.PK.does_not_exist())
+                transaction.update(
+                    request,
+                    actions=[IntroRequest.status.set("asked"), IntroRequest.updated_at.set(utcnow())],
+                    condition=IntroRequest.PK.exists(),
+                )
+                transaction.save(_timeline(request.tenant, request.request_id, "asked", connector_name))
+        except TransactWriteError as error:
+            if any(_condition_failed(error)[:1]):
+                return None
+            raise
+        return ask
+
+    def get_ask(self, tenant: str, request_id: str, connector_email: str) -> Ask:
+        try:
+            return Ask.get(IntroRequest.partition(tenant, request_id), f"ASK#{connector_email}")
+        except DoesNotExist:
+            raise NotFound("this ask no longer exists") from None
+
+    def answer_ask(self, ask: Ask, answer: str, *, jti: str, token_expires_at: int) -> AnswerOutcome:
+        """Record a connector's answer exactly once, spending the token in the same transaction."""
+        now = utcnow()
+        request = IntroRequest(PK=ask.PK, SK="REQUEST")
+        used = UsedToken(PK=f"USED#{jti}", SK="USED", ttl=token_expires_at, outcome=answer)
+        try:
+            with self._transaction() as transaction:
+                transaction.save(used, condition=UsedToken.PK.does_not_exist())
+                transaction.update(
+                    ask,
+                    actions=[Ask.status.set(answer), Ask.answered_at.set(now)],
+                    condition=Ask.status == "asked",
+                )
+                transaction.update(
+                    request,
+                    actions=[IntroRequest.status.set(answer), IntroRequest.updated_at.set(now)],
+                    condition=IntroRequest.PK.exists(),
+                )
+                transaction.save(_timeline(ask.tenant, ask.request_id, answer, ask.connector_name))
+        except TransactWriteError as error:
+            if any(_condition_failed(error)[:2]):
+                ask.refresh()
+                return AnswerOutcome(recorded=False, ask=ask)
+            raise
+        ask.refresh()
+        return AnswerOutcome(recorded=True, ask=ask)
+
+    def mark_introduced(self, ask: Ask) -> bool:
+        """Claim the introduction for an accepted ask; False when it was already made."""
+        now = utcnow()
+        request = IntroRequest(PK=ask.PK, SK="REQUEST")
+        try:
+            with self._transaction() as transaction:
+                transaction.update(
+                    ask,
+                    actions=[Ask.introduced_at.set(now)],
+                    condition=(Ask.status == "accepted") & Ask.introduced_at.does_not_exist(),
+                )
+                transaction.update(
+                    request,
+                    actions=[IntroRequest.status.set("introduced"), IntroRequest.updated_at.set(now)],
+                    condition=IntroRequest.PK.exists(),
+                )
+                transaction.save(_timeline(ask.tenant, ask.request_id, "introduced", ask.connector_name))
+        except TransactWriteError as error:
+            if any(_condition_failed(error)[:1]):
+                return False
+            raise
+        return True
+
+    # -- single-use tokens and sessions --------------------------------------------------------
+
+    def spend_token(self, jti: str, expires_at: int, outcome: str | None = None) -> bool:
+        """Mark a token used; False when it already was (a double click, a replay)."""
+        try:
+            UsedToken(PK=f"USED#{jti}", SK="USED", ttl=expires_at, outcome=outcome).save(
+                condition=UsedToken.PK.does_not_exist()
+            )
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def token_outcome(self, jti: str) -> UsedToken | None:
+        try:
+            return UsedToken.get(f"USED#{jti}", "USED")
+        except DoesNotExist:
+            return None
+
+    def create_session(self, tenant: str, email: str, expires_at: datetime) -> str:
+        session_id = secrets.token_urlsafe(32)
+        Session(
+            PK=f"SESSION#{_hash_session(session_id)}",
+            SK="SESSION",
+            tenant=tenant,
+            email=email,
+            ttl=int(expires_at.timestamp()),
+        ).save()
+        return session_id
+
+    def get_session(self, session_id: str, now: datetime) -> Session | None:
+        try:
+            session = Session.get(f"SESSION#{_hash_session(session_id)}", "SESSION")
+        except DoesNotExist:
+            return None
+        # DynamoDB deletes expired items lazily; an expired session must not count meanwhile.
+        if session.ttl is not None and session.ttl <= now.timestamp():
+            return None
+        return session
+
+    def delete_session(self, session_id: str) -> None:
+        Session(PK=f"SESSION#{_hash_session(session_id)}", SK="SESSION").delete()
+
+    # -- inbound mail --------------------------------------------------------------------------
+
+    def record_inbound(self, message: InboundMessage) -> bool:
+        """Store an inbound email once; False when SES delivered it before."""
+        message.PK = f"INBOUND#{message.message_id}"
+        message.SK = "INBOUND"
+        try:
+            message.save(condition=InboundMessage.PK.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True

@@ -1,0 +1,329 @@
+"""Start everything Warmpath needs on one machine, from ``infra/template.yaml``, with no AWS account.
+
+- moto in server mode on 127.0.0.1 stands in for DynamoDB, SES, S3, EventBridge, SQS and SSM;
+- the table, bus, rules, bucket, SES identity and signing key are created from the template's own
+  definitions (or generated, for the key);
+- an HTTP front door turns requests into API Gateway REST proxy events for the function the template
+  routes them to (``frontdoor``);
+- a local event bus delivers every event to the functions whose template rules match (EventBridge rules
+  in moto deliver to one SQS queue per rule; a thread per queue invokes the function);
+- a dev mailbox shows every email sent (``mailbox``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from warmpath_local.template import Template, load_template
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+STAGE = "local"
+SENDER_DOMAIN = "warmpath.localhost"
+log = logging.getLogger("warmpath_local")
+
+
+@dataclass
+class LocalContext:
+    """The parts of a Lambda context that Powertools reads."""
+
+    function_name: str
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    memory_limit_in_mb: int = 512
+    log_group_name: str = "local"
+    log_stream_name: str = "local"
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 15_000
+
+
+def local_environment(endpoint_url: str, front_door_url: str) -> dict[str, str]:
+    """Values for every variable the template's Globals set, plus what stands in for AWS."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint_url,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "STAGE": STAGE,
+        "TABLE_NAME": "warmpath-local",
+        "EVENT_BUS_NAME": "warmpath-local",
+        "SIGNING_KEYS_PARAMETER": "/warmpath/local/signing-keys",
+        "PUBLIC_BASE_URL": front_door_url,
+        "SENDER_ADDRESS": f"intros@{SENDER_DOMAIN}",
+        "SENDER_NAME": "Warmpath",
+        "INBOUND_DOMAIN": f"reply.{SENDER_DOMAIN}",
+        "INBOUND_BUCKET": "warmpath-local-inbound",
+        "SES_CONFIGURATION_SET": "warmpath-local",
+        "POWERTOOLS_SERVICE_NAME": "warmpath",
+        "POWERTOOLS_METRICS_NAMESPACE": "Warmpath",
+        "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+    }
+
+
+class Functions:
+    """The template's functions, imported from their CodeUri and invoked one at a time each (as Lambda does)."""
+
+    def __init__(self, template: Template) -> None:
+        self.template = template
+        self._handlers: dict[str, Callable[..., Any]] = {}
+        self._locks: dict[str, threading.Lock] = {}
+
+    def load(self) -> None:
+        for spec in self.template.functions.values():
+            code_uri = str(spec.code_uri)
+            if code_uri not in sys.path:
+                sys.path.insert(0, code_uri)
+        for spec in self.template.functions.values():
+            module = importlib.import_module(spec.module)
+            self._handlers[spec.logical_id] = getattr(module, spec.attribute)
+            self._locks[spec.logical_id] = threading.Lock()
+
+    def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
+        with self._locks[logical_id]:
+            return self._handlers[logical_id](event, LocalContext(function_name=logical_id))
+
+
+class EventDispatcher:
+    """Delivers events from moto's EventBridge (via one SQS queue per template rule) to functions."""
+
+    MAX_RECEIVES = 3
+
+    def __init__(self, functions: Functions, sqs: Any, queues: dict[str, tuple[str, str]]) -> None:
+        self.functions = functions
+        self.sqs = sqs
+        self.queues = queues  # rule name -> (queue url, function)
+        self.dead_letters: list[dict[str, Any]] = []
+        self._stop = threading.Event()
+        self._busy = 0
+        self._busy_lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for rule, (url, function) in self.queues.items():
+            thread = threading.Thread(target=self._poll, args=(rule, url, function), name=f"bus-{rule}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def _poll(self, rule: str, url: str, function: str) -> None:
+        while not self._stop.is_set():
+            try:
+                messages = self.sqs.receive_message(
+                    QueueUrl=url,
+                    MaxNumberOfMessages=10,
+                    WaitTimeSeconds=1,
+                    AttributeNames=["ApproximateReceiveCount"],
+                ).get("Messages", [])
+            except Exception:  # the server is stopping
+                if self._stop.is_set():
+                    return
+                raise
+            for message in messages:
+                self._deliver(rule, url, function, message)
+
+    def _deliver(self, rule: str, url: str, function: str, message: dict[str, Any]) -> None:
+        with self._busy_lock:
+            self._busy += 1
+        try:
+            event = json.loads(message["Body"])
+            self.functions.invoke(function, event)
+            self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        except Exception:
+            receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+            log.exception("delivering an event through %s failed (attempt %s)", rule, receives)
+            if receives >= self.MAX_RECEIVES:
+                self.dead_letters.append({"rule": rule, "event": message["Body"]})
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                log.error("event moved to the local dead-letter list after %s attempts: %s", receives, rule)
+            else:
+                self.sqs.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=1
+                )
+        finally:
+            with self._busy_lock:
+                self._busy -= 1
+
+    def pending(self) -> int:
+        total = self._busy
+        for url, _ in self.queues.values():
+            attributes = self.sqs.get_queue_attributes(
+                QueueUrl=url,
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+            total += int(attributes["ApproximateNumberOfMessages"])
+            total += int(attributes["ApproximateNumberOfMessagesNotVisible"])
+        return total
+
+    def settle(self, timeout: float = 15.0) -> None:
+        """Wait until every published event has been handled (tests and the seed use this)."""
+        deadline = time.monotonic() + timeout
+        quiet_since: float | None = None
+        while time.monotonic() < deadline:
+            if self.pending() == 0:
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since > 0.3:
+                    return
+            else:
+                quiet_since = None
+            time.sleep(0.05)
+        raise TimeoutError("events were still being delivered after the timeout")
+
+
+class LocalStack:
+    """Everything, started and stopped together. ``start()`` returns once the front door answers."""
+
+    def __init__(self, *, port: int = 8000, host: str = "127.0.0.1", seed: bool = True) -> None:
+        self.host = host
+        self.port = port
+        self.seed = seed
+        self.template = load_template()
+        self.functions = Functions(self.template)
+        self.env: dict[str, str] = {}
+        self._moto: Any = None
+        self._front_door: Any = None
+        self._front_door_thread: threading.Thread | None = None
+        self.dispatcher: EventDispatcher | None = None
+        self.seeded: dict[str, Any] = {}
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    def start(self) -> LocalStack:
+        from moto.server import ThreadedMotoServer
+        from werkzeug.serving import make_server
+
+        from warmpath_local.frontdoor import FrontDoor
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._moto = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)
+        self._moto.start()
+        moto_host, moto_port = self._moto.get_host_and_port()
+        endpoint_url = f"http://{moto_host}:{moto_port}"
+
+        front_door = FrontDoor(self)
+        self._front_door = make_server(self.host, self.port, front_door, threaded=True)
+        self.port = self._front_door.server_port
+        self.env = local_environment(endpoint_url, self.url)
+        os.environ.update(self.env)
+        self._reset_caches()
+
+        self._create_resources()
+        self.functions.load()
+        self.dispatcher.start()  # type: ignore[union-attr]
+        self._front_door_thread = threading.Thread(
+            target=self._front_door.serve_forever, name="front-door", daemon=True
+        )
+        self._front_door_thread.start()
+        if self.seed:
+            from warmpath_local.seed import seed_demo
+
+            self.seeded = seed_demo()
+        return self
+
+    def stop(self) -> None:
+        if self.dispatcher:
+            self.dispatcher.stop()
+        if self._front_door:
+            self._front_door.shutdown()
+            self._front_door.server_close()
+        if self._moto:
+            self._moto.stop()
+        self._reset_caches()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def settle(self, timeout: float = 15.0) -> None:
+        assert self.dispatcher is not None
+        self.dispatcher.settle(timeout)
+
+    def connection_details(self) -> dict[str, Any]:
+        return {
+            "front_door": self.url,
+            "mailbox": f"{self.url}/_dev/mail",
+            "endpoint_url": self.env["AWS_ENDPOINT_URL"],
+            "region": REGION,
+            "env": self.env,
+        }
+
+    def write_connection_file(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.connection_details(), indent=2))
+
+    # -- resources ---------------------------------------------------------------------------------
+
+    def _client(self, service: str) -> Any:
+        import boto3
+
+        return boto3.client(service, region_name=REGION, endpoint_url=self.env["AWS_ENDPOINT_URL"])
+
+    def _create_resources(self) -> None:
+        from warmpath.tokens import SigningKeys
+
+        env = self.env
+        dynamodb = self._client("dynamodb")
+        dynamodb.create_table(TableName=env["TABLE_NAME"], **self.template.table_definition())
+        ttl = self.template.ttl_attribute()
+        if ttl:
+            dynamodb.update_time_to_live(
+                TableName=env["TABLE_NAME"], TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl}
+            )
+        self._client("s3").create_bucket(Bucket=env["INBOUND_BUCKET"])
+        ses = self._client("sesv2")
+        ses.create_email_identity(EmailIdentity=SENDER_DOMAIN)
+        ses.create_configuration_set(ConfigurationSetName=env["SES_CONFIGURATION_SET"])
+        self._client("ssm").put_parameter(
+            Name=env["SIGNING_KEYS_PARAMETER"],
+            Type="SecureString",
+            Value=json.dumps(SigningKeys.new_document()),
+        )
+        events, sqs = self._client("events"), self._client("sqs")
+        events.create_event_bus(Name=env["EVENT_BUS_NAME"])
+        queues: dict[str, tuple[str, str]] = {}
+        for rule in self.template.rules:
+            url = sqs.create_queue(QueueName=f"local-{rule.name}", Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            events.put_rule(Name=rule.name, EventBusName=env["EVENT_BUS_NAME"], EventPattern=json.dumps(rule.pattern))
+            events.put_targets(
+                Rule=rule.name, EventBusName=env["EVENT_BUS_NAME"], Targets=[{"Id": "queue", "Arn": arn}]
+            )
+            queues[rule.name] = (url, rule.function)
+        self.dispatcher = EventDispatcher(self.functions, sqs, queues)
+
+    @staticmethod
+    def _reset_caches() -> None:
+        from warmpath import wiring
+
+        wiring.reset()
+        for name in ("notify.app",):
+            module = sys.modules.get(name)
+            if module is not None and hasattr(module, "reset_idempotency"):
+                module.reset_idempotency()
