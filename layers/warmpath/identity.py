@@ -11,7 +11,8 @@ import re
 from urllib.parse import urlsplit
 
 _EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
-_LINKEDIN_PROFILE = re.compile(r"^/(in|pub)/([^/?#]+)")
+# /in/<slug>, or the legacy /pub/<name>/<a>/<b>/<c> whose trailing parts tell same-named people apart.
+_LINKEDIN_PROFILE = re.compile(r"^/(in)/([^/?#]+)|^/(pub)/([^?#]+?)/?$", re.IGNORECASE)
 
 
 def normalise_email(value: str) -> str:
@@ -48,8 +49,8 @@ def normalise_linkedin_url(value: str) -> str:
     match = _LINKEDIN_PROFILE.match(parts.path)
     if not match:
         raise ValueError(f"'{value.strip()}' is not a LinkedIn profile URL (expected linkedin.com/in/...)")
-    slug = match.group(2).lower()
-    return f"linkedin.com/{match.group(1)}/{slug}"
+    kind, slug = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    return f"linkedin.com/{kind.lower()}/{slug.lower()}"
 
 
 def person_id_for(*, email: str | None, linkedin_url: str | None, name: str, organisation: str) -> str:

@@ -163,14 +163,20 @@ class Repository:
     # -- people and networks -------------------------------------------------------------------
 
     def put_person(self, person: Person) -> Person:
-        person.PK = f"PERSON#{person.person_id}"
-        person.SK = "PERSON"
-        person.GSI1PK = f"EMAIL#{person.email}" if person.email else None
-        person.GSI1SK = "PERSON" if person.email else None
-        person.GSI2PK = f"LINKEDIN#{person.linkedin_url}" if person.linkedin_url else None
-        person.GSI2SK = "PERSON" if person.linkedin_url else None
-        person.save()
-        return person
+        return self.put_people([person])[0]
+
+    def put_people(self, people: Sequence[Person]) -> list[Person]:
+        """Write people in batches (BatchWriteItem, 25 per call)."""
+        with WarmpathItem.batch_write() as batch:
+            for person in people:
+                person.PK = f"PERSON#{person.person_id}"
+                person.SK = "PERSON"
+                person.GSI1PK = f"EMAIL#{person.email}" if person.email else None
+                person.GSI1SK = "PERSON" if person.email else None
+                person.GSI2PK = f"LINKEDIN#{person.linkedin_url}" if person.linkedin_url else None
+                person.GSI2SK = "PERSON" if person.linkedin_url else None
+                batch.save(person)
+        return list(people)
 
     def find_person_ids(self, *, email: str | None, linkedin_url: str | None) -> list[str]:
         """People matching an exact normalised email or LinkedIn URL."""
@@ -192,12 +198,18 @@ class Repository:
             return None
 
     def put_relationship(self, tie: Relationship) -> Relationship:
-        tie.PK = f"NETWORK#{tie.connector_email}"
-        tie.SK = f"TIE#{tie.person_id}"
-        tie.GSI1PK = f"KNOWN#{tie.person_id}"
-        tie.GSI1SK = f"NETWORK#{tie.connector_email}"
-        tie.save()
-        return tie
+        return self.put_relationships([tie])[0]
+
+    def put_relationships(self, ties: Sequence[Relationship]) -> list[Relationship]:
+        """Write ties in batches (BatchWriteItem, 25 per call); a tie to the same person is replaced."""
+        with WarmpathItem.batch_write() as batch:
+            for tie in ties:
+                tie.PK = f"NETWORK#{tie.connector_email}"
+                tie.SK = f"TIE#{tie.person_id}"
+                tie.GSI1PK = f"KNOWN#{tie.person_id}"
+                tie.GSI1SK = f"NETWORK#{tie.connector_email}"
+                batch.save(tie)
+        return list(ties)
 
     def ties_to(self, person_id: str) -> list[Relationship]:
         return [t for t in WarmpathItem.gsi1.query(f"KNOWN#{person_id}") if isinstance(t, Relationship)]

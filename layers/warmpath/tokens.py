@@ -106,6 +106,8 @@ def verify(token: str, keys: SigningKeys, *, purpose: str, now: datetime) -> Cla
     if len(parts) != 4 or parts[0] != VERSION:
         raise TokenError("This link is incomplete or was changed. Please use the link exactly as it was sent.")
     _, kid, payload, signature = parts
+    if not token.isascii():
+        raise TokenError("This link is incomplete or was changed. Please use the link exactly as it was sent.")
     key = keys.keys.get(kid)
     if key is None:
         raise TokenError("This link was signed with a key that is no longer valid. Please ask for a new one.")

@@ -221,7 +221,7 @@ def seed_demo() -> dict[str, Any]:
     people: dict[str, Person] = {}
     for name, title, organisation, domain in PROSPECTS:
         email, linkedin = prospect_identity(name, domain)
-        person = Person(
+        people[name] = Person(
             person_id=person_id_for(email=email, linkedin_url=None, name=name, organisation=organisation),
             name=name,
             email=email,
@@ -230,24 +230,23 @@ def seed_demo() -> dict[str, Any]:
             organisation=organisation,
             org_key=organisation_key(organisation),
         )
-        people[name] = repo.put_person(person)
+    repo.put_people(list(people.values()))
 
-    ties = 0
     priya = people["Priya Natarajan"]
     others = [p for n, p in people.items() if n != "Priya Natarajan"]
-    for email, _name, *_ in CONNECTORS:
-        for person in rng.sample(others, rng.randint(6, 12)):
-            _tie(repo, email, person, rng.choice(STRENGTH_CHOICES), "inferred", "visible", rng)
-            ties += 1
-    for email, strength, rated_by, visibility in PRIYA_TIES:
-        _tie(repo, email, priya, strength, rated_by, visibility, rng)
-        ties += 1
+    ties = [
+        _tie(email, person, rng.choice(STRENGTH_CHOICES), "inferred", "visible", rng)
+        for email, *_ in CONNECTORS
+        for person in rng.sample(others, rng.randint(6, 12))
+    ]
+    ties += [_tie(email, priya, strength, by, visibility, rng) for email, strength, by, visibility in PRIYA_TIES]
+    repo.put_relationships(ties)
     return {
         "tenant": TENANT,
         "admin": ADMIN[0],
         "requesters": [r[0] for r in REQUESTERS],
         "connectors": len(CONNECTORS),
-        "ties": ties,
+        "ties": len(ties),
         "example_target": {
             "name": priya.name,
             "company": priya.organisation,
@@ -259,26 +258,18 @@ def seed_demo() -> dict[str, Any]:
 
 
 def _tie(
-    repo: Any,
-    connector: str,
-    person: Person,
-    strength: str,
-    rated_by: str,
-    visibility: str,
-    rng: random.Random,
-) -> None:
+    connector: str, person: Person, strength: str, rated_by: str, visibility: str, rng: random.Random
+) -> Relationship:
     year = rng.randint(2012, 2025)
-    repo.put_relationship(
-        Relationship(
-            connector_email=connector,
-            person_id=person.person_id,
-            person_name=person.name,
-            person_title=person.title,
-            person_organisation=person.organisation,
-            strength=strength,
-            strength_rated_by=rated_by,
-            source=rng.choice(SOURCES),
-            connected_on=f"{rng.randint(1, 28):02d} {rng.choice(MONTHS)} {year}",
-            visibility=visibility,
-        )
+    return Relationship(
+        connector_email=connector,
+        person_id=person.person_id,
+        person_name=person.name,
+        person_title=person.title,
+        person_organisation=person.organisation,
+        strength=strength,
+        strength_rated_by=rated_by,
+        source=rng.choice(SOURCES),
+        connected_on=f"{rng.randint(1, 28):02d} {rng.choice(MONTHS)} {year}",
+        visibility=visibility,
     )

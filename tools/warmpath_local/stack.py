@@ -206,6 +206,7 @@ class LocalStack:
         self._front_door_thread: threading.Thread | None = None
         self.dispatcher: EventDispatcher | None = None
         self.seeded: dict[str, Any] = {}
+        self._saved_env: dict[str, str | None] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -225,6 +226,7 @@ class LocalStack:
         self._front_door = make_server(self.host, self.port, front_door, threaded=True)
         self.port = self._front_door.server_port
         self.env = local_environment(endpoint_url, self.url)
+        self._saved_env = {k: os.environ.get(k) for k in self.env}
         os.environ.update(self.env)
         self._reset_caches()
 
@@ -249,6 +251,11 @@ class LocalStack:
             self._front_door.server_close()
         if self._moto:
             self._moto.stop()
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         self._reset_caches()
 
     def __enter__(self) -> LocalStack:

@@ -6,10 +6,11 @@ two lists agree. Domain errors become HTTP answers here and nowhere else.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath.errors import WarmpathError
@@ -31,21 +32,20 @@ SECURITY_HEADERS = {
 }
 
 
-def security_headers(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
-    response = next_middleware(app)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
-app.use(middlewares=[security_headers])
 for module in (auth_routes, request_routes, api_routes, action_routes):
     app.include_router(module.router)
 
 
 def _wants_json() -> bool:
-    return app.current_event.path.startswith("/api/")
+    """API paths, JSON bodies and clients that ask for JSON get JSON errors; browsers get a page."""
+    event = app.current_event
+    content_type = (event.headers.get("content-type") or "").lower()
+    accept = (event.headers.get("accept") or "").lower()
+    return (
+        event.path.startswith("/api/")
+        or content_type.startswith("application/json")
+        or ("application/json" in accept and "text/html" not in accept)
+    )
 
 
 @app.get("/api/openapi.json", include_in_schema=False)
@@ -64,6 +64,25 @@ def domain_error(error: WarmpathError) -> Response:
     if _wants_json():
         return Response(status_code=error.status_code, content_type="application/json", body={"message": error.message})
     return web.render("message.html", status=error.status_code, title=_title(error.status_code), body=error.message)
+
+
+@app.exception_handler(RequestValidationError)
+def invalid_request(error: RequestValidationError) -> Response[str]:
+    """422 with every problem's location and a message saying what to fix (Powertools omits the message)."""
+    detail = [
+        {
+            "loc": list(e.get("loc", ())),
+            "type": e.get("type", "value_error"),
+            "msg": str(e.get("msg", "is not valid")).removeprefix("Value error, "),
+        }
+        for e in error.errors()
+    ]
+    summary = "; ".join(f"{'.'.join(str(p) for p in d['loc'][1:]) or 'body'}: {d['msg']}" for d in detail)
+    return Response(
+        status_code=422,
+        content_type="application/json",
+        body=json.dumps({"message": f"Please fix: {summary}", "detail": detail}),
+    )
 
 
 @app.not_found
@@ -89,4 +108,11 @@ def _title(status: int) -> str:
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    response = app.resolve(event, context)
+    # Added here rather than in a middleware so error pages and 404s carry them too.
+    headers = response.setdefault("headers", {}) or {}
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
+    headers.setdefault("Cache-Control", "no-store")
+    response["headers"] = headers
+    return response

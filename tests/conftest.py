@@ -1,0 +1,205 @@
+"""Shared test fixtures: real AWS event shapes from ../shared/fixtures, and AWS mocked with moto.
+
+The table is created from ``infra/template.yaml``'s own definition, so tests and infrastructure cannot
+drift apart.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import boto3
+import pytest
+from moto import mock_aws
+from warmpath import wiring
+from warmpath.events import EventContract
+from warmpath.tokens import SigningKeys
+from warmpath_local.stack import LocalContext, local_environment
+from warmpath_local.template import load_template
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_FIXTURES = Path(os.environ.get("WARMPATH_FIXTURES", ROOT.parent / "shared" / "fixtures"))
+AWS_EVENTS = SHARED_FIXTURES / "aws_events"
+APP_HOST = "app.warmpath.test"
+
+
+def load_fixture(relative: str) -> Any:
+    """A third-party fixture from ../shared/fixtures (see SOURCES.md there for where each came from)."""
+    return json.loads((SHARED_FIXTURES / relative).read_text())
+
+
+class CapturingBus:
+    """An EventBus port that remembers what was published (instead of EventBridge)."""
+
+    def __init__(self) -> None:
+        self.published: list[EventContract] = []
+
+    def publish(self, *events: EventContract) -> None:
+        self.published.extend(events)
+
+    def of_type(self, contract: type[EventContract]) -> list[Any]:
+        return [e for e in self.published if isinstance(e, contract)]
+
+    def clear(self) -> None:
+        self.published.clear()
+
+
+@dataclass
+class AwsWorld:
+    """What the ``aws`` fixture set up: moto-backed AWS, a signing key and a capturing event bus."""
+
+    env: dict[str, str]
+    bus: CapturingBus
+    keys: SigningKeys
+    clients: dict[str, Any] = field(default_factory=dict)
+
+    def client(self, service: str) -> Any:
+        if service not in self.clients:
+            self.clients[service] = boto3.client(service, region_name=self.env["AWS_DEFAULT_REGION"])
+        return self.clients[service]
+
+    def sent_emails(self) -> list[dict[str, Any]]:
+        from warmpath_local.mailbox import sent_messages
+
+        return sent_messages()
+
+
+def reset_function_state() -> None:
+    import sys
+
+    wiring.reset()
+    notify_app = sys.modules.get("notify.app")
+    if notify_app is not None:
+        notify_app.reset_idempotency()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsWorld]:
+    """Moto-backed AWS with the template's table, an SSM signing key, a verified SES domain and a bus."""
+    env = local_environment(endpoint_url="", front_door_url=f"https://{APP_HOST}")
+    env.pop("AWS_ENDPOINT_URL")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    template = load_template()
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name=env["AWS_DEFAULT_REGION"])
+        dynamodb.create_table(TableName=env["TABLE_NAME"], **template.table_definition())
+        keys_document = SigningKeys.new_document()
+        boto3.client("ssm", region_name=env["AWS_DEFAULT_REGION"]).put_parameter(
+            Name=env["SIGNING_KEYS_PARAMETER"], Type="SecureString", Value=json.dumps(keys_document)
+        )
+        boto3.client("sesv2", region_name=env["AWS_DEFAULT_REGION"]).create_email_identity(
+            EmailIdentity=env["SENDER_ADDRESS"].split("@")[1]
+        )
+        reset_function_state()
+        bus = CapturingBus()
+        wiring.override(event_bus=bus)
+        yield AwsWorld(env=env, bus=bus, keys=SigningKeys.from_document(keys_document))
+    reset_function_state()
+
+
+# -- API Gateway events --------------------------------------------------------------------------------------
+
+
+@dataclass
+class HttpResult:
+    status: int
+    headers: dict[str, str]
+    cookies: dict[str, str]
+    set_cookie_headers: list[str]
+    body: str
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def api_event(
+    method: str,
+    path: str,
+    *,
+    form: dict[str, str] | None = None,
+    json_body: Any = None,
+    raw_body: str | None = None,
+    content_type: str | None = None,
+    cookies: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+    host: str = APP_HOST,
+) -> dict[str, Any]:
+    """A REST API proxy event, built on the real Powertools fixture, for a route declared in the template."""
+    event = copy.deepcopy(load_fixture("aws_events/powertools-lambda-python/events/apiGatewayProxyEvent.json"))
+    found = load_template().match_route(method, path)
+    resource, params = (found[0].path, found[1]) if found else (path, {})
+    headers = {"Host": host, "User-Agent": "pytest"}
+    body: str | None = raw_body
+    if form is not None:
+        body, content_type = urlencode(form), "application/x-www-form-urlencoded"
+    elif json_body is not None:
+        body, content_type = json.dumps(json_body), content_type or "application/json"
+    if content_type:
+        headers["Content-Type"] = content_type
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    event.update(
+        resource=resource,
+        path=path,
+        httpMethod=method,
+        headers=headers,
+        multiValueHeaders={k: [v] for k, v in headers.items()},
+        queryStringParameters=query or None,
+        multiValueQueryStringParameters={k: [v] for k, v in query.items()} if query else None,
+        pathParameters=params or None,
+        body=body,
+        isBase64Encoded=False,
+    )
+    event["requestContext"].update(resourcePath=resource, httpMethod=method, path=path)
+    return event
+
+
+def call_intake(method: str, path: str, **kwargs: Any) -> HttpResult:
+    from intake.app import lambda_handler
+
+    result = lambda_handler(api_event(method, path, **kwargs), LocalContext(function_name="IntakeFunction"))
+    headers = {k: v for k, v in (result.get("headers") or {}).items()}
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers.setdefault(name, values[-1])
+    set_cookies = list((result.get("multiValueHeaders") or {}).get("Set-Cookie", []))
+    jar: SimpleCookie = SimpleCookie()
+    for header in set_cookies:
+        jar.load(header)
+    return HttpResult(
+        status=result["statusCode"],
+        headers=headers,
+        cookies={k: m.value for k, m in jar.items()},
+        set_cookie_headers=set_cookies,
+        body=result.get("body") or "",
+    )
+
+
+def eventbridge_event(
+    contract: EventContract, event_id: str = "6a7e8feb-b491-4cf7-a9f1-bf3703467718"
+) -> dict[str, Any]:
+    """An EventBridge event, on the real fixture's envelope, carrying a Warmpath contract."""
+    event = copy.deepcopy(load_fixture("aws_events/powertools-lambda-python/events/eventBridgeEvent.json"))
+    event.update(
+        id=event_id,
+        source=contract.SOURCE,
+        **{"detail-type": contract.DETAIL_TYPE},
+        detail=contract.model_dump(mode="json"),
+    )
+    return event
+
+
+def call_function(module: str, event: dict[str, Any]) -> Any:
+    import importlib
+
+    handler = importlib.import_module(module).lambda_handler
+    return handler(event, LocalContext(function_name=module.split(".")[0]))

@@ -1,0 +1,346 @@
+"""Email rendering (notify.render.EmailRenderer): MJML compiled once, filled by jinja2, text and HTML parts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+import mjml
+import pytest
+from notify.render import TEMPLATES, EmailRenderer
+
+HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+
+PATH = {
+    "connector_name": "Cara Connector",
+    "connector_title": "CTO",
+    "connector_location": "Paris",
+    "reasons": ["Knows Tom Target directly (LinkedIn connection)", "Relationship strength: strong (inferred)"],
+}
+
+# The context emails.Notifier passes for each template (one case per branch of the template).
+CASES: dict[str, tuple[str, dict[str, Any]]] = {
+    "sign_in": (
+        "sign_in",
+        {
+            "tenant_name": "Acme",
+            "name": "Rita Requester",
+            "minutes": 15,
+            "sign_in_url": "https://app.example/auth/magic?token=v1.k1.p.s",
+        },
+    ),
+    "paths_found": (
+        "paths_found",
+        {
+            "tenant_name": "Acme",
+            "requester_name": "Rita Requester",
+            "target_name": "Tom Target",
+            "target_company": "Big Corp",
+            "paths": [PATH],
+            "request_url": "https://app.example/requests/r1",
+        },
+    ),
+    "paths_found_none": (
+        "paths_found",
+        {
+            "tenant_name": "Acme",
+            "requester_name": "Rita Requester",
+            "target_name": "Tom Target",
+            "target_company": "Big Corp",
+            "paths": [],
+            "request_url": "https://app.example/requests/r1",
+        },
+    ),
+    "ask": (
+        "ask",
+        {
+            "tenant_name": "Acme",
+            "connector_name": "Cara Connector",
+            "requester_name": "Rita Requester",
+            "target_name": "Tom Target",
+            "target_first_name": "Tom",
+            "target_title": "VP Sales",
+            "target_company": "Big Corp",
+            "reason": "We would like to talk about their sales tooling.",
+            "accept_url": "https://app.example/a/accept-token",
+            "decline_url": "https://app.example/a/decline-token",
+            "days": 7,
+        },
+    ),
+    "introduction_known": (
+        "introduction",
+        {
+            "tenant_name": "Acme",
+            "target_known": True,
+            "target_name": "Tom Target",
+            "target_first_name": "Tom",
+            "target_title": "VP Sales",
+            "target_company": "Big Corp",
+            "requester_name": "Rita Requester",
+            "requester_first_name": "Rita",
+            "connector_name": "Cara Connector",
+            "connector_first_name": "Cara",
+            "reason": "We would like to talk about their sales tooling.",
+        },
+    ),
+    "introduction_unknown": (
+        "introduction",
+        {
+            "tenant_name": "Acme",
+            "target_known": False,
+            "target_name": "Tom Target",
+            "target_first_name": "Tom",
+            "target_title": None,
+            "target_company": "Big Corp",
+            "requester_name": "Rita Requester",
+            "requester_first_name": "Rita",
+            "connector_name": "Cara Connector",
+            "connector_first_name": "Cara",
+            "reason": "We would like to talk about their sales tooling.",
+        },
+    ),
+    "ask_declined_remaining": (
+        "ask_declined",
+        {
+            "tenant_name": "Acme",
+            "requester_name": "Rita Requester",
+            "connector_name": "Cara Connector",
+            "target_name": "Tom Target",
+            "remaining": 2,
+            "next_name": "Dan Connector",
+            "request_url": "https://app.example/requests/r1",
+        },
+    ),
+    "ask_declined_none": (
+        "ask_declined",
+        {
+            "tenant_name": "Acme",
+            "requester_name": "Rita Requester",
+            "connector_name": "The connector",
+            "target_name": "Tom Target",
+            "remaining": 0,
+            "next_name": "",
+            "request_url": "https://app.example/requests/r1",
+        },
+    ),
+}
+
+
+@pytest.fixture
+def renderer() -> EmailRenderer:
+    return EmailRenderer()
+
+
+def visible_text(html: str) -> str:
+    """The words a reader sees in an HTML part (tags, styles and conditional comments removed)."""
+    html = re.sub(r"<(style|title)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<!--.*?-->", " ", html, flags=re.S)
+    return " ".join(HTML_TAG.sub(" ", html).split())
+
+
+def test_every_template_on_disk_has_a_case() -> None:
+    """Given the templates directory, then every email (bar the layout) is covered by CASES below."""
+    on_disk = {p.stem for p in TEMPLATES.glob("*.mjml")} - {"layout"}
+
+    assert on_disk == {template for template, _ in CASES.values()}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_email_renders_a_subject_a_plain_text_part_and_an_html_part(renderer: EmailRenderer, case: str) -> None:
+    template, context = CASES[case]
+
+    email = renderer.render(template, **context)
+
+    assert email.subject
+    assert "\n" not in email.subject
+    assert not email.subject.startswith("Subject:")
+    assert email.text.strip()
+    assert not HTML_TAG.search(email.text), "the plain-text part must not contain HTML tags"
+    assert "Subject:" not in email.text
+    assert email.html.lstrip().lower().startswith("<!doctype html")
+    assert "{{" not in email.html and "{%" not in email.html, "MJML must keep jinja placeholders intact"
+    assert "Warmpath" in visible_text(email.html)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_html_title_is_the_subject(renderer: EmailRenderer, case: str) -> None:
+    template, context = CASES[case]
+
+    email = renderer.render(template, **context)
+
+    title = re.search(r"<title>(.*?)</title>", email.html, flags=re.S)
+    assert title is not None
+    assert title.group(1).strip() == str(markupsafe.escape(email.subject))
+
+
+def test_the_sign_in_email_carries_the_link_in_both_parts(renderer: EmailRenderer) -> None:
+    email = renderer.render("sign_in", **CASES["sign_in"][1])
+
+    assert email.subject == "Your Warmpath sign-in link for Acme"
+    assert "https://app.example/auth/magic?token=v1.k1.p.s" in email.text
+    assert 'href="https://app.example/auth/magic?token=v1.k1.p.s"' in email.html
+    assert "expires in 15 minutes" in email.text
+
+
+def test_paths_found_lists_each_path_with_its_reasons(renderer: EmailRenderer) -> None:
+    email = renderer.render("paths_found", **CASES["paths_found"][1])
+
+    assert email.subject == "1 warm path to Tom Target"
+    assert "1. Cara Connector, CTO - Paris" in email.text
+    assert "Knows Tom Target directly (LinkedIn connection)" in email.text
+    html = visible_text(email.html)
+    assert "Cara Connector" in html
+    assert "Relationship strength: strong (inferred)" in html
+    assert "Choose who to ask" in html
+
+
+def test_paths_found_pluralises_the_subject_for_several_paths(renderer: EmailRenderer) -> None:
+    context = dict(CASES["paths_found"][1], paths=[PATH, dict(PATH, connector_name="Dan Connector")])
+
+    email = renderer.render("paths_found", **context)
+
+    assert email.subject == "2 warm paths to Tom Target"
+    assert "2 people at Acme" in email.text
+
+
+def test_paths_found_without_paths_says_nobody_knows_the_target_yet(renderer: EmailRenderer) -> None:
+    email = renderer.render("paths_found", **CASES["paths_found_none"][1])
+
+    assert email.subject == "No warm path to Tom Target yet"
+    assert "Nobody in Acme's network knows Tom Target" in email.text
+    html = visible_text(email.html)
+    assert "View your request" in html
+    assert "Choose who to ask" not in html
+
+
+def test_the_ask_email_carries_both_answer_links(renderer: EmailRenderer) -> None:
+    email = renderer.render("ask", **CASES["ask"][1])
+
+    assert email.subject == "Rita Requester would like an introduction to Tom Target"
+    for url in ("https://app.example/a/accept-token", "https://app.example/a/decline-token"):
+        assert url in email.text
+        assert f'href="{url}"' in email.html
+
+
+def test_an_introduction_to_a_known_target_does_not_ask_the_connector_to_forward_it(renderer: EmailRenderer) -> None:
+    email = renderer.render("introduction", **CASES["introduction_known"][1])
+
+    assert email.subject == "Introduction: Tom Target <> Rita Requester (Acme)"
+    assert "Rita, meet Tom Target, VP Sales at Big Corp." in email.text
+    assert "forward" not in email.text
+    assert "forward" not in visible_text(email.html)
+
+
+def test_an_introduction_to_an_unknown_target_asks_the_connector_to_forward_it(renderer: EmailRenderer) -> None:
+    email = renderer.render("introduction", **CASES["introduction_unknown"][1])
+
+    assert "Please forward it to Tom." in email.text
+    html = visible_text(email.html)
+    assert "Please forward it to Tom." in html
+    assert "Hi Tom (via Cara)," in html
+
+
+def test_a_decline_with_others_remaining_names_the_next_connector(renderer: EmailRenderer) -> None:
+    email = renderer.render("ask_declined", **CASES["ask_declined_remaining"][1])
+
+    assert email.subject == "Cara Connector can't introduce you to Tom Target"
+    assert "2 other people can. Next in line: Dan Connector." in email.text
+    assert "Ask the next connector" in visible_text(email.html)
+
+
+def test_a_decline_with_nobody_remaining_says_the_request_stays_open(renderer: EmailRenderer) -> None:
+    email = renderer.render("ask_declined", **CASES["ask_declined_none"][1])
+
+    assert "Nobody else in the network knows Tom Target yet" in email.text
+    assert "Next in line" not in email.text
+    html = visible_text(email.html)
+    assert "View your request" in html
+    assert "Ask the next connector" not in html
+
+
+def test_user_supplied_text_is_escaped_in_the_html_part(renderer: EmailRenderer) -> None:
+    """Given a reason containing a script tag, when the ask is rendered, then the HTML shows it as text only."""
+    context = dict(CASES["ask"][1], reason="<script>alert('x')</script> & more", target_name='Tom "Bobby" <b>T</b>')
+
+    email = renderer.render("ask", **context)
+
+    assert "<script>" not in email.html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more" in email.html
+    assert "<b>T</b>" not in email.html
+    assert "&lt;b&gt;T&lt;/b&gt;" in email.html
+
+
+def test_user_supplied_text_is_left_verbatim_in_the_plain_text_part(renderer: EmailRenderer) -> None:
+    context = dict(CASES["ask"][1], reason="Fish & chips <3, they're great")
+
+    email = renderer.render("ask", **context)
+
+    assert "Fish & chips <3, they're great" in email.text
+
+
+def test_a_link_cannot_break_out_of_its_href_attribute(renderer: EmailRenderer) -> None:
+    context = dict(CASES["sign_in"][1], sign_in_url='https://app.example/x" onclick="steal()')
+
+    email = renderer.render("sign_in", **context)
+
+    assert 'onclick="steal()' not in email.html
+    assert "&#34;" in email.html
+
+
+def test_mjml_is_compiled_once_per_template(renderer: EmailRenderer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given a renderer, when the same email is rendered twice, then MJML is compiled once; another email once more."""
+    compiled: list[str] = []
+    real = mjml.mjml2html
+
+    def spy(source: str, *args: Any, **kwargs: Any) -> str:
+        compiled.append(source)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(mjml, "mjml2html", spy)
+    template, context = CASES["sign_in"]
+
+    first = renderer.render(template, **context)
+    second = renderer.render(template, **dict(context, name="Someone Else"))
+    assert len(compiled) == 1
+    assert "Someone Else" in second.html and "Someone Else" not in first.html
+
+    renderer.render("ask", **CASES["ask"][1])
+    assert len(compiled) == 2
+
+
+def test_the_compiled_template_is_reused_from_the_cache(renderer: EmailRenderer) -> None:
+    first = renderer.compiled_html("sign_in")
+
+    assert renderer.compiled_html("sign_in") is first
+    assert set(renderer._compiled) == {"sign_in"}
+
+
+def test_a_missing_context_variable_raises(renderer: EmailRenderer) -> None:
+    """Given a context without sign_in_url, when rendering, then StrictUndefined raises instead of sending a blank."""
+    context = {k: v for k, v in CASES["sign_in"][1].items() if k != "sign_in_url"}
+
+    with pytest.raises(jinja2.UndefinedError, match="sign_in_url"):
+        renderer.render("sign_in", **context)
+
+
+def test_a_variable_missing_only_from_the_html_part_also_raises(tmp_path: Path) -> None:
+    (tmp_path / "layout.mjml").write_text((TEMPLATES / "layout.mjml").read_text())
+    (tmp_path / "note.txt").write_text("Subject: Hello\nPlain body.\n")
+    (tmp_path / "note.mjml").write_text(
+        "<mj-section><mj-column><mj-text>{{ only_html }}</mj-text></mj-column></mj-section>"
+    )
+
+    with pytest.raises(jinja2.UndefinedError, match="only_html"):
+        EmailRenderer(tmp_path).render("note", tenant_name="Acme")
+
+
+def test_a_text_template_without_a_subject_line_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "layout.mjml").write_text((TEMPLATES / "layout.mjml").read_text())
+    (tmp_path / "note.txt").write_text("Hello without a subject\n")
+    (tmp_path / "note.mjml").write_text("<mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section>")
+
+    with pytest.raises(ValueError, match="Subject: "):
+        EmailRenderer(tmp_path).render("note", tenant_name="Acme")

@@ -1,0 +1,141 @@
+"""infra/template.yaml agrees with the code: event contracts, routes, runtime, failure destinations, environment."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from warmpath.events import CONTRACTS
+from warmpath_local.layer import LAYER_REQUIREMENTS, layer_requirements
+from warmpath_local.stack import local_environment
+from warmpath_local.template import Template, load_template
+
+
+@pytest.fixture(scope="module")
+def template() -> Template:
+    return load_template()
+
+
+@pytest.fixture(scope="module")
+def intake_app() -> Any:
+    """The intake resolver. Imported outside the per-test socket ban: importing the X-Ray SDK (through the
+    Powertools Tracer) creates its UDP emitter socket. Nothing is sent."""
+    from intake.app import app
+
+    return app
+
+
+def functions_of(template: Template) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: resource["Properties"]
+        for logical_id, resource in template.raw["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+
+
+def event_driven(template: Template) -> list[str]:
+    return sorted({rule.function for rule in template.rules})
+
+
+def test_the_template_declares_event_rules_and_routes(template: Template) -> None:
+    """Guards the checks below against passing vacuously on an empty template."""
+    assert template.rules
+    assert template.routes
+    assert event_driven(template) == ["MatchingFunction", "NotifyFunction"]
+
+
+def test_every_event_rule_names_only_defined_contracts(template: Template) -> None:
+    """Given each EventBridge rule, then every (source, detail-type) pair it matches is a contract in events.py."""
+    unknown = [
+        (rule.name, source, detail_type)
+        for rule in template.rules
+        for source in rule.pattern["source"]
+        for detail_type in rule.pattern["detail-type"]
+        if (source, detail_type) not in CONTRACTS
+    ]
+
+    assert unknown == []
+
+
+def test_every_event_rule_matches_on_both_source_and_detail_type(template: Template) -> None:
+    for rule in template.rules:
+        assert set(rule.pattern) >= {"source", "detail-type"}, rule.name
+        assert rule.pattern["source"] and rule.pattern["detail-type"], rule.name
+
+
+def test_no_route_uses_a_greedy_proxy_path(template: Template) -> None:
+    greedy = [f"{route.method} {route.path}" for route in template.routes if "+}" in route.path]
+
+    assert greedy == []
+
+
+def test_functions_run_python_3_12_on_arm64_with_active_tracing(template: Template) -> None:
+    globals_ = template.raw["Globals"]["Function"]
+
+    assert globals_["Runtime"] == "python3.12"
+    assert globals_["Architectures"] == ["arm64"]
+    assert globals_["Tracing"] == "Active"
+
+
+def test_no_function_overrides_the_global_runtime_or_architecture(template: Template) -> None:
+    overrides = {
+        (logical_id, key)
+        for logical_id, props in functions_of(template).items()
+        for key in ("Runtime", "Architectures", "Tracing")
+        if key in props
+    }
+
+    assert overrides == set()
+
+
+def test_every_event_driven_function_sends_failed_invocations_somewhere(template: Template) -> None:
+    """Given a function triggered by EventBridge (asynchronously), then failed invocations go to an OnFailure target."""
+    functions = functions_of(template)
+
+    for logical_id in event_driven(template):
+        on_failure = functions[logical_id].get("EventInvokeConfig", {}).get("DestinationConfig", {}).get("OnFailure")
+        assert on_failure, f"{logical_id} has no EventInvokeConfig.DestinationConfig.OnFailure"
+        assert on_failure.get("Destination"), logical_id
+
+
+def _template_routes_for(template: Template, function: str) -> set[tuple[str, str]]:
+    # API Gateway writes {param}; Powertools writes <param>.
+    return {
+        (route.method, re.sub(r"\{([A-Za-z0-9_]+)\}", r"<\1>", route.path))
+        for route in template.routes
+        if route.function == function
+    }
+
+
+def test_intake_serves_exactly_the_routes_the_template_declares(template: Template, intake_app: Any) -> None:
+    """Given the Powertools resolver in intake.app, then its routes and the template's IntakeFunction routes agree."""
+    routes = [*intake_app._static_routes, *intake_app._dynamic_routes]
+    registered = {(route.method, route.path) for route in routes}
+
+    declared = _template_routes_for(template, "IntakeFunction")
+    assert declared, "the template declares no routes for IntakeFunction"
+    assert sorted(registered - declared) == [], "routes served but not declared in the template (API Gateway 403s)"
+    assert sorted(declared - registered) == [], "routes declared in the template but not served (404s)"
+
+
+def test_no_two_template_routes_share_a_method_and_path(template: Template) -> None:
+    keys = [(route.method, route.path) for route in template.routes]
+
+    assert len(keys) == len(set(keys))
+
+
+def test_the_local_environment_sets_every_global_variable(template: Template) -> None:
+    """Given the Globals environment, then the local stack sets each variable the functions will read."""
+    required = set(template.raw["Globals"]["Function"]["Environment"]["Variables"])
+
+    provided = local_environment("http://x", "http://y")
+
+    assert required - set(provided) == set()
+    assert provided["PUBLIC_BASE_URL"] == "http://y"
+    assert provided["AWS_ENDPOINT_URL"] == "http://x"
+
+
+def test_the_committed_layer_requirements_match_pyproject() -> None:
+    """Given pyproject.toml's dependencies, then layers/requirements.txt is what `make requirements` writes."""
+    assert LAYER_REQUIREMENTS.read_text() == layer_requirements()

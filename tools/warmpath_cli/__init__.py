@@ -1,0 +1,1 @@
+"""The ``warmpath`` command line, for admins and operators."""

@@ -1,0 +1,133 @@
+"""``warmpath``: the operator's command line.
+
+By default it talks to the running local stack, whose connection details ``make dev`` writes to
+``.warmpath/local.json`` (override with ``--connection`` or ``WARMPATH_CONNECTION``). With ``--aws`` it
+uses the AWS credentials and region of the environment and the table named by ``TABLE_NAME``.
+Every subcommand takes ``--json`` for machine-readable output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CONNECTION = Path(".warmpath") / "local.json"
+
+
+class CliError(Exception):
+    """A problem the operator can fix; printed without a traceback, exit status 2."""
+
+
+def _connection(args: argparse.Namespace) -> dict[str, Any] | None:
+    if args.aws:
+        return None
+    path = Path(args.connection or os.environ.get("WARMPATH_CONNECTION") or DEFAULT_CONNECTION)
+    if not path.exists():
+        raise CliError(f"No local stack found ({path} is missing). Start one with `make dev`, or pass --aws.")
+    return json.loads(path.read_text())  # type: ignore[no-any-return]
+
+
+def _use(connection: dict[str, Any] | None) -> None:
+    """Point boto3/PynamoDB at the local stack (or leave the AWS environment as it is)."""
+    from warmpath import wiring
+
+    if connection is not None:
+        os.environ.update(connection["env"])
+    elif not os.environ.get("TABLE_NAME"):
+        raise CliError("Set TABLE_NAME (and your AWS credentials and region) to use --aws.")
+    wiring.reset()
+
+
+def requests_list(args: argparse.Namespace) -> Any:
+    _use(_connection(args))
+    from warmpath import wiring
+
+    repo = wiring.repository()
+    repo.get_tenant(args.tenant)  # a clear error for an unknown tenant
+    rows = repo.list_requests(args.tenant, requester=args.requester, limit=args.limit)
+    return {
+        "requests": [
+            {
+                "request_id": r.request_id,
+                "status": r.status,
+                "requester": r.requester_email,
+                "target": r.target_name,
+                "company": r.target_company,
+                "paths": len(r.paths),
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in rows
+        ]
+    }
+
+
+def mail_list(args: argparse.Namespace) -> Any:
+    connection = _connection(args)
+    if connection is None:
+        raise CliError("Sent mail is only kept by the local stack's dev mailbox; SES does not store it.")
+    with urllib.request.urlopen(f"{connection['front_door']}/_dev/mail.json", timeout=10) as response:
+        return json.loads(response.read())
+
+
+def _print_table(result: dict[str, Any]) -> None:
+    if "requests" in result:
+        rows = result["requests"]
+        if not rows:
+            print("No requests.")
+        for r in rows:
+            print(f"{r['request_id']}  {r['status']:<12} {r['target']} ({r['company']})  by {r['requester']}")
+    elif "messages" in result:
+        rows = result["messages"]
+        if not rows:
+            print("No mail sent yet.")
+        for m in rows:
+            print(f"#{m['index']:<3} {', '.join(m['to']):<40} {m['subject']}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="warmpath", description=__doc__.split("\n\n")[0])
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print JSON")
+    common.add_argument("--connection", help="local stack connection file (default .warmpath/local.json)")
+    common.add_argument("--aws", action="store_true", help="use AWS (credentials, region and TABLE_NAME from env)")
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    requests = groups.add_parser("requests", help="introduction requests").add_subparsers(dest="action", required=True)
+    listing = requests.add_parser("list", parents=[common], help="list a tenant's requests, newest first")
+    listing.add_argument("--tenant", required=True)
+    listing.add_argument("--requester", help="only this requester's requests")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.set_defaults(run=requests_list)
+
+    mail = groups.add_parser("mail", help="the dev mailbox").add_subparsers(dest="action", required=True)
+    mail.add_parser("list", parents=[common], help="every email the local stack sent").set_defaults(run=mail_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from warmpath.errors import WarmpathError
+
+    try:
+        result = args.run(args)
+    except (CliError, WarmpathError) as error:
+        message = error.message if isinstance(error, WarmpathError) else str(error)
+        if args.json:
+            print(json.dumps({"error": message}))
+        else:
+            print(f"warmpath: {message}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, indent=2, default=str))
+    else:
+        _print_table(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
