@@ -34,17 +34,18 @@ class EmailRenderer:
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
         )
-        self._compiled: dict[str, jinja2.Template] = {}
+        self._compiled: dict[str, tuple[str, jinja2.Template]] = {}
 
-    def compiled_html(self, name: str) -> jinja2.Template:
+    def compiled_html(self, name: str) -> str:
+        """The template's MJML compiled to HTML (still holding its jinja2 placeholders), once per container."""
         if name not in self._compiled:
             from mjml import mjml2html
 
             layout = (self.templates / "layout.mjml").read_text()
             body = (self.templates / f"{name}.mjml").read_text()
             html = mjml2html(layout.replace("<!-- body -->", body))
-            self._compiled[name] = self._html_env.from_string(html)
-        return self._compiled[name]
+            self._compiled[name] = (html, self._html_env.from_string(html))
+        return self._compiled[name][0]
 
     def render(self, template: str, **context: Any) -> RenderedEmail:
         text = self._text_env.get_template(f"{template}.txt").render(**context)
@@ -52,5 +53,6 @@ class EmailRenderer:
         if not first.startswith("Subject: "):
             raise ValueError(f"{template}.txt must start with a 'Subject: ' line")
         subject = first.removeprefix("Subject: ").strip()
-        html = self.compiled_html(template).render(subject=subject, **context)
+        self.compiled_html(template)
+        html = self._compiled[template][1].render(subject=subject, **context)
         return RenderedEmail(subject=subject, text=rest.lstrip("\n"), html=html)

@@ -1,0 +1,116 @@
+"""``make bench``: the quality bars of DESIGN.md, as ratios to a baseline measured in the same run.
+
+Prints one JSON line per figure: ``{"name", "value", "unit", "baseline", "target", ...}`` where ``value``
+is the ratio (lower is better), ``baseline`` what it is a ratio to. Never run by the test suite.
+
+- cold_start.<function>: importing a handler module in a fresh interpreter, over a bare ``import boto3``
+  in a fresh interpreter (median of interleaved runs). Also reported: the handler's first invocation
+  is not included -- see the README for what that measures.
+- email_render.<template>: rendering an email (HTML and text parts) over a bare jinja2 render of the
+  same compiled HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "layers"), str(ROOT / "tools"), str(ROOT / "functions" / "notify")]
+
+from warmpath_local.stack import local_environment  # noqa: E402
+from warmpath_local.template import load_template  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "9"))
+TIMER = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+
+
+def _import_seconds(module: str, path: list[str], env: dict[str, str]) -> float:
+    code = f"import sys; sys.path[:0] = {path!r}; " + TIMER.format(module=module)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def emit(name: str, value: float, unit: str, baseline: str, target: float, **extra: Any) -> None:
+    line = {"name": name, "value": round(value, 3), "unit": unit, "baseline": baseline, "target": target, **extra}
+    line["meets_target"] = value <= target
+    print(json.dumps(line), flush=True)
+
+
+def bench_cold_start() -> None:
+    template = load_template()
+    env = {**os.environ, **local_environment("http://127.0.0.1:9", "http://127.0.0.1:8000")}
+    env["POWERTOOLS_TRACE_DISABLED"] = "false"  # import what Lambda imports
+    handlers = {spec.module: [str(ROOT / "layers"), str(spec.code_uri)] for spec in template.functions.values()}
+    baseline: list[float] = []
+    measured: dict[str, list[float]] = {m: [] for m in handlers}
+    for _ in range(RUNS):  # interleaved, so drift hits every figure alike
+        baseline.append(_import_seconds("boto3", [], env))
+        for module, path in handlers.items():
+            measured[module].append(_import_seconds(module, path, env))
+    boto3_ms = statistics.median(baseline) * 1000
+    for module, samples in measured.items():
+        ms = statistics.median(samples) * 1000
+        emit(
+            f"cold_start.{module}",
+            ms / boto3_ms,
+            "x import boto3",
+            f"import boto3 = {boto3_ms:.1f} ms",
+            1.3,
+            handler_ms=round(ms, 1),
+            runs=RUNS,
+        )
+
+
+def bench_email_render() -> None:
+    import jinja2
+    from notify.render import EmailRenderer
+
+    context: dict[str, Any] = {
+        "tenant_name": "Acme Analytics",
+        "connector_name": "Margaret Hale",
+        "requester_name": "Riley Chen",
+        "target_name": "Priya Natarajan",
+        "target_first_name": "Priya",
+        "target_title": "VP Sales",
+        "target_company": "Northwind Logistics",
+        "reason": "We cut reporting time for logistics teams; Northwind is expanding into Europe.",
+        "accept_url": "https://app.example/a/" + "x" * 200,
+        "decline_url": "https://app.example/a/" + "y" * 200,
+        "days": 7,
+    }
+    renderer = EmailRenderer()
+    renderer.render("ask", **context)  # compile once, as the first message of a container does
+    bare = jinja2.Environment(autoescape=True).from_string(renderer.compiled_html("ask"))
+    loops = 2000
+
+    def per_call(fn: Any) -> float:
+        best = float("inf")
+        for _ in range(5):
+            start = time.perf_counter()
+            for _ in range(loops):
+                fn()
+            best = min(best, (time.perf_counter() - start) / loops)
+        return best
+
+    full = per_call(lambda: renderer.render("ask", **context))
+    baseline = per_call(lambda: bare.render(subject="s", **context))
+    emit(
+        "email_render.ask",
+        full / baseline,
+        "x bare jinja2 render of the compiled HTML",
+        f"bare render = {baseline * 1e6:.1f} us",
+        2.0,
+        render_us=round(full * 1e6, 1),
+    )
+
+
+if __name__ == "__main__":
+    bench_cold_start()
+    bench_email_render()

@@ -1,0 +1,227 @@
+"""End to end: the local stack started in-process, used over HTTP exactly as a person would.
+
+Sign in by magic link from the dev mailbox, submit the web form, pick a connector, accept from the
+connector's email, and find the three-way introduction in the mailbox -- every hop through the real
+handlers, the template's routes and rules, moto's EventBridge and SQS.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from warmpath_local.stack import LocalStack
+
+pytestmark = pytest.mark.e2e
+
+RILEY = "riley@acme.example"
+SAM = "sam@acme.example"
+MARGARET = "margaret.hale@hale-ventures.example"
+DAVID = "david.kim@summitcap.example"
+PRIYA = "priya.natarajan@northwind.example"
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    local = LocalStack(port=0)
+    local.start()
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
+def mailbox(stack: LocalStack) -> list[dict[str, Any]]:
+    return list(requests.get(f"{stack.url}/_dev/mail.json", timeout=5).json()["messages"])
+
+
+def wait_for_mail(stack: LocalStack, matches: Callable[[dict[str, Any]], bool], timeout: float = 15) -> dict[str, Any]:
+    """Poll the dev mailbox, as a person refreshing their inbox would, until a matching email arrives."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [m for m in mailbox(stack) if matches(m)]
+        if found:
+            return found[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"no matching email within {timeout}s; mailbox: {[m['subject'] for m in mailbox(stack)]}")
+
+
+def csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF field on the page"
+    return match.group(1)
+
+
+def sign_in(stack: LocalStack, email: str) -> requests.Session:
+    browser = requests.Session()
+    home = browser.get(f"{stack.url}/")
+    sent = browser.post(f"{stack.url}/auth/login", data={"email": email, "csrf_token": csrf(home.text)})
+    assert sent.status_code == 202 and "Check your email" in sent.text
+    email_msg = wait_for_mail(stack, lambda m: m["to"] == [email] and "sign-in link" in m["subject"])
+    [link] = [u for u in email_msg["links"] if "/auth/magic?token=" in u]
+    confirm = browser.get(link)
+    assert confirm.status_code == 200 and "Sign in" in confirm.text
+    token = re.search(r'name="token" value="([^"]+)"', confirm.text)
+    assert token
+    signed_in = browser.post(
+        f"{stack.url}/auth/magic", data={"token": token.group(1), "csrf_token": csrf(confirm.text)}
+    )
+    assert signed_in.url == f"{stack.url}/requests"
+    return browser
+
+
+def wait_for_status(browser: requests.Session, url: str, wanted: str, timeout: float = 15) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page = browser.get(url)
+        status = re.search(r'data-status="(\w+)"', page.text)
+        if status and status.group(1) == wanted:
+            return page.text
+        time.sleep(0.1)
+    raise AssertionError(f"request never reached status {wanted}")
+
+
+def submit_request(stack: LocalStack, browser: requests.Session, reason: str) -> str:
+    form_page = browser.get(f"{stack.url}/requests/new")
+    created = browser.post(
+        f"{stack.url}/requests",
+        data={
+            "csrf_token": csrf(form_page.text),
+            "target_name": "Priya Natarajan",
+            "target_company": "Northwind Logistics",
+            "target_title": "VP Sales",
+            "target_email": PRIYA,
+            "target_linkedin_url": "",
+            "reason": reason,
+        },
+    )
+    assert created.status_code == 200 and re.search(r"/requests/\w+$", created.url), created.text
+    return created.url
+
+
+def ask_first_listed(browser: requests.Session, request_url: str, page: str) -> None:
+    path_id = re.search(r'name="path_id" value="([^"]+)"', page)
+    assert path_id, "no Ask button on the request page"
+    asked = browser.post(f"{request_url}/asks", data={"csrf_token": csrf(page), "path_id": path_id.group(1)})
+    assert asked.status_code == 200
+
+
+def answer_from_email(stack: LocalStack, connector: str, reason: str, answer: str) -> requests.Response:
+    ask_email = wait_for_mail(stack, lambda m: m["to"] == [connector] and reason in m["text"])
+    accept, decline = [u for u in ask_email["links"] if "/a/" in u]
+    link = accept if answer == "accept" else decline
+    connector_browser = requests.Session()  # the connector never signs in
+    confirm = connector_browser.get(link)
+    assert confirm.status_code == 200
+    return connector_browser.post(link, data={"csrf_token": csrf(confirm.text)})
+
+
+def test_a_requester_gets_introduced_through_the_whole_loop(stack: LocalStack) -> None:
+    reason = "E2E accept: we cut reporting time for logistics teams."
+    riley = sign_in(stack, RILEY)
+
+    request_url = submit_request(stack, riley, reason)
+    page = wait_for_status(riley, request_url, "paths_found")
+    assert page.index("Margaret Hale") < page.index("David Kim") < page.index("Ben Carter")
+    paths_email = wait_for_mail(stack, lambda m: m["to"] == [RILEY] and "warm paths to Priya" in m["subject"])
+    assert request_url in paths_email["links"]
+
+    ask_first_listed(riley, request_url, page)
+    wait_for_status(riley, request_url, "asked")
+    answered = answer_from_email(stack, MARGARET, reason, "accept")
+    assert "Introduction sent" in answered.text
+
+    intro = wait_for_mail(stack, lambda m: m["subject"].startswith("Introduction:") and reason in m["text"])
+    assert intro["from"] == "Margaret Hale via Warmpath <intros@warmpath.localhost>"
+    assert intro["to"] == [PRIYA]
+    assert intro["cc"] == [RILEY, MARGARET]
+    assert intro["reply_to"] == [MARGARET]
+    assert intro["text"].strip() and "<html" in intro["html"]
+    final = wait_for_status(riley, request_url, "introduced")
+    for step in ("Requested", "Asked", "Accepted", "Introduced"):
+        assert step in final
+
+
+def test_a_decline_is_reported_and_the_next_connector_can_be_asked(stack: LocalStack) -> None:
+    reason = "E2E decline: a second request to see the next connector asked."
+    sam = sign_in(stack, SAM)
+    request_url = submit_request(stack, sam, reason)
+    ask_first_listed(sam, request_url, wait_for_status(sam, request_url, "paths_found"))
+
+    declined = answer_from_email(stack, MARGARET, reason, "decline")
+    assert "Declined" in declined.text
+
+    notice = wait_for_mail(stack, lambda m: m["to"] == [SAM] and "can't introduce you" in m["subject"])
+    assert "Next in line: David Kim" in notice["text"]
+    page = wait_for_status(sam, request_url, "declined")
+    ask_first_listed(sam, request_url, page)  # Margaret's button is gone: the first one left is David's
+    wait_for_mail(stack, lambda m: m["to"] == [DAVID] and reason in m["text"])
+
+
+def test_opening_an_ask_link_twice_changes_nothing(stack: LocalStack) -> None:
+    before = mailbox(stack)
+    ask_link = next(u for m in before for u in m["links"] if "/a/" in u)
+
+    first, second = requests.get(ask_link), requests.get(ask_link)
+
+    assert first.status_code == second.status_code == 200
+    time.sleep(0.5)
+    assert len(mailbox(stack)) == len(before)
+
+
+def test_unknown_routes_are_404(stack: LocalStack) -> None:
+    assert requests.get(f"{stack.url}/no/such/page").status_code == 404
+    assert requests.post(f"{stack.url}/health").status_code == 404
+
+
+def test_health_and_openapi_are_served(stack: LocalStack) -> None:
+    assert requests.get(f"{stack.url}/health").json() == {"status": "ok"}
+    assert "/api/requests" in requests.get(f"{stack.url}/api/openapi.json").json()["paths"]
+
+
+def test_a_raw_email_posted_to_dev_inbound_goes_through_the_inbound_function(stack: LocalStack) -> None:
+    message = EmailMessage()
+    message["From"] = "Margaret Hale <margaret.hale@hale-ventures.example>"
+    message["To"] = "reply@reply.warmpath.localhost"
+    message["Subject"] = "Re: an introduction"
+    message.set_content("Yes, happy to help.")
+
+    result = requests.post(
+        f"{stack.url}/_dev/inbound", data=message.as_bytes(), headers={"Content-Type": "message/rfc822"}
+    )
+
+    assert result.status_code == 202
+    body = result.json()
+    assert body["recorded"] == [body["message_id"]]
+
+
+def test_the_cli_lists_requests_and_mail_as_json(stack: LocalStack, tmp_path: Path) -> None:
+    connection = tmp_path / "local.json"
+    stack.write_connection_file(connection)
+
+    def warmpath(*args: str) -> Any:
+        done = subprocess.run(
+            [sys.executable, "-m", "warmpath_cli.main", *args, "--connection", str(connection), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        return done.returncode, json.loads(done.stdout)
+
+    code, listed = warmpath("requests", "list", "--tenant", "demo")
+    assert code == 0
+    assert {r["requester"] for r in listed["requests"]} >= {RILEY, SAM}
+    code, mail = warmpath("mail", "list")
+    assert code == 0 and len(mail["messages"]) == len(mailbox(stack))
+    code, error = warmpath("requests", "list", "--tenant", "nope")
+    assert code == 2 and "no tenant 'nope'" in error["error"]

@@ -1,0 +1,56 @@
+"""Inbound mail: SES's receipt event (real fixtures) is recorded once, with its verdicts."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from warmpath.events import InboundMailReceived
+from warmpath.models import InboundMessage, WarmpathItem
+
+from tests.conftest import AwsWorld, call_function, load_fixture
+
+SES_FIXTURES = [
+    "aws_events/aws-lambda-go/testdata/ses-lambda-event.json",
+    "aws_events/powertools-lambda-python/events/sesEvent.json",
+]
+
+
+def _stored() -> list[InboundMessage]:
+    return [i for i in WarmpathItem.scan() if isinstance(i, InboundMessage)]
+
+
+@pytest.mark.parametrize("fixture", SES_FIXTURES)
+def test_a_received_email_is_recorded_with_its_verdicts(aws: AwsWorld, fixture: str) -> None:
+    event = load_fixture(fixture)
+    mail = event["Records"][0]["ses"]["mail"]
+
+    result = call_function("notify.inbound", event)
+
+    assert result == {"recorded": [mail["messageId"]]}
+    [stored] = _stored()
+    assert stored.sender == mail["source"]
+    assert stored.s3_key == f"inbound/{mail['messageId']}"
+    assert stored.verdicts["spam"] == "PASS" and set(stored.verdicts) == {"spam", "virus", "spf", "dkim", "dmarc"}
+    assert [e.message_id for e in aws.bus.of_type(InboundMailReceived)] == [mail["messageId"]]
+
+
+def test_a_redelivered_email_is_recorded_once(aws: AwsWorld) -> None:
+    event = load_fixture(SES_FIXTURES[0])
+
+    call_function("notify.inbound", event)
+    again = call_function("notify.inbound", copy.deepcopy(event))
+
+    assert again == {"recorded": []}
+    assert len(_stored()) == 1
+    assert len(aws.bus.of_type(InboundMailReceived)) == 1
+
+
+def test_failing_verdicts_are_kept_as_received(aws: AwsWorld) -> None:
+    event = load_fixture(SES_FIXTURES[0])
+    event["Records"][0]["ses"]["receipt"]["spfVerdict"] = {"status": "FAIL"}
+
+    call_function("notify.inbound", event)
+
+    [stored] = _stored()
+    assert stored.verdicts["spf"] == "FAIL"
