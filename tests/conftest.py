@@ -10,7 +10,7 @@ import copy
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -59,12 +59,9 @@ class AwsWorld:
     env: dict[str, str]
     bus: CapturingBus
     keys: SigningKeys
-    clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
-        if service not in self.clients:
-            self.clients[service] = boto3.client(service, region_name=self.env["AWS_DEFAULT_REGION"])
-        return self.clients[service]
+        return aws_client(service)
 
     def sent_emails(self) -> list[dict[str, Any]]:
         from warmpath_local.mailbox import sent_messages
@@ -72,10 +69,20 @@ class AwsWorld:
         return sent_messages()
 
 
+_CLIENTS: dict[str, Any] = {}
+
+
+def aws_client(service: str) -> Any:
+    """A boto3 client kept for the whole run (moto intercepts it whenever a mock is active)."""
+    if service not in _CLIENTS:
+        _CLIENTS[service] = boto3.client(service, region_name="us-east-1")
+    return _CLIENTS[service]
+
+
 def reset_function_state() -> None:
     import sys
 
-    wiring.reset()
+    wiring.reset(keep_connection=True)
     notify_app = sys.modules.get("notify.app")
     if notify_app is not None:
         notify_app.reset_idempotency()  # type: ignore[attr-defined]
@@ -91,15 +98,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsWorld]:
         monkeypatch.setenv(name, value)
     template = load_template()
     with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name=env["AWS_DEFAULT_REGION"])
-        dynamodb.create_table(TableName=env["TABLE_NAME"], **template.table_definition())
+        aws_client("dynamodb").create_table(TableName=env["TABLE_NAME"], **template.table_definition())
         keys_document = SigningKeys.new_document()
-        boto3.client("ssm", region_name=env["AWS_DEFAULT_REGION"]).put_parameter(
+        aws_client("ssm").put_parameter(
             Name=env["SIGNING_KEYS_PARAMETER"], Type="SecureString", Value=json.dumps(keys_document)
         )
-        boto3.client("sesv2", region_name=env["AWS_DEFAULT_REGION"]).create_email_identity(
-            EmailIdentity=env["SENDER_ADDRESS"].split("@")[1]
-        )
+        aws_client("sesv2").create_email_identity(EmailIdentity=env["SENDER_ADDRESS"].split("@")[1])
         reset_function_state()
         bus = CapturingBus()
         wiring.override(event_bus=bus)

@@ -50,6 +50,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.connection.table import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -96,16 +97,29 @@ class WarmpathItem(Model):
     gsi1 = GSI1()
     gsi2 = GSI2()
 
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        # PynamoDB gives each model class its own connection, and each connection its own botocore session,
+        # which loads the service's JSON models again (tens of ms each). Every entity lives in the one table
+        # with the same keys and indexes, so they all share the base class's connection.
+        if cls is WarmpathItem:
+            return super()._get_connection()
+        return WarmpathItem._get_connection()
+
 
 def bind_table(table_name: str) -> None:
     """Point every model at ``table_name`` (called lazily by the repository)."""
     WarmpathItem.Meta.table_name = table_name
 
 
+def shared_connection() -> TableConnection:
+    """The one connection every entity uses (transactions use it too)."""
+    return WarmpathItem._get_connection()
+
+
 def drop_connections() -> None:
-    """Forget cached connections, so the next call builds a client for the current endpoint (tests)."""
-    for cls in [WarmpathItem, *WarmpathItem.kind.get_registered_subclasses(WarmpathItem)]:
-        cls._connection = None  # type: ignore[attr-defined]
+    """Forget the cached connection, so the next call builds a client for the current endpoint."""
+    WarmpathItem._connection = None
 
 
 class Tenant(WarmpathItem, discriminator="Tenant"):

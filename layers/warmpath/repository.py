@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -31,6 +30,7 @@ from warmpath.models import (
     UsedToken,
     WarmpathItem,
     bind_table,
+    shared_connection,
     utcnow,
 )
 
@@ -86,7 +86,7 @@ class Repository:
         self.table_name = table_name
 
     def _transaction(self) -> TransactWrite:
-        return TransactWrite(connection=Connection(region=getattr(WarmpathItem.Meta, "region", None)))
+        return TransactWrite(connection=shared_connection().connection)
 
     # -- tenants and members -------------------------------------------------------------------
 

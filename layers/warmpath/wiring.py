@@ -48,13 +48,18 @@ def override(**adapters: Any) -> None:
     _cache.update(adapters)
 
 
-def reset() -> None:
-    """Forget every adapter and the settings (the environment changed)."""
+def reset(*, keep_connection: bool = False) -> None:
+    """Forget every adapter and the settings (the environment changed).
+
+    ``keep_connection`` keeps the table's botocore client (building one costs ~0.2 s): right when only
+    adapters or settings changed, wrong when the endpoint did.
+    """
     _cache.clear()
     reset_settings()
-    from warmpath.models import drop_connections
+    if not keep_connection:
+        from warmpath.models import drop_connections
 
-    drop_connections()
+        drop_connections()
     try:
         from aws_lambda_powertools.utilities import parameters
 
