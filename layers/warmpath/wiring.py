@@ -1,36 +1,45 @@
 """The adapters a handler needs, built on first use and cached for the life of the container.
 
 Handlers call these instead of constructing clients, so nothing opens a connection at import time and
-tests can swap any port by calling ``override``.
+tests can swap any port by calling ``override``. Imports happen inside each builder: a route that never
+touches the table (``/health``) never pays for PynamoDB.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warmpath.config import get_settings, reset_settings
-from warmpath.events import EventBridgeBus, EventBus
-from warmpath.mail import MailSender, SesMailSender
-from warmpath.repository import Repository
-from warmpath.tokens import SigningKeys, load_signing_keys
+
+if TYPE_CHECKING:
+    from warmpath.events import EventBus
+    from warmpath.mail import MailSender
+    from warmpath.repository import Repository
+    from warmpath.tokens import SigningKeys
 
 _cache: dict[str, Any] = {}
 
 
 def repository() -> Repository:
     if "repository" not in _cache:
+        from warmpath.repository import Repository
+
         _cache["repository"] = Repository(get_settings().table_name)
     return _cache["repository"]  # type: ignore[no-any-return]
 
 
 def event_bus() -> EventBus:
     if "event_bus" not in _cache:
+        from warmpath.events import EventBridgeBus
+
         _cache["event_bus"] = EventBridgeBus(get_settings().event_bus_name)
     return _cache["event_bus"]  # type: ignore[no-any-return]
 
 
 def mail_sender() -> MailSender:
     if "mail_sender" not in _cache:
+        from warmpath.mail import SesMailSender
+
         _cache["mail_sender"] = SesMailSender(get_settings().configuration_set)
     return _cache["mail_sender"]  # type: ignore[no-any-return]
 
@@ -40,6 +49,8 @@ def signing_keys() -> SigningKeys:
     # is picked up without a redeploy.
     if "signing_keys" in _cache:
         return _cache["signing_keys"]  # type: ignore[no-any-return]
+    from warmpath.tokens import load_signing_keys
+
     return load_signing_keys(get_settings().signing_keys_parameter)
 
 
@@ -60,9 +71,6 @@ def reset(*, keep_connection: bool = False) -> None:
         from warmpath.models import drop_connections
 
         drop_connections()
-    try:
-        from aws_lambda_powertools.utilities import parameters
+    from aws_lambda_powertools.utilities import parameters
 
-        parameters.clear_caches()
-    except ImportError:  # pragma: no cover - powertools is always installed
-        pass
+    parameters.clear_caches()

@@ -212,9 +212,8 @@ class LocalStack:
 
     def start(self) -> LocalStack:
         from moto.server import ThreadedMotoServer
-        from werkzeug.serving import make_server
 
-        from warmpath_local.frontdoor import FrontDoor
+        from warmpath_local.frontdoor import FrontDoor, PooledServer
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._moto = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)
@@ -223,7 +222,7 @@ class LocalStack:
         endpoint_url = f"http://{moto_host}:{moto_port}"
 
         front_door = FrontDoor(self)
-        self._front_door = make_server(self.host, self.port, front_door, threaded=True)
+        self._front_door = PooledServer(self.host, self.port, front_door)
         self.port = self._front_door.server_port
         self.env = local_environment(endpoint_url, self.url)
         self._saved_env = {k: os.environ.get(k) for k in self.env}

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from warmpath import wiring
-from warmpath.models import Member
 from warmpath.observability import metrics
 
 from intake import service, web
+
+if TYPE_CHECKING:
+    from warmpath.models import Member
 from intake.schemas import Accepted, AskIn, RequestIn, RequestList, RequestOut, SessionOut
 
 router = Router()

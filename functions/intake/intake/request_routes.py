@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import ValidationError
 from warmpath import wiring
-from warmpath.models import Member
 from warmpath.observability import metrics
 
 from intake import service, web
+
+if TYPE_CHECKING:
+    from warmpath.models import Member
 from intake.schemas import RequestIn
 
 router = Router()

@@ -9,14 +9,17 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from warmpath.errors import Conflict, Forbidden, NotFound, TokenError
 from warmpath.events import AskAnswered, AskRequested, EventBus, IntroRequested, SignInRequested
-from warmpath.models import Ask, IntroRequest, Member, Session
-from warmpath.repository import Repository, RequestBundle
 from warmpath.tokens import Claims, SigningKeys, verify
 
 from intake.schemas import PathOut, RequestIn, RequestOut, RequestSummary, TimelineOut
+
+if TYPE_CHECKING:  # the models load PynamoDB (and botocore): only on first use, not at import
+    from warmpath.models import Ask, IntroRequest, Member, Session
+    from warmpath.repository import Repository, RequestBundle
 
 SIGN_IN_ROLES = {"admin", "requester"}
 SESSION_TTL = timedelta(days=14)
@@ -68,6 +71,8 @@ def member_of_session(repo: Repository, session: Session) -> Member:
 
 
 def submit_request(repo: Repository, bus: EventBus, member: Member, data: RequestIn) -> IntroRequest:
+    from warmpath.models import IntroRequest
+
     request = IntroRequest(
         tenant=member.tenant,
         request_id=uuid.uuid4().hex[:16],

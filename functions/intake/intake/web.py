@@ -18,18 +18,20 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-import jinja2
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
-from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 from warmpath import wiring
 from warmpath.errors import InvalidInput, WarmpathError
-from warmpath.models import Session
 
 from intake.service import SESSION_TTL
+
+if TYPE_CHECKING:
+    import jinja2
+    from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
+    from warmpath.models import Session
 
 HTML = "text/html; charset=utf-8"
 SESSION_COOKIE = "wp_session"
@@ -54,6 +56,8 @@ class CsrfFailed(WarmpathError):
 
 @lru_cache(maxsize=1)
 def _pages() -> jinja2.Environment:
+    import jinja2  # only pages need it; the JSON API never pays for it
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,

@@ -12,8 +12,6 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes import SESEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
-from warmpath.events import InboundMailReceived
-from warmpath.models import InboundMessage
 from warmpath.observability import logger, metrics, tracer
 
 INBOUND_PREFIX = "inbound/"
@@ -22,6 +20,9 @@ UNROUTED_TENANT = "-"
 
 def record_receipt(event: SESEvent) -> list[str]:
     """Store each received message once; returns the ids recorded for the first time."""
+    from warmpath.events import InboundMailReceived
+    from warmpath.models import InboundMessage
+
     repo, bus = wiring.repository(), wiring.event_bus()
     recorded: list[str] = []
     for record in event.records:

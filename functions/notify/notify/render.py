@@ -33,6 +33,7 @@ class EmailRenderer:
             autoescape=False,  # noqa: S701 - plain-text part, never shown as HTML
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
+            auto_reload=False,  # templates ship with the code: no stat() per message
         )
         self._compiled: dict[str, tuple[str, jinja2.Template]] = {}
 
