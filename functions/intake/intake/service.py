@@ -130,16 +130,11 @@ def describe(bundle: RequestBundle) -> RequestOut:
     request = bundle.request
     asks = {a.connector_email: a.status for a in bundle.asks}
     return RequestOut(
-        request_id=request.request_id,
-        status=request.status,
-        target_name=request.target_name,
-        target_company=request.target_company,
+        **summarise(request).model_dump(),
         target_title=request.target_title,
         target_email=request.target_email,
         target_linkedin_url=request.target_linkedin_url,
-        requester_email=request.requester_email,
         reason=request.reason,
-        created_at=request.created_at,
         paths=[
             PathOut(
                 path_id=p.path_id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from warmpath.config import Settings
 from warmpath.events import (
@@ -71,6 +72,21 @@ class Notifier:
     def _url(self, path: str) -> str:
         return f"{self.settings.public_base_url}{path}"
 
+    def _about(self, request: IntroRequest) -> dict[str, Any]:
+        """What every email about a request may mention (templates take the fields they need)."""
+        tenant = self.repo.get_tenant(request.tenant)
+        return {
+            "tenant_name": tenant.name,
+            "requester_name": request.requester_name,
+            "requester_first_name": _first_name(request.requester_name),
+            "target_name": request.target_name,
+            "target_first_name": _first_name(request.target_name),
+            "target_title": request.target_title,
+            "target_company": request.target_company,
+            "reason": request.reason,
+            "request_url": self._url(f"/requests/{request.request_id}"),
+        }
+
     def send_sign_in(self, event: SignInRequested) -> None:
         member = self.repo.get_member(event.tenant, event.email)
         if member is None:
@@ -95,23 +111,17 @@ class Notifier:
 
     def send_paths(self, event: MatchingCompleted) -> None:
         request = self.repo.get_request(event.tenant, event.request_id)
-        tenant = self.repo.get_tenant(event.tenant)
         self._send(
             "paths_found",
             to=[request.requester_email],
             tag="paths_found",
-            tenant_name=tenant.name,
-            requester_name=request.requester_name,
-            target_name=request.target_name,
-            target_company=request.target_company,
             paths=[p.as_dict() for p in request.paths],
-            request_url=self._url(f"/requests/{request.request_id}"),
+            **self._about(request),
         )
 
     def send_ask(self, event: AskCreated) -> None:
         request = self.repo.get_request(event.tenant, event.request_id)
         ask = self.repo.get_ask(event.tenant, event.request_id, event.connector_email)
-        tenant = self.repo.get_tenant(event.tenant)
         expires_at = expiry(self.now, ASK_TTL)
         # Accept and decline share one jti: whichever is used first spends both.
         jti = secrets.token_urlsafe(12)
@@ -131,17 +141,11 @@ class Notifier:
             "ask",
             to=[ask.connector_email],
             tag="ask",
-            tenant_name=tenant.name,
             connector_name=ask.connector_name,
-            requester_name=request.requester_name,
-            target_name=request.target_name,
-            target_first_name=_first_name(request.target_name),
-            target_title=request.target_title,
-            target_company=request.target_company,
-            reason=request.reason,
             accept_url=link("accept"),
             decline_url=link("decline"),
             days=ASK_TTL.days,
+            **self._about(request),
         )
 
     def send_answer(self, event: AskAnswered) -> None:
@@ -156,7 +160,6 @@ class Notifier:
             logger.info("introduction already made or not accepted", extra={"status": ask.status})
             return
         request = self.repo.get_request(event.tenant, event.request_id)
-        tenant = self.repo.get_tenant(event.tenant)
         target_email = self._target_email(request)
         to = [target_email] if target_email else [ask.connector_email]
         cc = [request.requester_email] + ([ask.connector_email] if target_email else [])
@@ -167,17 +170,10 @@ class Notifier:
             reply_to=[ask.connector_email],
             sender_name=f"{ask.connector_name} via Warmpath",
             tag="introduction",
-            tenant_name=tenant.name,
             target_known=bool(target_email),
-            target_name=request.target_name,
-            target_first_name=_first_name(request.target_name),
-            target_title=request.target_title,
-            target_company=request.target_company,
-            requester_name=request.requester_name,
-            requester_first_name=_first_name(request.requester_name),
             connector_name=ask.connector_name,
             connector_first_name=_first_name(ask.connector_name),
-            reason=request.reason,
+            **self._about(request),
         )
         if self.repo.mark_introduced(ask):
             self.bus.publish(
@@ -187,7 +183,6 @@ class Notifier:
     def send_declined(self, event: AskAnswered) -> None:
         bundle = self.repo.get_request_bundle(event.tenant, event.request_id)
         request = bundle.request
-        tenant = self.repo.get_tenant(event.tenant)
         asked = {a.connector_email for a in bundle.asks}
         remaining = [p for p in request.paths if p.connector_email not in asked]
         declined = bundle.ask_for(event.connector_email)
@@ -195,13 +190,10 @@ class Notifier:
             "ask_declined",
             to=[request.requester_email],
             tag="ask_declined",
-            tenant_name=tenant.name,
-            requester_name=request.requester_name,
             connector_name=declined.connector_name if declined else "The connector",
-            target_name=request.target_name,
             remaining=len(remaining),
             next_name=remaining[0].connector_name if remaining else "",
-            request_url=self._url(f"/requests/{request.request_id}"),
+            **self._about(request),
         )
 
     def _target_email(self, request: IntroRequest) -> str | None:
