@@ -15,6 +15,7 @@ get a tenant                                           table        PK=TENANT#t,
 get a member of a tenant                               table        PK=TENANT#t, SK=MEMBER#email
 list a tenant's members                                table        PK=TENANT#t, SK begins_with MEMBER#
 tenants a person belongs to (sign-in)                  GSI1         GSI1PK=USER#email
+get an organisation                                    table        PK=ORG#key, SK=ORG
 get a person                                           table        PK=PERSON#id, SK=PERSON
 find a person by email                                 GSI1         GSI1PK=EMAIL#email
 find a person by LinkedIn URL                          GSI2         GSI2PK=LINKEDIN#url

@@ -21,6 +21,7 @@ from warmpath.models import (
     InboundMessage,
     IntroRequest,
     Member,
+    Organisation,
     PathMap,
     Person,
     Relationship,
@@ -161,6 +162,18 @@ class Repository:
         ]
 
     # -- people and networks -------------------------------------------------------------------
+
+    def put_organisations(self, organisations: Sequence[Organisation]) -> None:
+        with WarmpathItem.batch_write() as batch:
+            for organisation in organisations:
+                organisation.PK, organisation.SK = f"ORG#{organisation.org_key}", "ORG"
+                batch.save(organisation)
+
+    def get_organisation(self, org_key: str) -> Organisation | None:
+        try:
+            return Organisation.get(f"ORG#{org_key}", "ORG")
+        except DoesNotExist:
+            return None
 
     def put_person(self, person: Person) -> Person:
         return self.put_people([person])[0]

@@ -89,3 +89,11 @@ def test_an_expired_session_does_not_count(aws: AwsWorld) -> None:
     assert repo.get_session(session_id, now) is not None
     assert repo.get_session(session_id, now + timedelta(minutes=6)) is None
     assert repo.get_session("not-a-session", now) is None
+
+
+def test_organisations_are_read_by_key(aws: AwsWorld, demo: dict) -> None:
+    organisation = wiring.repository().get_organisation("northwind-logistics")
+
+    assert organisation is not None
+    assert (organisation.name, organisation.domain) == ("Northwind Logistics", "northwind.example")
+    assert wiring.repository().get_organisation("nowhere") is None

@@ -12,7 +12,7 @@ from typing import Any
 
 from warmpath import wiring
 from warmpath.identity import normalise_linkedin_url, organisation_key, person_id_for
-from warmpath.models import Person, Relationship
+from warmpath.models import Organisation, Person, Relationship
 
 TENANT = "demo"
 TENANT_NAME = "Acme Analytics"
@@ -231,6 +231,12 @@ def seed_demo() -> dict[str, Any]:
             org_key=organisation_key(organisation),
         )
     repo.put_people(list(people.values()))
+    repo.put_organisations(
+        [
+            Organisation(org_key=organisation_key(organisation), name=organisation, domain=domain)
+            for organisation, domain in sorted({(p[2], p[3]) for p in PROSPECTS})
+        ]
+    )
 
     priya = people["Priya Natarajan"]
     others = [p for n, p in people.items() if n != "Priya Natarajan"]
