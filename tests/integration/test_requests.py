@@ -150,6 +150,8 @@ def test_form_errors_are_shown_next_to_the_fields_with_input_kept(aws: AwsWorld,
 
     assert result.status == 400
     assert 'id="target_email-error"' in result.body and 'id="reason-error"' in result.body
+    assert "Please write at least 10 characters." in result.body
+    assert "is not an email address (expected name@company.com)" in result.body
     assert 'value="priya-at-northwind"' in result.body
     assert _requests_stored() == []
 

@@ -18,6 +18,15 @@ from intake.schemas import RequestIn
 
 router = Router()
 
+TIMELINE_LABELS = {
+    "requested": "Requested",
+    "paths_found": "Paths found",
+    "no_path": "No path found yet",
+    "asked": "Asked",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "introduced": "Introduced",
+}
 STATUS_LABELS = {
     "matching": "Finding paths",
     "paths_found": "Choose who to ask",
@@ -51,6 +60,7 @@ def _page(template: str, session_id: str, member: Member, status: int = 200, **c
         tenant_name=tenant.name,
         csrf_token=web.csrf_token(session_id),
         labels=STATUS_LABELS,
+        timeline_labels=TIMELINE_LABELS,
         **context,
     )
 
@@ -111,9 +121,21 @@ def ask(request_id: str) -> Response[str]:
 
 
 def _errors_by_field(error: ValidationError) -> dict[str, str]:
+    """One message per field, in words a person filling in the form understands."""
     errors: dict[str, str] = {}
     for item in error.errors():
         field = str(item["loc"][0]) if item.get("loc") else "form"
-        message = str(item.get("msg", "is not valid")).removeprefix("Value error, ")
-        errors.setdefault(field, message[0].upper() + message[1:])
+        errors.setdefault(field, _human(item))
     return errors
+
+
+def _human(item: Any) -> str:
+    limit = (item.get("ctx") or {}).get("min_length") or (item.get("ctx") or {}).get("max_length")
+    if item["type"] == "string_too_short":
+        return "Please fill this in." if limit == 1 else f"Please write at least {limit} characters."
+    if item["type"] == "string_too_long":
+        return f"Please keep this under {limit} characters."
+    if item["type"] == "missing":
+        return "Please fill this in."
+    message = str(item.get("msg", "is not valid")).removeprefix("Value error, ")
+    return message[0].upper() + message[1:]
