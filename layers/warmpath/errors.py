@@ -35,3 +35,9 @@ class TokenError(WarmpathError):
 
 class TokenExpired(TokenError):
     status_code = 410
+
+
+class Unavailable(WarmpathError):
+    """A dependency failed; nothing was saved and trying again is safe."""
+
+    status_code = 503

@@ -232,9 +232,6 @@ class PathMap(MapAttribute[str, Any]):
     reasons = ListAttribute(of=UnicodeAttribute)
 
 
-REQUEST_STATUSES = ("matching", "paths_found", "no_path", "asked", "accepted", "declined", "introduced")
-
-
 class IntroRequest(WarmpathItem, discriminator="IntroRequest"):
     """A requester wants an introduction. PK=TENANT#<t>#REQUEST#<id>, SK=REQUEST.
 
@@ -270,9 +267,6 @@ class TimelineEntry(WarmpathItem, discriminator="TimelineEntry"):
     detail = UnicodeAttribute(null=True)
 
 
-ASK_STATUSES = ("asked", "accepted", "declined")
-
-
 class Ask(WarmpathItem, discriminator="Ask"):
     """A connector asked to introduce. PK=TENANT#<t>#REQUEST#<id>, SK=ASK#<connector email>; GSI1PK=ASKED#<email>."""
 
@@ -291,6 +285,10 @@ class UsedToken(WarmpathItem, discriminator="UsedToken"):
 
     used_at = UTCDateTimeAttribute(default=utcnow)
     outcome = UnicodeAttribute(null=True)
+
+
+class Throttle(WarmpathItem, discriminator="Throttle"):
+    """An action allowed once per window. PK=THROTTLE#<key>, SK=THROTTLE; ``ttl`` is when the window ends."""
 
 
 class Session(WarmpathItem, discriminator="Session"):

@@ -10,12 +10,13 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from warmpath.errors import NotFound
+from warmpath.lifecycle import ASKABLE_STATUSES
 from warmpath.models import (
     Ask,
     InboundMessage,
@@ -27,6 +28,7 @@ from warmpath.models import (
     Relationship,
     Session,
     Tenant,
+    Throttle,
     TimelineEntry,
     UsedToken,
     WarmpathItem,
@@ -236,7 +238,8 @@ class Repository:
 
     # -- introduction requests -----------------------------------------------------------------
 
-    def create_request(self, request: IntroRequest) -> IntroRequest:
+    def create_request(self, request: IntroRequest) -> bool:
+        """Store a new request with its first timeline entry; False when a request with its id exists."""
         created = request.created_at.isoformat()
         request.PK = IntroRequest.partition(request.tenant, request.request_id)
         request.SK = "REQUEST"
@@ -244,10 +247,22 @@ class Repository:
         request.GSI1SK = f"{created}#{request.request_id}"
         request.GSI2PK = f"TENANT#{request.tenant}#REQUESTER#{request.requester_email}"
         request.GSI2SK = f"{created}#{request.request_id}"
-        with self._transaction() as transaction:
-            transaction.save(request, condition=IntroRequest.PK.does_not_exist())
-            transaction.save(_timeline(request.tenant, request.request_id, "requested", request.reason))
-        return request
+        try:
+            with self._transaction() as transaction:
+                transaction.save(request, condition=IntroRequest.PK.does_not_exist())
+                transaction.save(_timeline(request.tenant, request.request_id, "requested", request.reason))
+        except TransactWriteError as error:
+            if any(_condition_failed(error)[:1]):
+                return False
+            raise
+        return True
+
+    def delete_request(self, tenant: str, request_id: str) -> None:
+        """Remove a request and everything in its partition (undoing a request that could not start)."""
+        items = list(WarmpathItem.query(IntroRequest.partition(tenant, request_id)))
+        with WarmpathItem.batch_write() as batch:
+            for item in items:
+                batch.delete(item)
 
     def get_request(self, tenant: str, request_id: str) -> IntroRequest:
         try:
@@ -300,7 +315,12 @@ class Repository:
         return True
 
     def create_ask(self, request: IntroRequest, connector_email: str, connector_name: str) -> Ask | None:
-        """Ask a connector once: returns the new ask, or None when this connector was already asked."""
+        """Ask a connector once, and only while no other ask is open.
+
+        Returns the new ask, or None when this connector was already asked or the request is not waiting
+        for a pick (the conditions are checked against the stored request, so two concurrent picks cannot
+        both become asks).
+        """
         ask = Ask(
             PK=request.PK,
             SK=f"ASK#{connector_email}",
@@ -317,14 +337,20 @@ class Repository:
                 transaction.update(
                     request,
                     actions=[IntroRequest.status.set("asked"), IntroRequest.updated_at.set(utcnow())],
-                    condition=IntroRequest.PK.exists(),
+                    condition=IntroRequest.status.is_in(*ASKABLE_STATUSES),
                 )
                 transaction.save(_timeline(request.tenant, request.request_id, "asked", connector_name))
         except TransactWriteError as error:
-            if any(_condition_failed(error)[:1]):
+            if any(_condition_failed(error)[:2]):
                 return None
             raise
         return ask
+
+    def find_ask(self, tenant: str, request_id: str, connector_email: str) -> Ask | None:
+        try:
+            return self.get_ask(tenant, request_id, connector_email)
+        except NotFound:
+            return None
 
     def get_ask(self, tenant: str, request_id: str, connector_email: str) -> Ask:
         try:
@@ -401,6 +427,19 @@ class Repository:
             return UsedToken.get(f"USED#{jti}", "USED")
         except DoesNotExist:
             return None
+
+    def claim_window(self, key: str, window: timedelta, now: datetime) -> bool:
+        """True at most once per ``window`` for ``key`` (a conditional write, so concurrent callers agree)."""
+        start = int(now.timestamp())
+        try:
+            Throttle(PK=f"THROTTLE#{key}", SK="THROTTLE", ttl=start + int(window.total_seconds())).save(
+                condition=Throttle.PK.does_not_exist() | (Throttle.ttl <= start)
+            )
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     def create_session(self, tenant: str, email: str, expires_at: datetime) -> str:
         session_id = secrets.token_urlsafe(32)

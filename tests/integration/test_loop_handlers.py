@@ -120,10 +120,55 @@ def test_matching_a_request_twice_has_one_effect(aws: AwsWorld, demo: dict) -> N
     request_id = _new_request(aws)
 
     _deliver(aws, "matching.app", aws.bus.of_type(IntroRequested)[0])
+    for announcement in aws.bus.of_type(MatchingCompleted):
+        _deliver(aws, "notify.app", announcement)
 
-    assert len(aws.bus.of_type(MatchingCompleted)) == 1
+    # The second delivery stores nothing and re-announces the same result, which notify handles once.
+    first, again = aws.bus.of_type(MatchingCompleted)
+    assert first == again
     assert _timeline().count("paths_found") == 1
     assert len(_paths(request_id)) == 3
+    assert len(aws.sent_emails()) == 1
+
+
+def test_an_announcement_lost_after_matching_is_recovered_by_the_retry(aws: AwsWorld, demo: dict) -> None:
+    class FailingOnce:
+        def __init__(self) -> None:
+            self.failed = False
+
+        def publish(self, *events: Any) -> None:
+            if not self.failed:
+                self.failed = True
+                raise RuntimeError("EventBridge unavailable")
+            aws.bus.publish(*events)
+
+    created = call_intake("POST", "/api/requests", json_body=priya_request(), cookies=session_cookies(RILEY))
+    [requested] = aws.bus.of_type(IntroRequested)
+    wiring.override(event_bus=FailingOnce())
+    with pytest.raises(RuntimeError):
+        _deliver(aws, "matching.app", requested)
+
+    _deliver(aws, "matching.app", requested)  # EventBridge retries the delivery
+
+    [done] = aws.bus.of_type(MatchingCompleted)
+    assert (done.request_id, done.path_count) == (created.json()["request_id"], 3)
+
+
+def test_an_ask_announcement_lost_after_the_write_is_recovered_by_the_retry(aws: AwsWorld, demo: dict) -> None:
+    request_id = _new_request(aws)
+    path = _paths(request_id)[0]
+    body, cookies = {"path_id": path["path_id"]}, session_cookies(RILEY)
+    call_intake("POST", f"/api/requests/{request_id}/asks", json_body=body, cookies=cookies)
+    pick = aws.bus.of_type(AskRequested)[-1]
+    real_bus = aws.bus
+    wiring.override(event_bus=type("Down", (), {"publish": lambda self, *e: (_ for _ in ()).throw(OSError())})())
+    with pytest.raises(OSError):
+        _deliver(aws, "matching.app", pick)
+    wiring.override(event_bus=real_bus)
+
+    _deliver(aws, "matching.app", pick)
+
+    assert [(e.request_id, e.connector_email) for e in aws.bus.of_type(AskCreated)] == [(request_id, MARGARET)]
 
 
 def test_a_target_nobody_knows_gets_no_path(aws: AwsWorld, demo: dict) -> None:
@@ -187,9 +232,11 @@ def test_asking_the_same_connector_twice_creates_one_ask(aws: AwsWorld, demo: di
     _ask(aws, request_id)
 
     _deliver(aws, "matching.app", aws.bus.of_type(AskRequested)[-1])
+    _deliver(aws, "notify.app", aws.bus.of_type(AskCreated)[-1])
 
     assert len([i for i in WarmpathItem.scan() if isinstance(i, Ask)]) == 1
-    assert len(aws.bus.of_type(AskCreated)) == 1
+    assert len({e for e in aws.bus.of_type(AskCreated)}) == 1  # announced again, identically
+    assert len([m for m in aws.sent_emails() if m["to"] == [MARGARET]]) == 1
 
 
 def test_asking_a_second_connector_while_one_is_considering_is_refused(aws: AwsWorld, demo: dict) -> None:

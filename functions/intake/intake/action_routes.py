@@ -27,8 +27,7 @@ def confirm(token: str) -> Response[str]:
             body=f"You already {ask.status} {request.requester_name}'s request to meet {request.target_name}. "
             "Nothing else to do.",
         )
-    binding, cookies = web.anonymous_binding(event)
-    binding = web.form_binding(event) or binding
+    binding, cookies = web.page_binding(event)
     if link.answer == "accepted":
         title = f"Introduce {request.requester_name} to {request.target_name}?"
         lines = [

@@ -20,8 +20,8 @@ RequestId = Annotated[str, Path(min_length=1, max_length=64, description="The re
 
 
 def _member() -> tuple[str, Member]:
-    session_id, session = web.require_session(router.current_event)
-    return session_id, service.member_of_session(wiring.repository(), session)
+    found = web.require_signed_in(router.current_event)
+    return found.session_id, found.member
 
 
 @router.get("/api/session", summary="Who is signed in (and the CSRF token for forms)", tags=["session"])
@@ -43,9 +43,11 @@ def get_session() -> SessionOut:
     responses={201: {"description": "Created; matching has started"}},
 )
 def create_request(body: RequestIn) -> tuple[RequestOut, int]:
+    """Send an ``Idempotency-Key`` header to make retries safe: the same key returns the same request."""
     _, member = _member()
     repo = wiring.repository()
-    request = service.submit_request(repo, wiring.event_bus(), member, body)
+    key = router.current_event.headers.get("idempotency-key")
+    request = service.submit_request(repo, wiring.event_bus(), member, body, key)
     metrics.add_metric(name="RequestCreated", unit="Count", value=1)
     return service.describe(repo.get_request_bundle(member.tenant, request.request_id)), 201
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import binascii
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,7 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import ValidationError
 from warmpath import wiring
-from warmpath.errors import InvalidInput
+from warmpath.errors import Conflict, InvalidInput
 from warmpath.observability import logger, metrics
 
 from intake import service, web
@@ -37,9 +39,9 @@ def stylesheet() -> Response[str]:
 
 @router.get("/", include_in_schema=False)
 def home() -> Response[str]:
-    if web.current_session(router.current_event):
+    if web.signed_in(router.current_event):
         return web.redirect("/requests")
-    binding, cookies = web.anonymous_binding(router.current_event)
+    binding, cookies = web.page_binding(router.current_event)
     return web.render("sign_in.html", cookies=cookies, csrf_token=web.csrf_token(binding), email="", error=None)
 
 
@@ -50,10 +52,13 @@ def home() -> Response[str]:
 )
 def login() -> Response[str]:
     event = router.current_event
-    content_type = (event.headers.get("content-type") or event.headers.get("Content-Type") or "").lower()
+    content_type = (event.headers.get("content-type") or "").lower()
     as_json = content_type.startswith("application/json")
     if as_json:
-        payload = event.json_body if event.body else {}
+        try:
+            payload = json.loads(event.decoded_body or "{}")
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            raise InvalidInput('Send a JSON object like {"email": "you@company.com"}.') from None
         if not isinstance(payload, dict):
             raise InvalidInput('Send a JSON object like {"email": "you@company.com"}.')
     else:
@@ -65,7 +70,7 @@ def login() -> Response[str]:
         message = _first_error(error)
         if as_json:
             raise InvalidInput(message) from None
-        binding, cookies = web.anonymous_binding(event)
+        binding, cookies = web.page_binding(event)
         return web.render(
             "sign_in.html",
             status=400,
@@ -74,7 +79,9 @@ def login() -> Response[str]:
             email=payload.get("email", ""),
             error=message,
         )
-    sent = service.request_sign_in(wiring.repository(), wiring.event_bus(), login_in.email, login_in.tenant)
+    sent = service.request_sign_in(
+        wiring.repository(), wiring.event_bus(), login_in.email, login_in.tenant, datetime.now(UTC)
+    )
     logger.info("sign-in requested", extra={"links": sent})
     metrics.add_metric(name="SignInRequested", unit="Count", value=1)
     if as_json:
@@ -92,8 +99,9 @@ def confirm_sign_in() -> Response[str]:
     event = router.current_event
     token = event.get_query_string_value("token", "") or ""
     claims = service.read_sign_in_link(wiring.signing_keys(), token, datetime.now(UTC))
-    binding, cookies = web.anonymous_binding(event)
-    binding = web.form_binding(event) or binding
+    if wiring.repository().token_outcome(claims.jti) is not None:
+        raise Conflict(service.USED_SIGN_IN_LINK)
+    binding, cookies = web.page_binding(event)
     return web.render(
         "confirm.html",
         cookies=cookies,
@@ -124,9 +132,9 @@ def sign_out() -> Response[str]:
     event = router.current_event
     form = web.read_form(event)
     web.check_csrf(form, web.form_binding(event))
-    found = web.current_session(event)
+    found = web.signed_in(event)
     if found:
-        wiring.repository().delete_session(found[0])
+        wiring.repository().delete_session(found.session_id)
     return web.redirect("/", cookies=[web.expired_session_cookie(event)])
 
 

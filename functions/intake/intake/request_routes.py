@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -47,8 +48,8 @@ FORM_FIELDS = (
 
 
 def _signed_in() -> tuple[str, Member]:
-    session_id, session = web.require_session(router.current_event)
-    return session_id, service.member_of_session(wiring.repository(), session)
+    found = web.require_signed_in(router.current_event)
+    return found.session_id, found.member
 
 
 def _page(template: str, session_id: str, member: Member, status: int = 200, **context: Any) -> Response[str]:
@@ -77,7 +78,9 @@ def list_page() -> Response[str]:
 @router.get("/requests/new", include_in_schema=False)
 def new_page() -> Response[str]:
     session_id, member = _signed_in()
-    return _page("request_new.html", session_id, member, values=dict.fromkeys(FORM_FIELDS, ""), errors={})
+    # The form's key makes a double submission (or a resubmitted page) create one request, not two.
+    values = {**dict.fromkeys(FORM_FIELDS, ""), "form_key": secrets.token_urlsafe(16)}
+    return _page("request_new.html", session_id, member, values=values, errors={})
 
 
 @router.post("/requests", include_in_schema=False)
@@ -86,12 +89,14 @@ def submit() -> Response[str]:
     form = web.read_form(router.current_event)
     web.check_csrf(form, session_id)
     values = {f: form.get(f, "") for f in FORM_FIELDS}
+    form_key = form.get("form_key") or secrets.token_urlsafe(16)
     try:
         data = RequestIn.model_validate(values)
     except ValidationError as error:
         errors = _errors_by_field(error)
+        values["form_key"] = form_key
         return _page("request_new.html", session_id, member, status=400, values=values, errors=errors)
-    request = service.submit_request(wiring.repository(), wiring.event_bus(), member, data)
+    request = service.submit_request(wiring.repository(), wiring.event_bus(), member, data, form_key)
     metrics.add_metric(name="RequestCreated", unit="Count", value=1)
     return web.redirect(f"/requests/{request.request_id}")
 

@@ -5,38 +5,49 @@ Handlers call these with adapters from ``warmpath.wiring``; nothing here knows a
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from warmpath.errors import Conflict, Forbidden, NotFound, TokenError
+from warmpath.errors import Conflict, NotFound, TokenError, Unavailable
 from warmpath.events import AskAnswered, AskRequested, EventBus, IntroRequested, SignInRequested
+from warmpath.lifecycle import ASKABLE_STATUSES
 from warmpath.tokens import Claims, SigningKeys, verify
 
 from intake.schemas import PathOut, RequestIn, RequestOut, RequestSummary, TimelineOut
 
 if TYPE_CHECKING:  # the models load PynamoDB (and botocore): only on first use, not at import
-    from warmpath.models import Ask, IntroRequest, Member, Session
+    from warmpath.models import Ask, IntroRequest, Member
     from warmpath.repository import Repository, RequestBundle
 
 SIGN_IN_ROLES = {"admin", "requester"}
 SESSION_TTL = timedelta(days=14)
+SIGN_IN_INTERVAL = timedelta(minutes=1)
+USED_SIGN_IN_LINK = (
+    "This sign-in link was already used. If you just signed in, go on to Warmpath; otherwise ask for a new link."
+)
 ANSWERS = {"accept": "accepted", "decline": "declined"}
 
 
 # -- sign-in -------------------------------------------------------------------------------------
 
 
-def request_sign_in(repo: Repository, bus: EventBus, email: str, tenant: str | None) -> int:
+def request_sign_in(repo: Repository, bus: EventBus, email: str, tenant: str | None, now: datetime) -> int:
     """Ask notify to email a sign-in link for each tenant where this person may sign in.
 
     Returns how many links were requested; callers answer the same way whatever it is, so the
-    response never tells whether an address has an account.
+    response never tells whether an address has an account. At most one link per address and tenant
+    per minute, so nobody can flood a member's inbox.
     """
     memberships = [
-        m for m in repo.memberships_of(email) if m.roles & SIGN_IN_ROLES and (tenant is None or m.tenant == tenant)
+        m
+        for m in repo.memberships_of(email)
+        if m.roles & SIGN_IN_ROLES
+        and (tenant is None or m.tenant == tenant)
+        and repo.claim_window(f"sign-in#{m.tenant}#{m.email}", SIGN_IN_INTERVAL, now)
     ]
     attempt = secrets.token_hex(8)
     events = [SignInRequested(tenant=m.tenant, email=m.email, attempt=attempt) for m in memberships]
@@ -56,26 +67,31 @@ def complete_sign_in(repo: Repository, keys: SigningKeys, token: str, now: datet
     if member is None or not member.roles & SIGN_IN_ROLES:
         raise TokenError("This sign-in link is no longer valid for this account.")
     if not repo.spend_token(claims.jti, claims.expires_at, outcome="signed_in"):
-        raise Conflict("This sign-in link was already used. Ask for a new one below.")
+        raise Conflict(USED_SIGN_IN_LINK)
     return repo.create_session(claims.tenant, member.email, now + SESSION_TTL), member
-
-
-def member_of_session(repo: Repository, session: Session) -> Member:
-    member = repo.get_member(session.tenant, session.email)
-    if member is None:
-        raise Forbidden("Your account is no longer a member of this workspace.")
-    return member
 
 
 # -- requests ------------------------------------------------------------------------------------
 
 
-def submit_request(repo: Repository, bus: EventBus, member: Member, data: RequestIn) -> IntroRequest:
+def submit_request(
+    repo: Repository, bus: EventBus, member: Member, data: RequestIn, idempotency_key: str | None = None
+) -> IntroRequest:
+    """Store a request and start matching, once per ``idempotency_key`` (a form's key or an API header).
+
+    A repeated submission returns the request the first one made. If matching cannot be started, the
+    request is removed again and the caller is told to retry: nothing is left half-made.
+    """
     from warmpath.models import IntroRequest
 
+    if idempotency_key:
+        basis = f"{member.tenant}|{member.email}|{idempotency_key}"
+        request_id = hashlib.sha256(basis.encode()).hexdigest()[:16]
+    else:
+        request_id = uuid.uuid4().hex[:16]
     request = IntroRequest(
         tenant=member.tenant,
-        request_id=uuid.uuid4().hex[:16],
+        request_id=request_id,
         requester_email=member.email,
         requester_name=member.name,
         target_name=data.target_name,
@@ -85,8 +101,19 @@ def submit_request(repo: Repository, bus: EventBus, member: Member, data: Reques
         target_linkedin_url=data.target_linkedin_url,
         reason=data.reason,
     )
-    repo.create_request(request)
-    bus.publish(IntroRequested(tenant=member.tenant, request_id=request.request_id))
+    announce = IntroRequested(tenant=member.tenant, request_id=request_id)
+    if not repo.create_request(request):
+        existing = repo.get_request(member.tenant, request_id)
+        if existing.status == "matching":
+            bus.publish(announce)  # the first attempt may have died before announcing
+        return existing
+    try:
+        bus.publish(announce)
+    except Exception as error:
+        repo.delete_request(member.tenant, request_id)
+        raise Unavailable(
+            "We could not start looking for paths just now; nothing was saved. Please try again."
+        ) from error
     return request
 
 
@@ -100,7 +127,7 @@ def visible_request(repo: Repository, member: Member, request_id: str) -> Reques
 
 def askable_paths(bundle: RequestBundle) -> set[str]:
     """Paths the requester may ask now: none while an ask is open or after an introduction."""
-    if bundle.request.status not in ("paths_found", "declined"):
+    if bundle.request.status not in ASKABLE_STATUSES:
         return set()
     asked = {a.connector_email for a in bundle.asks}
     return {p.path_id for p in bundle.request.paths if p.connector_email not in asked}

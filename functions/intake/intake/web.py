@@ -11,12 +11,13 @@ cross-site page cannot send without a CORS preflight that we never grant.
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -26,12 +27,12 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from warmpath import wiring
 from warmpath.errors import InvalidInput, WarmpathError
 
-from intake.service import SESSION_TTL
+from intake.service import SESSION_TTL, SIGN_IN_ROLES
 
 if TYPE_CHECKING:
     import jinja2
     from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
-    from warmpath.models import Session
+    from warmpath.models import Member
 
 HTML = "text/html; charset=utf-8"
 SESSION_COOKIE = "wp_session"
@@ -78,25 +79,31 @@ def redirect(location: str, cookies: list[Cookie] | None = None) -> Response[str
 
 def read_form(event: BaseProxyEvent) -> dict[str, str]:
     """Parse an urlencoded form body (first value of each field), refusing other content types."""
-    content_type = (event.headers.get("content-type") or event.headers.get("Content-Type") or "").lower()
+    content_type = (event.headers.get("content-type") or "").lower()
     if not content_type.startswith("application/x-www-form-urlencoded"):
         raise InvalidInput("Send this form as application/x-www-form-urlencoded.")
-    body = event.decoded_body or ""
+    try:
+        body = event.decoded_body or ""
+    except (UnicodeDecodeError, binascii.Error):
+        raise InvalidInput("This form could not be read: send it as UTF-8.") from None
     return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
 
 
 def cookies_of(event: BaseProxyEvent) -> dict[str, str]:
-    raw = "; ".join(v for k, v in event.headers.items() if k.lower() == "cookie")
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(raw)
-    except CookieError:
-        return {}
-    return {k: m.value for k, m in jar.items()}
+    """The request's cookies, parsed leniently: one odd cookie set by another app must not hide ours."""
+    found: dict[str, str] = {}
+    for name, value in event.headers.items():
+        if name.lower() != "cookie":
+            continue
+        for part in value.split(";"):
+            key, sep, content = part.strip().partition("=")
+            if sep and key and key not in found:
+                found[key] = content.strip().strip('"')
+    return found
 
 
 def _is_local(event: BaseProxyEvent) -> bool:
-    host = (event.headers.get("host") or event.headers.get("Host") or "").lower()
+    host = (event.headers.get("host") or "").lower()
     return host.rsplit(":", 1)[0] in LOCAL_HOSTS if not host.startswith("[") else host.startswith("[::1]")
 
 
@@ -115,16 +122,29 @@ def make_cookie(event: BaseProxyEvent, name: str, value: str, max_age: int | Non
 # -- sessions ------------------------------------------------------------------------------------
 
 
-def current_session(event: BaseProxyEvent) -> tuple[str, Session] | None:
+@dataclass(frozen=True)
+class SignedIn:
+    session_id: str
+    member: Member
+
+
+def signed_in(event: BaseProxyEvent) -> SignedIn | None:
+    """The signed-in member, if the session cookie names a live session of someone still a member."""
     session_id = cookies_of(event).get(SESSION_COOKIE)
     if not session_id:
         return None
-    session = wiring.repository().get_session(session_id, datetime.now(UTC))
-    return (session_id, session) if session else None
+    repo = wiring.repository()
+    session = repo.get_session(session_id, datetime.now(UTC))
+    if session is None:
+        return None
+    member = repo.get_member(session.tenant, session.email)
+    if member is None or not member.roles & SIGN_IN_ROLES:
+        return None
+    return SignedIn(session_id=session_id, member=member)
 
 
-def require_session(event: BaseProxyEvent) -> tuple[str, Session]:
-    found = current_session(event)
+def require_signed_in(event: BaseProxyEvent) -> SignedIn:
+    found = signed_in(event)
     if found is None:
         raise SignInRequired()
     return found
@@ -159,16 +179,26 @@ def check_csrf(form: dict[str, str], binding: str | None) -> None:
         raise CsrfFailed()
 
 
-def anonymous_binding(event: BaseProxyEvent) -> tuple[str, list[Cookie]]:
-    """The visitor's anonymous id, and the cookie to set when they had none yet."""
-    existing = cookies_of(event).get(ANON_COOKIE)
-    if existing:
-        return existing, []
-    fresh = secrets.token_urlsafe(18)
-    return fresh, [make_cookie(event, ANON_COOKIE, fresh, None)]
+def page_binding(event: BaseProxyEvent) -> tuple[str, list[Cookie]]:
+    """What the forms on a page bind their CSRF token to, and the cookies the page must set.
+
+    A live session binds to itself. Otherwise the anonymous id (created when missing), and a stale session
+    cookie -- say, after the local stack restarted -- is expired so the browser stops sending it.
+    """
+    cookies = cookies_of(event)
+    if cookies.get(SESSION_COOKIE) and signed_in(event):
+        return cookies[SESSION_COOKIE], []
+    to_set = [expired_session_cookie(event)] if SESSION_COOKIE in cookies else []
+    anonymous = cookies.get(ANON_COOKIE)
+    if not anonymous:
+        anonymous = secrets.token_urlsafe(18)
+        to_set.append(make_cookie(event, ANON_COOKIE, anonymous, None))
+    return anonymous, to_set
 
 
 def form_binding(event: BaseProxyEvent) -> str | None:
-    """The cookie a posted form's CSRF token must be bound to: the session if signed in, else anonymous."""
+    """The binding a posted form was rendered with (the mirror of ``page_binding``)."""
     cookies = cookies_of(event)
-    return cookies.get(SESSION_COOKIE) or cookies.get(ANON_COOKIE)
+    if cookies.get(SESSION_COOKIE) and signed_in(event):
+        return cookies[SESSION_COOKIE]
+    return cookies.get(ANON_COOKIE)

@@ -1,0 +1,11 @@
+"""The life of an introduction request and of an ask (plain constants: cheap to import anywhere).
+
+request: matching -> paths_found | no_path -> asked -> accepted -> introduced
+                                               asked -> declined -> asked (the next connector) ...
+ask:     asked -> accepted | declined
+"""
+
+REQUEST_STATUSES = ("matching", "paths_found", "no_path", "asked", "accepted", "declined", "introduced")
+ASK_STATUSES = ("asked", "accepted", "declined")
+# A requester may pick a connector to ask only in these request statuses (one open ask at a time).
+ASKABLE_STATUSES = ("paths_found", "declined")
