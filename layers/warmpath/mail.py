@@ -30,15 +30,20 @@ class OutgoingEmail:
         return list(dict.fromkeys([*self.to, *self.cc]))
 
 
+def _one_line(text: str) -> str:
+    """Header text on one line: whatever reached here, a line break must never start a new header."""
+    return " ".join(text.split())
+
+
 def build_mime(message: OutgoingEmail) -> bytes:
     mime = EmailMessage()
-    mime["From"] = formataddr((message.sender_name, message.sender_address))
+    mime["From"] = formataddr((_one_line(message.sender_name), message.sender_address))
     mime["To"] = ", ".join(message.to)
     if message.cc:
         mime["Cc"] = ", ".join(message.cc)
     if message.reply_to:
         mime["Reply-To"] = ", ".join(message.reply_to)
-    mime["Subject"] = message.subject
+    mime["Subject"] = _one_line(message.subject)
     mime["Message-ID"] = make_msgid(domain=Address(addr_spec=message.sender_address).domain)
     for name, value in message.headers.items():
         mime[name] = value

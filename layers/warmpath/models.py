@@ -210,6 +210,9 @@ class Relationship(WarmpathItem, discriminator="Relationship"):
     person_name = UnicodeAttribute()
     person_title = UnicodeAttribute(null=True)
     person_organisation = UnicodeAttribute(null=True)
+    # The contact details as this connector knows them (never another connector's): an introduction the
+    # connector makes may use them.
+    person_email = UnicodeAttribute(null=True)
     strength = UnicodeAttribute(default="average")
     strength_rated_by = UnicodeAttribute(default="inferred")
     source = UnicodeAttribute()
@@ -277,6 +280,8 @@ class Ask(WarmpathItem, discriminator="Ask"):
     status = UnicodeAttribute(default="asked")
     asked_at = UTCDateTimeAttribute(default=utcnow)
     answered_at = UTCDateTimeAttribute(null=True)
+    # Sending the introduction: claimed (so two deliveries cannot both send), then marked sent.
+    intro_claimed_at = UTCDateTimeAttribute(null=True)
     introduced_at = UTCDateTimeAttribute(null=True)
 
 

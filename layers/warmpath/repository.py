@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from warmpath.errors import NotFound
@@ -38,6 +38,7 @@ from warmpath.models import (
 )
 
 BATCH_GET_LIMIT = 100
+INTRO_CLAIM_TIMEOUT = timedelta(minutes=15)
 
 
 @dataclass
@@ -75,10 +76,13 @@ def _timeline(tenant: str, request_id: str, what: str, detail: str | None = None
     )
 
 
-def _condition_failed(error: TransactWriteError) -> list[bool]:
-    """Which items of a cancelled transaction failed their condition."""
-    reasons = error.cancellation_reasons or []
-    return [bool(r and r.code == "ConditionalCheckFailed") for r in reasons]
+def _condition_failed(error: TransactWriteError) -> bool:
+    """Whether a cancelled transaction failed one of its conditions (rather than, say, a throttle).
+
+    Each transaction here has conditions only on the items whose state makes it "already done", so
+    which one failed does not matter (and moto does not report the position as DynamoDB does).
+    """
+    return any(r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons or [])
 
 
 class Repository:
@@ -252,7 +256,7 @@ class Repository:
                 transaction.save(request, condition=IntroRequest.PK.does_not_exist())
                 transaction.save(_timeline(request.tenant, request.request_id, "requested", request.reason))
         except TransactWriteError as error:
-            if any(_condition_failed(error)[:1]):
+            if _condition_failed(error):
                 return False
             raise
         return True
@@ -309,7 +313,7 @@ class Repository:
                 )
                 transaction.save(_timeline(request.tenant, request.request_id, status, detail))
         except TransactWriteError as error:
-            if any(_condition_failed(error)[:1]):
+            if _condition_failed(error):
                 return False
             raise
         return True
@@ -341,7 +345,7 @@ class Repository:
                 )
                 transaction.save(_timeline(request.tenant, request.request_id, "asked", connector_name))
         except TransactWriteError as error:
-            if any(_condition_failed(error)[:2]):
+            if _condition_failed(error):
                 return None
             raise
         return ask
@@ -378,16 +382,38 @@ class Repository:
                 )
                 transaction.save(_timeline(ask.tenant, ask.request_id, answer, ask.connector_name))
         except TransactWriteError as error:
-            if any(_condition_failed(error)[:2]):
+            if _condition_failed(error):
                 ask.refresh()
                 return AnswerOutcome(recorded=False, ask=ask)
             raise
         ask.refresh()
         return AnswerOutcome(recorded=True, ask=ask)
 
-    def mark_introduced(self, ask: Ask) -> bool:
-        """Claim the introduction for an accepted ask; False when it was already made."""
-        now = utcnow()
+    def claim_introduction(self, ask: Ask, now: datetime) -> bool:
+        """Claim the right to send an accepted ask's introduction; False when it is sent or being sent.
+
+        A claim older than INTRO_CLAIM_TIMEOUT (longer than any function runs) was abandoned by a crashed
+        attempt and may be taken over, so an introduction is never lost; a failed send releases its claim.
+        """
+        stale = now - INTRO_CLAIM_TIMEOUT
+        try:
+            ask.update(
+                actions=[Ask.intro_claimed_at.set(now)],
+                condition=(Ask.status == "accepted")
+                & Ask.introduced_at.does_not_exist()
+                & (Ask.intro_claimed_at.does_not_exist() | (Ask.intro_claimed_at < stale)),
+            )
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def release_introduction(self, ask: Ask) -> None:
+        ask.update(actions=[Ask.intro_claimed_at.remove()], condition=Ask.introduced_at.does_not_exist())
+
+    def mark_introduced(self, ask: Ask, now: datetime) -> bool:
+        """Record that the introduction went out (once): the ask, the request's status and the timeline."""
         request = IntroRequest(PK=ask.PK, SK="REQUEST")
         try:
             with self._transaction() as transaction:
@@ -403,10 +429,16 @@ class Repository:
                 )
                 transaction.save(_timeline(ask.tenant, ask.request_id, "introduced", ask.connector_name))
         except TransactWriteError as error:
-            if any(_condition_failed(error)[:1]):
+            if _condition_failed(error):
                 return False
             raise
         return True
+
+    def tie(self, connector_email: str, person_id: str) -> Relationship | None:
+        try:
+            return Relationship.get(f"NETWORK#{connector_email}", f"TIE#{person_id}")
+        except DoesNotExist:
+            return None
 
     # -- single-use tokens and sessions --------------------------------------------------------
 

@@ -45,11 +45,15 @@ def _use(connection: dict[str, Any] | None) -> None:
 
 def requests_list(args: argparse.Namespace) -> Any:
     _use(_connection(args))
+    from pynamodb.exceptions import PynamoDBException
     from warmpath import wiring
 
     repo = wiring.repository()
-    repo.get_tenant(args.tenant)  # a clear error for an unknown tenant
-    rows = repo.list_requests(args.tenant, requester=args.requester, limit=args.limit)
+    try:
+        repo.get_tenant(args.tenant)  # a clear error for an unknown tenant
+        rows = repo.list_requests(args.tenant, requester=args.requester, limit=args.limit)
+    except PynamoDBException as error:
+        raise CliError(f"Could not read the table ({error.msg}). Is `make dev` running, or --aws configured?") from None
     return {
         "requests": [
             {
@@ -70,8 +74,14 @@ def mail_list(args: argparse.Namespace) -> Any:
     connection = _connection(args)
     if connection is None:
         raise CliError("Sent mail is only kept by the local stack's dev mailbox; SES does not store it.")
-    with urllib.request.urlopen(f"{connection['front_door']}/_dev/mail.json", timeout=10) as response:
-        return json.loads(response.read())
+    url = f"{connection['front_door']}/_dev/mail.json"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return json.loads(response.read())
+    except OSError as error:
+        raise CliError(
+            f"The local stack at {connection['front_door']} is not answering ({error}). Is `make dev` running?"
+        ) from None
 
 
 def _print_table(result: dict[str, Any]) -> None:

@@ -273,6 +273,7 @@ def _tie(
         person_name=person.name,
         person_title=person.title,
         person_organisation=person.organisation,
+        person_email=person.email,
         strength=strength,
         strength_rated_by=rated_by,
         source=rng.choice(SOURCES),

@@ -110,9 +110,10 @@ def _title(status: int) -> str:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     response = app.resolve(event, context)
     # Added here rather than in a middleware so error pages and 404s carry them too.
-    headers = response.setdefault("headers", {}) or {}
-    for name, value in SECURITY_HEADERS.items():
-        headers.setdefault(name, value)
-    headers.setdefault("Cache-Control", "no-store")
+    headers = response.get("headers") or {}
+    already = {name.lower() for name in [*headers, *(response.get("multiValueHeaders") or {})]}
+    for name, value in {**SECURITY_HEADERS, "Cache-Control": "no-store"}.items():
+        if name.lower() not in already:
+            headers[name] = value
     response["headers"] = headers
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -10,6 +11,23 @@ from warmpath.identity import normalise_email, normalise_linkedin_url
 
 def _blank_to_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_BUT_LINE_BREAKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _one_line(value: str | None) -> str | None:
+    """Names and titles end up in email subjects and headers: one line, no control characters."""
+    if value is not None and _CONTROL.search(value):
+        raise ValueError("use a single line without control characters")
+    return value
+
+
+def _text(value: str) -> str:
+    if _CONTROL_BUT_LINE_BREAKS.search(value):
+        raise ValueError("remove the control characters (only line breaks and tabs are allowed)")
+    return value
 
 
 class LoginIn(BaseModel):
@@ -35,6 +53,9 @@ class RequestIn(BaseModel):
     reason: str = Field(min_length=10, max_length=2000, description="Why you want to meet; the connector sees this.")
 
     _blanks = field_validator("target_title", "target_email", "target_linkedin_url", mode="before")(_blank_to_none)
+
+    _single_lines = field_validator("target_name", "target_company", "target_title")(_one_line)
+    _reason = field_validator("reason")(_text)
 
     @field_validator("target_email")
     @classmethod

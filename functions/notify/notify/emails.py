@@ -155,27 +155,32 @@ class Notifier:
             self.send_declined(event)
 
     def send_introduction(self, event: AskAnswered) -> None:
+        """Send the three-way introduction once: claim it, send, record it (a failed send releases the claim)."""
         ask = self.repo.get_ask(event.tenant, event.request_id, event.connector_email)
-        if ask.introduced_at is not None or ask.status != "accepted":
-            logger.info("introduction already made or not accepted", extra={"status": ask.status})
+        if not self.repo.claim_introduction(ask, self.now):
+            logger.info("introduction already made, being made, or not accepted", extra={"status": ask.status})
             return
         request = self.repo.get_request(event.tenant, event.request_id)
-        target_email = self._target_email(request)
+        target_email = self._target_email(request, ask.connector_email)
         to = [target_email] if target_email else [ask.connector_email]
         cc = [request.requester_email] + ([ask.connector_email] if target_email else [])
-        self._send(
-            "introduction",
-            to=to,
-            cc=cc,
-            reply_to=[ask.connector_email],
-            sender_name=f"{ask.connector_name} via Warmpath",
-            tag="introduction",
-            target_known=bool(target_email),
-            connector_name=ask.connector_name,
-            connector_first_name=_first_name(ask.connector_name),
-            **self._about(request),
-        )
-        if self.repo.mark_introduced(ask):
+        try:
+            self._send(
+                "introduction",
+                to=to,
+                cc=cc,
+                reply_to=[ask.connector_email],
+                sender_name=f"{ask.connector_name} via Warmpath",
+                tag="introduction",
+                target_known=bool(target_email),
+                connector_name=ask.connector_name,
+                connector_first_name=_first_name(ask.connector_name),
+                **self._about(request),
+            )
+        except Exception:
+            self.repo.release_introduction(ask)
+            raise
+        if self.repo.mark_introduced(ask, self.now):
             self.bus.publish(
                 IntroductionSent(tenant=event.tenant, request_id=event.request_id, connector_email=ask.connector_email)
             )
@@ -196,13 +201,18 @@ class Notifier:
             **self._about(request),
         )
 
-    def _target_email(self, request: IntroRequest) -> str | None:
+    def _target_email(self, request: IntroRequest, connector_email: str) -> str | None:
+        """The target's address: the requester's, else the one in the accepting connector's own network.
+
+        Never an address from anyone else's network: that would leak one connector's contacts to a
+        requester through another connector's introduction.
+        """
         if request.target_email:
             return request.target_email
         for person_id in self.repo.find_person_ids(email=None, linkedin_url=request.target_linkedin_url):
-            person = self.repo.get_person(person_id)
-            if person and person.email:
-                return person.email
+            tie = self.repo.tie(connector_email, person_id)
+            if tie is not None and tie.person_email:
+                return tie.person_email
         return None
 
 

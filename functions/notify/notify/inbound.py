@@ -31,7 +31,8 @@ def record_receipt(event: SESEvent) -> list[str]:
             message_id=mail.message_id,
             sender=mail.source,
             recipients=list(receipt.recipients),
-            subject=mail.common_headers.subject,
+            # Powertools' accessor raises on a message without a Subject header; such mail still counts.
+            subject=mail.common_headers.get("subject"),
             s3_key=f"{INBOUND_PREFIX}{mail.message_id}",
             verdicts={
                 "spam": receipt.spam_verdict.status,
@@ -43,9 +44,10 @@ def record_receipt(event: SESEvent) -> list[str]:
         )
         if repo.record_inbound(message):
             recorded.append(mail.message_id)
-            bus.publish(InboundMailReceived(tenant=UNROUTED_TENANT, message_id=mail.message_id))
         else:
-            logger.info("inbound message already recorded", extra={"message_id": mail.message_id})
+            logger.info("inbound message already recorded; announcing again", extra={"message_id": mail.message_id})
+        # Announced on every delivery: a retry after a failed announcement must not lose it.
+        bus.publish(InboundMailReceived(tenant=UNROUTED_TENANT, message_id=mail.message_id))
     return recorded
 
 
