@@ -28,7 +28,6 @@ from pydantic import BaseModel, ConfigDict
 SOURCE_INTAKE = "warmpath.intake"
 SOURCE_MATCHING = "warmpath.matching"
 SOURCE_NOTIFY = "warmpath.notify"
-SOURCE_CRM = "warmpath.crm"
 
 
 class EventContract(BaseModel):

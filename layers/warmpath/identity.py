@@ -23,14 +23,6 @@ def normalise_email(value: str) -> str:
     return email
 
 
-def is_email(value: str) -> bool:
-    try:
-        normalise_email(value)
-    except ValueError:
-        return False
-    return True
-
-
 def normalise_linkedin_url(value: str) -> str:
     """Reduce a LinkedIn profile URL to ``linkedin.com/in/<slug>``; raise ValueError when it is not one.
 

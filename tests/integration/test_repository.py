@@ -25,6 +25,13 @@ def test_members_are_batch_read_per_tenant(aws: AwsWorld, demo: dict) -> None:
     assert list(found) == ["david.kim@summitcap.example"]
 
 
+def test_a_tenants_members_are_listed(aws: AwsWorld, demo: dict) -> None:
+    members = wiring.repository().list_members("demo")
+
+    assert len(members) == 23  # one admin, two requesters, twenty connectors
+    assert {m.tenant for m in members} == {"demo"}
+
+
 def test_people_are_found_by_email_and_by_linkedin_url(aws: AwsWorld) -> None:
     repo = wiring.repository()
     person = Person(
@@ -38,6 +45,9 @@ def test_people_are_found_by_email_and_by_linkedin_url(aws: AwsWorld) -> None:
     assert repo.find_person_ids(email="a@b.example", linkedin_url=None) == [person.person_id]
     assert repo.find_person_ids(email=None, linkedin_url="linkedin.com/in/a-b") == [person.person_id]
     assert repo.find_person_ids(email="x@b.example", linkedin_url="linkedin.com/in/x") == []
+    found = repo.get_person(person.person_id)
+    assert found is not None and found.name == "A B"
+    assert repo.get_person("missing") is None
 
 
 def test_ties_are_read_by_person_and_by_connector(aws: AwsWorld) -> None:

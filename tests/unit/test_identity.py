@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from warmpath.identity import is_email, normalise_email, normalise_linkedin_url, person_id_for
+from warmpath.identity import normalise_email, normalise_linkedin_url, person_id_for
 
 
 @pytest.mark.parametrize(
@@ -44,11 +44,6 @@ def test_an_invalid_email_is_rejected(raw: str) -> None:
 def test_an_invalid_email_error_quotes_the_input_and_says_what_is_expected() -> None:
     with pytest.raises(ValueError, match=r"'not-an-email' is not an email address \(expected name@company.com\)"):
         normalise_email("  not-an-email ")
-
-
-def test_is_email_answers_without_raising() -> None:
-    assert is_email("Tom@Big.example") is True
-    assert is_email("tom at big") is False
 
 
 @pytest.mark.parametrize(
