@@ -15,6 +15,7 @@ silently), otherwise ``different``. ``make bench`` measures precision and recall
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import unicodedata
@@ -55,6 +56,31 @@ def normalise_linkedin_url(value: str) -> str:
         raise ValueError(f"'{value.strip()}' is not a LinkedIn profile URL (expected linkedin.com/in/...)")
     kind, slug = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
     return f"linkedin.com/{kind.lower()}/{unquote(slug).lower()}"
+
+
+def claim_keys(
+    *,
+    email: str | None = None,
+    linkedin_url: str | None = None,
+    name: str | None = None,
+    organisation: str | None = None,
+) -> list[str]:
+    """Hashed identifiers of a record, strongest first: mailbox, LinkedIn profile, then name at organisation.
+
+    The name claim needs an organisation (a name alone is a namesake too often) and a first and last name.
+    """
+    claims: list[str] = []
+    if email:
+        with contextlib.suppress(ValueError):  # an unusable identifier is simply not a claim
+            claims.append(f"email|{email_key(email)}")
+    if linkedin_url:
+        with contextlib.suppress(ValueError):
+            claims.append(f"linkedin|{normalise_linkedin_url(linkedin_url)}")
+    if name and organisation:
+        parsed = parse_name(name)
+        if parsed.first and parsed.last:
+            claims.append(f"name|{parsed.key}|{organisation_key(organisation)}")
+    return [hashlib.sha256(c.encode()).hexdigest()[:32] for c in claims]
 
 
 def person_id_for(*, email: str | None, linkedin_url: str | None, name: str, organisation: str) -> str:

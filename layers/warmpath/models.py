@@ -17,10 +17,13 @@ list a tenant's members                                table        PK=TENANT#t,
 tenants a person belongs to (sign-in)                  GSI1         GSI1PK=USER#email
 get an organisation                                    table        PK=ORG#key, SK=ORG
 get a person                                           table        PK=PERSON#id, SK=PERSON
-find a person by email                                 GSI1         GSI1PK=EMAIL#email
-find a person by LinkedIn URL                          GSI2         GSI2PK=LINKEDIN#url
+find a person by an identifier (email, LinkedIn, name)  table        PK=IDENT#<hash of kind|value>, SK=IDENT
 a connector's network (their ties)                     table        PK=NETWORK#email, SK begins_with TIE#
+a connector's ties at each organisation (aggregates)   table        PK=NETWORK#email, SK begins_with ORG#
+connectors with ties at an organisation                GSI1         GSI1PK=ORGTIES#org_key
 connectors who know a person (matching, O(ties))       GSI1         GSI1PK=KNOWN#person_id
+an import job                                          table        PK=IMPORT#job_id, SK=IMPORT
+a connector's import jobs, newest first                GSI1         GSI1PK=IMPORTS#email
 get a request (with its asks and timeline)             table        PK=TENANT#t#REQUEST#id
 list a tenant's requests, newest first                 GSI1         GSI1PK=TENANT#t#REQUESTS
 list one requester's requests, newest first            GSI2         GSI2PK=TENANT#t#REQUESTER#email
@@ -182,18 +185,71 @@ class Organisation(WarmpathItem, discriminator="Organisation"):
 
 
 class Person(WarmpathItem, discriminator="Person"):
-    """Someone who may be introduced. PK=PERSON#<id>, SK=PERSON; GSI1PK=EMAIL#<email>, GSI2PK=LINKEDIN#<url>."""
+    """Someone who may be introduced. PK=PERSON#<id>, SK=PERSON.
+
+    Holds no contact details: those live on the ties of the connectors who know the person, and are
+    deleted with their networks. ``claims`` are the hashed identifiers pointing here (IdentityClaim items).
+    """
 
     person_id = UnicodeAttribute()
     name = UnicodeAttribute()
-    email = UnicodeAttribute(null=True)
-    linkedin_url = UnicodeAttribute(null=True)
     title = UnicodeAttribute(null=True)
     organisation = UnicodeAttribute(null=True)
     org_key = UnicodeAttribute(null=True)
+    claims = UnicodeSetAttribute(null=True)
 
 
-STRENGTHS = {"very_strong": 4, "strong": 3, "average": 2, "weak": 1}
+class IdentityClaim(WarmpathItem, discriminator="IdentityClaim"):
+    """An identifier resolves to a person. PK=IDENT#<sha256 of "kind|value">, SK=IDENT.
+
+    Kinds: ``email`` (the mailbox key), ``linkedin`` (normalised URL), ``name`` (name key | organisation
+    key). Hashed so the table never holds an identifier in a key; looked up by key in batches of 100.
+    """
+
+    person_id = UnicodeAttribute()
+
+
+class OrgTies(WarmpathItem, discriminator="OrgTies"):
+    """A connector's ties at one organisation. PK=NETWORK#<email>, SK=ORG#<org key>; GSI1PK=ORGTIES#<org key>.
+
+    Maintained on import so matching reads one item per candidate connector, never their ties.
+    """
+
+    connector_email = UnicodeAttribute()
+    org_key = UnicodeAttribute()
+    organisation = UnicodeAttribute()
+    tie_count = NumberAttribute(default=0)
+    strongest = UnicodeAttribute(default="unknown")
+    top_contacts = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class ImportJob(WarmpathItem, discriminator="ImportJob"):
+    """A network import. PK=IMPORT#<job id>, SK=IMPORT; GSI1PK=IMPORTS#<connector email>, by creation time.
+
+    ``status``: waiting (for the file), running, done, failed. ``skipped`` holds the first 1,000
+    skipped lines as {"line", "reason"}; ``skipped_count`` all of them.
+    """
+
+    job_id = UnicodeAttribute()
+    connector_email = UnicodeAttribute()
+    requested_by = UnicodeAttribute()
+    tenant = UnicodeAttribute(null=True)
+    filename = UnicodeAttribute(null=True)
+    s3_key = UnicodeAttribute()
+    status = UnicodeAttribute(default="waiting")
+    format = UnicodeAttribute(null=True)
+    total = NumberAttribute(default=0)
+    imported = NumberAttribute(default=0)
+    merged = NumberAttribute(default=0)
+    skipped_count = NumberAttribute(default=0)
+    skipped = ListAttribute(of=MapAttribute, default=list)
+    error = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(default=utcnow)
+    finished_at = UTCDateTimeAttribute(null=True)
+
+
+# "unknown" until the connector rates the tie (imports never guess a strength).
+STRENGTHS = {"very_strong": 4, "strong": 3, "average": 2, "weak": 1, "unknown": 1}
 VISIBILITIES = ("visible", "ask_first", "hidden")
 
 
@@ -213,7 +269,9 @@ class Relationship(WarmpathItem, discriminator="Relationship"):
     # The contact details as this connector knows them (never another connector's): an introduction the
     # connector makes may use them.
     person_email = UnicodeAttribute(null=True)
-    strength = UnicodeAttribute(default="average")
+    person_linkedin_url = UnicodeAttribute(null=True)
+    org_key = UnicodeAttribute(null=True)
+    strength = UnicodeAttribute(default="unknown")
     strength_rated_by = UnicodeAttribute(default="inferred")
     source = UnicodeAttribute()
     connected_on = UnicodeAttribute(null=True)

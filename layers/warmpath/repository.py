@@ -16,13 +16,17 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.transactions import TransactWrite
 
 from warmpath.errors import NotFound
+from warmpath.identity import claim_keys
 from warmpath.lifecycle import ASKABLE_STATUSES
 from warmpath.models import (
     Ask,
+    IdentityClaim,
+    ImportJob,
     InboundMessage,
     IntroRequest,
     Member,
     Organisation,
+    OrgTies,
     PathMap,
     Person,
     Relationship,
@@ -181,34 +185,23 @@ class Repository:
         except DoesNotExist:
             return None
 
-    def put_person(self, person: Person) -> Person:
-        return self.put_people([person])[0]
-
-    def put_people(self, people: Sequence[Person]) -> list[Person]:
-        """Write people in batches (BatchWriteItem, 25 per call)."""
+    def put_people(self, people: Sequence[Person]) -> None:
+        """Write people and the identity claims that point at them (BatchWriteItem, 25 per call)."""
         with WarmpathItem.batch_write() as batch:
             for person in people:
-                person.PK = f"PERSON#{person.person_id}"
-                person.SK = "PERSON"
-                person.GSI1PK = f"EMAIL#{person.email}" if person.email else None
-                person.GSI1SK = "PERSON" if person.email else None
-                person.GSI2PK = f"LINKEDIN#{person.linkedin_url}" if person.linkedin_url else None
-                person.GSI2SK = "PERSON" if person.linkedin_url else None
+                person.PK, person.SK = f"PERSON#{person.person_id}", "PERSON"
                 batch.save(person)
-        return list(people)
+                for claim in person.claims or ():
+                    batch.save(IdentityClaim(PK=f"IDENT#{claim}", SK="IDENT", person_id=person.person_id))
 
-    def find_person_ids(self, *, email: str | None, linkedin_url: str | None) -> list[str]:
-        """People matching an exact normalised email or LinkedIn URL."""
-        ids: dict[str, None] = {}
-        if email:
-            for item in WarmpathItem.gsi1.query(f"EMAIL#{email}"):
-                if isinstance(item, Person):
-                    ids[item.person_id] = None
-        if linkedin_url:
-            for item in WarmpathItem.gsi2.query(f"LINKEDIN#{linkedin_url}"):
-                if isinstance(item, Person):
-                    ids[item.person_id] = None
-        return list(ids)
+    def add_claims(self, claims_by_person: dict[str, set[str]]) -> None:
+        """Point more identifiers at people already known (and remember them on the person, for deletion)."""
+        with WarmpathItem.batch_write() as batch:
+            for person_id, claims in claims_by_person.items():
+                for claim in claims:
+                    batch.save(IdentityClaim(PK=f"IDENT#{claim}", SK="IDENT", person_id=person_id))
+        for person_id, claims in claims_by_person.items():
+            Person(PK=f"PERSON#{person_id}", SK="PERSON").update(actions=[Person.claims.add(claims)])
 
     def get_person(self, person_id: str) -> Person | None:
         try:
@@ -216,11 +209,31 @@ class Repository:
         except DoesNotExist:
             return None
 
-    def put_relationship(self, tie: Relationship) -> Relationship:
-        return self.put_relationships([tie])[0]
+    def resolve_claims(self, claims: Sequence[str]) -> dict[str, str]:
+        """Which of these hashed identifiers already name a person: {claim: person id}."""
+        keys = [(f"IDENT#{c}", "IDENT") for c in dict.fromkeys(claims)]
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), BATCH_GET_LIMIT):
+            for item in WarmpathItem.batch_get(keys[start : start + BATCH_GET_LIMIT]):
+                if isinstance(item, IdentityClaim):
+                    found[item.PK.removeprefix("IDENT#")] = item.person_id
+        return found
 
-    def put_relationships(self, ties: Sequence[Relationship]) -> list[Relationship]:
-        """Write ties in batches (BatchWriteItem, 25 per call); a tie to the same person is replaced."""
+    def find_person_ids(
+        self,
+        *,
+        email: str | None = None,
+        linkedin_url: str | None = None,
+        name: str | None = None,
+        organisation: str | None = None,
+    ) -> list[str]:
+        """People matching any of these identifiers (exact after normalisation), strongest identifier first."""
+        claims = claim_keys(email=email, linkedin_url=linkedin_url, name=name, organisation=organisation)
+        found = self.resolve_claims(claims)
+        return list(dict.fromkeys(found[c] for c in claims if c in found))
+
+    def put_relationships(self, ties: Sequence[Relationship]) -> None:
+        """Write ties (BatchWriteItem, 25 per call); a tie to the same person is replaced."""
         with WarmpathItem.batch_write() as batch:
             for tie in ties:
                 tie.PK = f"NETWORK#{tie.connector_email}"
@@ -228,7 +241,16 @@ class Repository:
                 tie.GSI1PK = f"KNOWN#{tie.person_id}"
                 tie.GSI1SK = f"NETWORK#{tie.connector_email}"
                 batch.save(tie)
-        return list(ties)
+
+    def ties_of(self, connector_email: str, person_ids: Sequence[str]) -> dict[str, Relationship]:
+        """This connector's existing ties to these people (BatchGetItem, 100 per call)."""
+        keys = [(f"NETWORK#{connector_email}", f"TIE#{p}") for p in dict.fromkeys(person_ids)]
+        found: dict[str, Relationship] = {}
+        for start in range(0, len(keys), BATCH_GET_LIMIT):
+            for item in WarmpathItem.batch_get(keys[start : start + BATCH_GET_LIMIT]):
+                if isinstance(item, Relationship):
+                    found[item.person_id] = item
+        return found
 
     def ties_to(self, person_id: str) -> list[Relationship]:
         return [t for t in WarmpathItem.gsi1.query(f"KNOWN#{person_id}") if isinstance(t, Relationship)]
@@ -239,6 +261,80 @@ class Repository:
             for t in WarmpathItem.query(f"NETWORK#{connector_email}", WarmpathItem.SK.startswith("TIE#"))
             if isinstance(t, Relationship)
         ]
+
+    def org_ties_of(self, connector_email: str, org_keys: Sequence[str]) -> dict[str, OrgTies]:
+        keys = [(f"NETWORK#{connector_email}", f"ORG#{k}") for k in dict.fromkeys(org_keys)]
+        found: dict[str, OrgTies] = {}
+        for start in range(0, len(keys), BATCH_GET_LIMIT):
+            for item in WarmpathItem.batch_get(keys[start : start + BATCH_GET_LIMIT]):
+                if isinstance(item, OrgTies):
+                    found[item.org_key] = item
+        return found
+
+    def put_org_ties(self, aggregates: Sequence[OrgTies]) -> None:
+        with WarmpathItem.batch_write() as batch:
+            for aggregate in aggregates:
+                aggregate.PK = f"NETWORK#{aggregate.connector_email}"
+                aggregate.SK = f"ORG#{aggregate.org_key}"
+                aggregate.GSI1PK = f"ORGTIES#{aggregate.org_key}"
+                aggregate.GSI1SK = f"NETWORK#{aggregate.connector_email}"
+                batch.save(aggregate)
+
+    def connectors_at(self, org_key: str) -> list[OrgTies]:
+        return [a for a in WarmpathItem.gsi1.query(f"ORGTIES#{org_key}") if isinstance(a, OrgTies)]
+
+    def delete_network(self, connector_email: str) -> int:
+        """Delete a connector's whole network: ties, aggregates, import jobs, and people no one else knows.
+
+        Returns how many items were deleted.
+        """
+        doomed: list[WarmpathItem] = list(WarmpathItem.query(f"NETWORK#{connector_email}"))
+        doomed += [j for j in WarmpathItem.gsi1.query(f"IMPORTS#{connector_email}") if isinstance(j, ImportJob)]
+        for tie in [t for t in doomed if isinstance(t, Relationship)]:
+            others = [
+                k
+                for k in WarmpathItem.gsi1.query(f"KNOWN#{tie.person_id}", limit=2)
+                if k.connector_email != connector_email  # type: ignore[attr-defined]
+            ]
+            if others:
+                continue
+            person = self.get_person(tie.person_id)
+            if person is not None:
+                doomed.append(person)
+                doomed += [IdentityClaim(PK=f"IDENT#{c}", SK="IDENT", person_id="") for c in person.claims or ()]
+        with WarmpathItem.batch_write() as batch:
+            for item in doomed:
+                batch.delete(item)
+        return len(doomed)
+
+    # -- import jobs -----------------------------------------------------------------------------
+
+    def create_import_job(self, job: ImportJob) -> ImportJob:
+        job.PK, job.SK = f"IMPORT#{job.job_id}", "IMPORT"
+        job.GSI1PK = f"IMPORTS#{job.connector_email}"
+        job.GSI1SK = f"{job.created_at.isoformat()}#{job.job_id}"
+        job.save(condition=ImportJob.PK.does_not_exist())
+        return job
+
+    def get_import_job(self, job_id: str) -> ImportJob:
+        try:
+            return ImportJob.get(f"IMPORT#{job_id}", "IMPORT")
+        except DoesNotExist:
+            raise NotFound(f"there is no import '{job_id}'") from None
+
+    def import_jobs_of(self, connector_email: str, limit: int = 20) -> list[ImportJob]:
+        items = WarmpathItem.gsi1.query(f"IMPORTS#{connector_email}", scan_index_forward=False, limit=limit)
+        return [j for j in items if isinstance(j, ImportJob)]
+
+    def start_import_job(self, job: ImportJob) -> bool:
+        """Move a waiting job to running; False when another delivery of the upload already took it."""
+        try:
+            job.update(actions=[ImportJob.status.set("running")], condition=ImportJob.status == "waiting")
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     # -- introduction requests -----------------------------------------------------------------
 

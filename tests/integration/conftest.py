@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,9 +22,26 @@ YUKI = "yuki.tanaka@other.example"
 PRIYA_EMAIL = "priya.natarajan@northwind.example"
 
 
+_SNAPSHOT: dict[str, Any] = {}
+
+
 @pytest.fixture
 def demo(aws: AwsWorld) -> dict[str, Any]:
-    return seed_demo()
+    """The demo tenant, seeded through the real write path once per run, then restored from a copy.
+
+    Seeding takes seconds under moto; copying moto's table takes milliseconds, and every test still
+    starts from the same data.
+    """
+    from moto.dynamodb.models import dynamodb_backends
+
+    backend = dynamodb_backends["123456789012"][aws.env["AWS_DEFAULT_REGION"]]
+    table_name = aws.env["TABLE_NAME"]
+    if not _SNAPSHOT:
+        _SNAPSHOT["seeded"] = seed_demo()
+        _SNAPSHOT["table"] = copy.deepcopy(backend.tables[table_name])
+    else:
+        backend.tables[table_name] = copy.deepcopy(_SNAPSHOT["table"])
+    return dict(_SNAPSHOT["seeded"])
 
 
 def session_cookies(email: str, tenant: str = "demo") -> dict[str, str]:

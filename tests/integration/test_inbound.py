@@ -6,7 +6,7 @@ import copy
 
 import pytest
 from warmpath.events import InboundMailReceived
-from warmpath.models import InboundMessage, WarmpathItem
+from warmpath.models import InboundMessage
 
 from tests.conftest import AwsWorld, call_function, load_fixture
 
@@ -17,7 +17,7 @@ SES_FIXTURES = [
 
 
 def _stored() -> list[InboundMessage]:
-    return [i for i in WarmpathItem.scan() if isinstance(i, InboundMessage)]
+    return list(InboundMessage.scan())
 
 
 @pytest.mark.parametrize("fixture", SES_FIXTURES)

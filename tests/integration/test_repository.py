@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from warmpath import wiring
-from warmpath.identity import person_id_for
+from warmpath.identity import claim_keys
 from warmpath.models import IntroRequest, Person, Relationship
 
 from tests.conftest import AwsWorld
@@ -32,21 +32,17 @@ def test_a_tenants_members_are_listed(aws: AwsWorld, demo: dict) -> None:
     assert {m.tenant for m in members} == {"demo"}
 
 
-def test_people_are_found_by_email_and_by_linkedin_url(aws: AwsWorld) -> None:
+def test_people_are_found_by_any_of_their_identifiers(aws: AwsWorld) -> None:
     repo = wiring.repository()
-    person = Person(
-        person_id=person_id_for(email="a@b.example", linkedin_url=None, name="A B", organisation="B"),
-        name="A B",
-        email="a@b.example",
-        linkedin_url="linkedin.com/in/a-b",
-    )
-    repo.put_person(person)
+    claims = claim_keys(email="a.b@B.example", linkedin_url="linkedin.com/in/a-b", name="Ann Bee", organisation="B Inc")
+    repo.put_people([Person(person_id="p-ab", name="Ann Bee", claims=set(claims))])
 
-    assert repo.find_person_ids(email="a@b.example", linkedin_url=None) == [person.person_id]
-    assert repo.find_person_ids(email=None, linkedin_url="linkedin.com/in/a-b") == [person.person_id]
+    assert repo.find_person_ids(email="A.B@b.example") == ["p-ab"]
+    assert repo.find_person_ids(linkedin_url="https://www.linkedin.com/in/A-B/") == ["p-ab"]
+    assert repo.find_person_ids(name="Bee, Ann", organisation="B") == ["p-ab"]
     assert repo.find_person_ids(email="x@b.example", linkedin_url="linkedin.com/in/x") == []
-    found = repo.get_person(person.person_id)
-    assert found is not None and found.name == "A B"
+    found = repo.get_person("p-ab")
+    assert found is not None and found.name == "Ann Bee"
     assert repo.get_person("missing") is None
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from warmpath.events import AskRequested, IntroRequested
-from warmpath.models import IntroRequest, WarmpathItem
+from warmpath.models import IntroRequest
 
 from tests.conftest import AwsWorld, call_intake
 from tests.integration.conftest import ADA, PRIYA_EMAIL, RILEY, SAM, priya_request, session_cookies
 
 
 def _requests_stored() -> list[IntroRequest]:
-    return [i for i in WarmpathItem.scan() if isinstance(i, IntroRequest)]
+    return list(IntroRequest.scan())
 
 
 def test_creating_a_request_stores_it_and_starts_matching(aws: AwsWorld, demo: dict) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from warmpath import wiring
 from warmpath.events import AskAnswered, AskCreated, AskRequested, IntroRequested, MatchingCompleted, SignInRequested
-from warmpath.models import Ask, IntroRequest, Member, TimelineEntry, WarmpathItem
+from warmpath.models import Ask, IntroRequest, Member, TimelineEntry
 from warmpath_local.stack import LocalContext
 
 from tests.conftest import AwsWorld, api_event, call_function, call_intake, eventbridge_event
@@ -23,7 +23,7 @@ def _csrf(html: str) -> str:
 
 
 def _stored(kind: type) -> list[Any]:
-    return [i for i in WarmpathItem.scan() if isinstance(i, kind)]
+    return list(kind.scan())
 
 
 # -- double submissions ----------------------------------------------------------------------------------

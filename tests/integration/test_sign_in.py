@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from warmpath.events import SignInRequested
-from warmpath.models import Session, UsedToken, WarmpathItem
+from warmpath.models import Session, UsedToken
 from warmpath.tokens import Claims, expiry, sign
 
 from tests.conftest import AwsWorld, call_function, call_intake, eventbridge_event
@@ -30,7 +30,7 @@ def _sign_in_token(aws: AwsWorld, email: str = RILEY, minutes: int = 15) -> str:
 
 
 def _items(kind: type) -> list:
-    return [i for i in WarmpathItem.scan() if isinstance(i, kind)]
+    return list(kind.scan())
 
 
 def test_login_for_a_member_publishes_one_sign_in_request(aws: AwsWorld, demo: dict) -> None:

@@ -11,8 +11,10 @@ import random
 from typing import Any
 
 from warmpath import wiring
-from warmpath.identity import normalise_linkedin_url, organisation_key, person_id_for
-from warmpath.models import Organisation, Person, Relationship
+from warmpath.contacts import Contact, ParsedFile
+from warmpath.identity import normalise_linkedin_url, organisation_key
+from warmpath.models import STRENGTHS, Organisation, Relationship
+from warmpath.network import import_contacts
 
 TENANT = "demo"
 TENANT_NAME = "Acme Analytics"
@@ -164,7 +166,6 @@ PROSPECTS = [
 ]
 STRENGTH_CHOICES = ["very_strong", "strong", "strong", "average", "average", "average", "weak", "weak"]
 SOURCES = ["linkedin", "linkedin", "linkedin", "google", "outlook"]
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 # The star prospect's ties, set by hand so the demo ranking is meaningful.
 PRIYA_TIES = [
@@ -218,65 +219,71 @@ def seed_demo() -> dict[str, Any]:
         location=CONNECTORS[1][5],
     )
 
-    people: dict[str, Person] = {}
-    for name, title, organisation, domain in PROSPECTS:
-        email, linkedin = prospect_identity(name, domain)
-        people[name] = Person(
-            person_id=person_id_for(email=email, linkedin_url=None, name=name, organisation=organisation),
-            name=name,
-            email=email,
-            linkedin_url=linkedin,
-            title=title,
-            organisation=organisation,
-            org_key=organisation_key(organisation),
-        )
-    repo.put_people(list(people.values()))
     repo.put_organisations(
         [
             Organisation(org_key=organisation_key(organisation), name=organisation, domain=domain)
             for organisation, domain in sorted({(p[2], p[3]) for p in PROSPECTS})
         ]
     )
-
-    priya = people["Priya Natarajan"]
-    others = [p for n, p in people.items() if n != "Priya Natarajan"]
-    ties = [
-        _tie(email, person, rng.choice(STRENGTH_CHOICES), "inferred", "visible", rng)
-        for email, *_ in CONNECTORS
-        for person in rng.sample(others, rng.randint(6, 12))
-    ]
-    ties += [_tie(email, priya, strength, by, visibility, rng) for email, strength, by, visibility in PRIYA_TIES]
-    repo.put_relationships(ties)
+    # Networks go in through the same path as a real upload; then the demo's strengths and privacy are set.
+    prospects = {
+        name: (title, organisation, *prospect_identity(name, domain)) for name, title, organisation, domain in PROSPECTS
+    }
+    others = [n for n in prospects if n != "Priya Natarajan"]
+    ratings: dict[tuple[str, str], tuple[str, str, str]] = {}
+    ties = 0
+    for email, *_ in CONNECTORS:
+        known = rng.sample(others, rng.randint(6, 12))
+        for name in known:
+            ratings[(email, name)] = (rng.choice(STRENGTH_CHOICES), "inferred", "visible")
+        for connector, strength, rated_by, visibility in PRIYA_TIES:
+            if connector == email:
+                known.append("Priya Natarajan")
+                ratings[(email, "Priya Natarajan")] = (strength, rated_by, visibility)
+        contacts = [_contact(i + 2, name, prospects[name], rng) for i, name in enumerate(known)]
+        report = import_contacts(repo, email, ParsedFile("seed", contacts), source=rng.choice(SOURCES))
+        ties += report.imported
+        _apply_ratings(repo, email, report.ties, ratings)
     return {
         "tenant": TENANT,
         "admin": ADMIN[0],
         "requesters": [r[0] for r in REQUESTERS],
         "connectors": len(CONNECTORS),
-        "ties": len(ties),
+        "ties": ties,
         "example_target": {
-            "name": priya.name,
-            "company": priya.organisation,
-            "title": priya.title,
-            "email": priya.email,
-            "linkedin_url": priya.linkedin_url,
+            "name": "Priya Natarajan",
+            "company": prospects["Priya Natarajan"][1],
+            "title": prospects["Priya Natarajan"][0],
+            "email": prospects["Priya Natarajan"][2],
+            "linkedin_url": prospects["Priya Natarajan"][3],
         },
     }
 
 
-def _tie(
-    connector: str, person: Person, strength: str, rated_by: str, visibility: str, rng: random.Random
-) -> Relationship:
+def _contact(line: int, name: str, prospect: tuple[str, str, str, str], rng: random.Random) -> Contact:
+    title, organisation, email, linkedin = prospect
     year = rng.randint(2012, 2025)
-    return Relationship(
-        connector_email=connector,
-        person_id=person.person_id,
-        person_name=person.name,
-        person_title=person.title,
-        person_organisation=person.organisation,
-        person_email=person.email,
-        strength=strength,
-        strength_rated_by=rated_by,
-        source=rng.choice(SOURCES),
-        connected_on=f"{rng.randint(1, 28):02d} {rng.choice(MONTHS)} {year}",
-        visibility=visibility,
+    return Contact(
+        line=line,
+        name=name,
+        email=email,
+        linkedin_url=linkedin,
+        organisation=organisation,
+        title=title,
+        connected_on=f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
     )
+
+
+def _apply_ratings(
+    repo: Any, connector: str, ties: list[Relationship], ratings: dict[tuple[str, str], tuple[str, str, str]]
+) -> None:
+    """Set the demo's strengths and privacy on a connector's ties, and the aggregates' strongest tie."""
+    for tie in ties:
+        tie.strength, tie.strength_rated_by, tie.visibility = ratings[(connector, tie.person_name)]
+    repo.put_relationships(ties)
+    aggregates = repo.org_ties_of(connector, [t.org_key for t in ties if t.org_key])
+    for tie in ties:
+        aggregate = aggregates.get(tie.org_key)
+        if aggregate is not None and STRENGTHS[tie.strength] > STRENGTHS.get(aggregate.strongest, 0):
+            aggregate.strongest = tie.strength
+    repo.put_org_ties(list(aggregates.values()))
