@@ -114,6 +114,14 @@ def test_matching_finds_the_target_by_linkedin_url_too(aws: AwsWorld, demo: dict
     assert len(_paths(request_id)) == 3
 
 
+def test_matching_finds_the_target_by_name_at_the_company_without_email(aws: AwsWorld, demo: dict) -> None:
+    request_id = _new_request(
+        aws, target_name="Natarajan, Priya", target_company="Northwind Logistics Inc.", target_email=""
+    )
+
+    assert [p["connector_name"] for p in _paths(request_id)] == ["Margaret Hale", "David Kim", "Ben Carter"]
+
+
 def test_matching_a_request_twice_has_one_effect(aws: AwsWorld, demo: dict) -> None:
     request_id = _new_request(aws)
 

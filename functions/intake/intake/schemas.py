@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from warmpath.identity import normalise_email, normalise_linkedin_url
 
 
@@ -41,7 +41,7 @@ class LoginIn(BaseModel):
 
 
 class RequestIn(BaseModel):
-    """A new introduction request. Give the target's email or LinkedIn URL so matching can find them."""
+    """A new introduction request. Name and company are enough; an email or LinkedIn URL makes matching surer."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
@@ -66,12 +66,6 @@ class RequestIn(BaseModel):
     @classmethod
     def _linkedin(cls, value: str | None) -> str | None:
         return normalise_linkedin_url(value) if value else None
-
-    @model_validator(mode="after")
-    def _one_identifier(self) -> RequestIn:
-        if not self.target_email and not self.target_linkedin_url:
-            raise ValueError("give the target's email or LinkedIn URL, so we can find who knows them")
-        return self
 
 
 class AskIn(BaseModel):

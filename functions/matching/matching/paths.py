@@ -1,8 +1,9 @@
 """Finding and ranking the paths from a tenant's connectors to a request's target.
 
-The foundation ranks direct ties only (the connector knows the target, matched on exact email or
-LinkedIn URL). Reads are O(candidates): one index query per identifier, one query of the ties to each
-matching person, one batch read of the candidates' memberships -- never a scan of a network.
+Direct ties only so far: the connector knows the target, matched through identity resolution (email
+mailbox, LinkedIn profile, or name at the organisation, nicknames and company-name variants included).
+Reads are O(candidates): one batch read of the target's identity claims, one index query of the ties to
+each matching person, one batch read of the candidates' memberships -- never a scan of a network.
 """
 
 from __future__ import annotations
@@ -45,7 +46,12 @@ def path_id_for(request_id: str, connector_email: str) -> str:
 
 def find_candidates(repo: Repository, request: IntroRequest) -> list[Candidate]:
     """Joined connectors of the request's tenant with a visible direct tie to the target."""
-    person_ids = repo.find_person_ids(email=request.target_email, linkedin_url=request.target_linkedin_url)
+    person_ids = repo.find_person_ids(
+        email=request.target_email,
+        linkedin_url=request.target_linkedin_url,
+        name=request.target_name,
+        organisation=request.target_company,
+    )
     best: dict[str, Relationship] = {}
     for person_id in person_ids:
         for tie in repo.ties_to(person_id):
