@@ -104,6 +104,8 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsWorld]:
             Name=env["SIGNING_KEYS_PARAMETER"], Type="SecureString", Value=json.dumps(keys_document)
         )
         aws_client("sesv2").create_email_identity(EmailIdentity=env["SENDER_ADDRESS"].split("@")[1])
+        for bucket in (env["UPLOADS_BUCKET"], env["INBOUND_BUCKET"]):
+            aws_client("s3").create_bucket(Bucket=bucket)
         reset_function_state()
         bus = CapturingBus()
         wiring.override(event_bus=bus)

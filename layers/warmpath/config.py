@@ -23,6 +23,7 @@ class Settings:
     sender_name: str
     inbound_domain: str
     inbound_bucket: str
+    uploads_bucket: str
     configuration_set: str
     stage: str
 
@@ -43,6 +44,7 @@ def get_settings() -> Settings:
         sender_name=env.get("SENDER_NAME", "Warmpath"),
         inbound_domain=env.get("INBOUND_DOMAIN", "reply.warmpath.localhost"),
         inbound_bucket=env.get("INBOUND_BUCKET", "warmpath-inbound"),
+        uploads_bucket=env.get("UPLOADS_BUCKET", "warmpath-uploads"),
         configuration_set=env.get("SES_CONFIGURATION_SET", ""),
         stage=env.get("STAGE", "local"),
     )

@@ -11,6 +11,7 @@ This module is the one place the contracts live. ``infra/template.yaml`` routes 
 | AskAnswered          | warmpath.intake   | a connector accepts or declines (once)          | notify      |
 | MatchingCompleted    | warmpath.matching | ranked paths (maybe none) are stored            | notify      |
 | AskCreated           | warmpath.matching | a connector is asked                            | notify      |
+| NetworkImported      | warmpath.matching | a network import job finished (done or failed)  | notify      |
 | IntroductionSent     | warmpath.notify   | the three-way introduction email went out       | (analytics) |
 | InboundMailReceived  | warmpath.notify   | an email reached the inbound address            | (replies)   |
 
@@ -83,6 +84,16 @@ class AskCreated(EventContract):
     connector_email: str
 
 
+class NetworkImported(EventContract):
+    """``tenant`` is the tenant the import was started from ("-" for an operator's import)."""
+
+    SOURCE = SOURCE_MATCHING
+    DETAIL_TYPE = "NetworkImported"
+    job_id: str
+    connector_email: str
+    status: Literal["done", "failed"]
+
+
 class IntroductionSent(EventContract):
     SOURCE = SOURCE_NOTIFY
     DETAIL_TYPE = "IntroductionSent"
@@ -105,6 +116,7 @@ CONTRACTS: dict[tuple[str, str], type[EventContract]] = {
         AskAnswered,
         MatchingCompleted,
         AskCreated,
+        NetworkImported,
         IntroductionSent,
         InboundMailReceived,
     )

@@ -223,6 +223,11 @@ class OrgTies(WarmpathItem, discriminator="OrgTies"):
     top_contacts = ListAttribute(of=UnicodeAttribute, default=list)
 
 
+class SkippedLine(MapAttribute[str, Any]):
+    line = NumberAttribute()
+    reason = UnicodeAttribute()
+
+
 class ImportJob(WarmpathItem, discriminator="ImportJob"):
     """A network import. PK=IMPORT#<job id>, SK=IMPORT; GSI1PK=IMPORTS#<connector email>, by creation time.
 
@@ -242,7 +247,7 @@ class ImportJob(WarmpathItem, discriminator="ImportJob"):
     imported = NumberAttribute(default=0)
     merged = NumberAttribute(default=0)
     skipped_count = NumberAttribute(default=0)
-    skipped = ListAttribute(of=MapAttribute, default=list)
+    skipped = ListAttribute(of=SkippedLine, default=list)
     error = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
     finished_at = UTCDateTimeAttribute(null=True)

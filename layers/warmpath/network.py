@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 
 from warmpath.contacts import Contact, ParsedFile, Skipped
 from warmpath.identity import claim_keys, organisation_key, person_id_for
-from warmpath.models import STRENGTHS, OrgTies, Person, Relationship
+from warmpath.models import STRENGTHS, ImportJob, OrgTies, Person, Relationship
 from warmpath.repository import Repository
 
 TOP_CONTACTS = 5
+IMPORT_PREFIX = "imports/"  # uploads under this prefix start the import function
 SOURCES = {
     "linkedin": "linkedin",
     "google": "google",
@@ -165,6 +166,42 @@ def _aggregates(
         aggregate.top_contacts = names[:TOP_CONTACTS]  # type: ignore[assignment]
         updated.append(aggregate)
     return updated
+
+
+def new_import_job(
+    repo: Repository, connector_email: str, requested_by: str, tenant: str | None, filename: str | None
+) -> ImportJob:
+    """Open an import job waiting for its file at ``imports/<job id>`` in the uploads bucket."""
+    import secrets
+
+    job_id = secrets.token_hex(8)
+    return repo.create_import_job(
+        ImportJob(
+            job_id=job_id,
+            connector_email=connector_email,
+            requested_by=requested_by,
+            tenant=tenant,
+            filename=filename,
+            s3_key=f"{IMPORT_PREFIX}{job_id}",
+        )
+    )
+
+
+def describe_job(job: ImportJob) -> dict[str, object]:
+    """A job as the CLI and pages show it (the CLI's --json shape)."""
+    return {
+        "job_id": job.job_id,
+        "status": job.status,
+        "format": job.format,
+        "filename": job.filename,
+        "total": int(job.total or 0),
+        "imported": int(job.imported or 0),
+        "merged": int(job.merged or 0),
+        "skipped": [{"line": int(s.line), "reason": s.reason} for s in job.skipped or []],
+        "skipped_count": int(job.skipped_count or 0),
+        "error": job.error,
+        "created_at": job.created_at.isoformat(),
+    }
 
 
 def rate_tie(

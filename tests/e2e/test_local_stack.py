@@ -225,3 +225,23 @@ def test_the_cli_lists_requests_and_mail_as_json(stack: LocalStack, tmp_path: Pa
     assert code == 0 and len(mail["messages"]) == len(mailbox(stack))
     code, error = warmpath("requests", "list", "--tenant", "nope")
     assert code == 2 and "no tenant 'nope'" in error["error"]
+
+
+def test_the_cli_imports_a_linkedin_export_and_reports_it(stack: LocalStack, tmp_path: Path) -> None:
+    connection = tmp_path / "local.json"
+    stack.write_connection_file(connection)
+    export = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "contact_exports"
+    command = [sys.executable, "-m", "warmpath_cli.main", "network", "import", "--tenant", "demo"]
+    command += ["--connector", "tom.wright@acme.example", str(export / "linkedin-connections.csv")]
+
+    done = subprocess.run([*command, "--connection", str(connection), "--json"], capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) | {"job_id": ""} == {
+        "job_id": "", "format": "linkedin", "imported": 3, "merged": 0, "skipped": []
+    }  # fmt: skip
+    report = wait_for_mail(
+        stack, lambda m: m["to"] == ["tom.wright@acme.example"] and "contacts are in" in m["subject"]
+    )
+    assert report["subject"] == "Your contacts are in: 3 new, 0 updated"

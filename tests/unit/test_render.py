@@ -126,6 +126,32 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "request_url": "https://app.example/requests/r1",
         },
     ),
+    "network_imported_done": (
+        "network_imported",
+        {
+            "tenant_name": "Acme",
+            "status": "done",
+            "filename": "Connections.csv",
+            "imported": 120,
+            "merged": 3,
+            "skipped_count": 25,
+            "skipped": [{"line": 9, "reason": "no name, email or LinkedIn URL"}],
+            "error": "",
+        },
+    ),
+    "network_imported_failed": (
+        "network_imported",
+        {
+            "tenant_name": "Acme",
+            "status": "failed",
+            "filename": "contacts.xlsx",
+            "imported": 0,
+            "merged": 0,
+            "skipped_count": 0,
+            "skipped": [],
+            "error": "This looks like a ZIP or Excel (.xlsx) file, not a contact export.",
+        },
+    ),
 }
 
 
@@ -344,3 +370,11 @@ def test_a_text_template_without_a_subject_line_is_refused(tmp_path: Path) -> No
 
     with pytest.raises(ValueError, match="Subject: "):
         EmailRenderer(tmp_path).render("note", tenant_name="Acme")
+
+
+def test_an_import_report_lists_skipped_lines_and_how_many_more(renderer: EmailRenderer) -> None:
+    email = renderer.render("network_imported", **CASES["network_imported_done"][1])
+
+    assert email.subject == "Your contacts are in: 120 new, 3 updated"
+    assert "line 9: no name, email or LinkedIn URL" in email.text
+    assert "and 24 more" in email.text

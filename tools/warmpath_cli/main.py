@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,61 @@ def mail_list(args: argparse.Namespace) -> Any:
         ) from None
 
 
+def network_import(args: argparse.Namespace) -> Any:
+    """Upload a contacts file for a connector and wait for the import job to finish."""
+    _use(_connection(args))
+    from warmpath import wiring
+    from warmpath.config import get_settings
+    from warmpath.contacts import MAX_BYTES
+    from warmpath.network import describe_job, new_import_job
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"There is no file at {path}.")
+    if path.stat().st_size > MAX_BYTES:
+        raise CliError(f"{path.name} is over the {MAX_BYTES // 1_048_576} MB limit; split it or export less.")
+    repo = wiring.repository()
+    member = repo.get_member(args.tenant, args.connector.strip().lower())
+    if member is None or "connector" not in member.roles:
+        raise CliError(f"{args.connector} is not a connector of tenant '{args.tenant}'. Invite them first.")
+    job = new_import_job(repo, member.email, requested_by="cli", tenant=args.tenant, filename=path.name)
+    import boto3
+
+    boto3.client("s3").put_object(Bucket=get_settings().uploads_bucket, Key=job.s3_key, Body=path.read_bytes())
+    deadline = time.monotonic() + args.timeout
+    while time.monotonic() < deadline:
+        job = repo.get_import_job(job.job_id)
+        if job.status in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    described = describe_job(job)
+    if job.status == "failed":
+        raise CliError(f"The import failed: {job.error}")
+    if job.status != "done":
+        raise CliError(f"Import {job.job_id} is still {job.status}; check later with `warmpath network status`.")
+    return {k: described[k] for k in ("job_id", "format", "imported", "merged", "skipped")}
+
+
+def network_status(args: argparse.Namespace) -> Any:
+    _use(_connection(args))
+    from warmpath import wiring
+    from warmpath.network import describe_job
+
+    repo = wiring.repository()
+    jobs = [repo.get_import_job(args.job)] if args.job else repo.import_jobs_of(args.connector.strip().lower())
+    return {"jobs": [describe_job(j) for j in jobs]}
+
+
+def network_delete(args: argparse.Namespace) -> Any:
+    if not args.yes:
+        raise CliError("Deleting a network cannot be undone; add --yes to confirm.")
+    _use(_connection(args))
+    from warmpath import wiring
+
+    deleted = wiring.repository().delete_network(args.connector.strip().lower())
+    return {"deleted_items": deleted}
+
+
 def _print_table(result: dict[str, Any]) -> None:
     if "requests" in result:
         rows = result["requests"]
@@ -91,6 +147,16 @@ def _print_table(result: dict[str, Any]) -> None:
             print("No requests.")
         for r in rows:
             print(f"{r['request_id']}  {r['status']:<12} {r['target']} ({r['company']})  by {r['requester']}")
+    elif "imported" in result:
+        print(f"Imported {result['imported']}, merged {result['merged']}, skipped {len(result['skipped'])}.")
+        for skipped in result["skipped"]:
+            print(f"  line {skipped['line']}: {skipped['reason']}")
+    elif "jobs" in result:
+        for job in result["jobs"]:
+            counts = f"{job['imported']} new, {job['merged']} merged, {job['skipped_count']} skipped"
+            print(f"{job['job_id']}  {job['status']:<8} {counts}  {job['filename']}")
+    elif "deleted_items" in result:
+        print(f"Deleted {result['deleted_items']} items.")
     elif "messages" in result:
         rows = result["messages"]
         if not rows:
@@ -113,6 +179,22 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--requester", help="only this requester's requests")
     listing.add_argument("--limit", type=int, default=50)
     listing.set_defaults(run=requests_list)
+
+    network = groups.add_parser("network", help="connectors' networks").add_subparsers(dest="action", required=True)
+    importing = network.add_parser("import", parents=[common], help="import a contacts file and wait for it")
+    importing.add_argument("--tenant", required=True)
+    importing.add_argument("--connector", required=True, help="the connector's email")
+    importing.add_argument("--timeout", type=float, default=300, help="seconds to wait for the job")
+    importing.add_argument("file")
+    importing.set_defaults(run=network_import)
+    status = network.add_parser("status", parents=[common], help="a connector's import jobs")
+    status.add_argument("--connector", required=True)
+    status.add_argument("--job", help="just this job")
+    status.set_defaults(run=network_status)
+    delete = network.add_parser("delete", parents=[common], help="delete a connector's whole network")
+    delete.add_argument("--connector", required=True)
+    delete.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    delete.set_defaults(run=network_delete)
 
     mail = groups.add_parser("mail", help="the dev mailbox").add_subparsers(dest="action", required=True)
     mail.add_parser("list", parents=[common], help="every email the local stack sent").set_defaults(run=mail_list)

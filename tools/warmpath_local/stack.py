@@ -69,6 +69,7 @@ def local_environment(endpoint_url: str, front_door_url: str) -> dict[str, str]:
         "SENDER_NAME": "Warmpath",
         "INBOUND_DOMAIN": f"reply.{SENDER_DOMAIN}",
         "INBOUND_BUCKET": "warmpath-local-inbound",
+        "UPLOADS_BUCKET": "warmpath-local-uploads",
         "SES_CONFIGURATION_SET": "warmpath-local",
         "POWERTOOLS_SERVICE_NAME": "warmpath",
         "POWERTOOLS_METRICS_NAMESPACE": "Warmpath",
@@ -148,7 +149,8 @@ class EventDispatcher:
             self._busy += 1
         try:
             event = json.loads(message["Body"])
-            self.functions.invoke(function, event)
+            if event.get("Event") != "s3:TestEvent":  # S3 says hello when a notification is configured
+                self.functions.invoke(function, event)
             self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         except Exception:
             receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
@@ -302,7 +304,10 @@ class LocalStack:
             dynamodb.update_time_to_live(
                 TableName=env["TABLE_NAME"], TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl}
             )
-        self._client("s3").create_bucket(Bucket=env["INBOUND_BUCKET"])
+        s3 = self._client("s3")
+        buckets = {"InboundBucket": env["INBOUND_BUCKET"], "UploadsBucket": env["UPLOADS_BUCKET"]}
+        for bucket in buckets.values():
+            s3.create_bucket(Bucket=bucket)
         ses = self._client("sesv2")
         ses.create_email_identity(EmailIdentity=SENDER_DOMAIN)
         ses.create_configuration_set(ConfigurationSetName=env["SES_CONFIGURATION_SET"])
@@ -322,6 +327,25 @@ class LocalStack:
                 Rule=rule.name, EventBusName=env["EVENT_BUS_NAME"], Targets=[{"Id": "queue", "Arn": arn}]
             )
             queues[rule.name] = (url, rule.function)
+        # S3 events (uploads) reach their functions the same way: bucket notification -> queue -> function.
+        for trigger in self.template.s3_triggers:
+            url = sqs.create_queue(QueueName=f"local-{trigger.name}", Attributes={"VisibilityTimeout": "300"})[
+                "QueueUrl"
+            ]
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            s3.put_bucket_notification_configuration(
+                Bucket=buckets[trigger.bucket],
+                NotificationConfiguration={
+                    "QueueConfigurations": [
+                        {
+                            "QueueArn": arn,
+                            "Events": ["s3:ObjectCreated:*"],
+                            "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": trigger.prefix}]}},
+                        }
+                    ]
+                },
+            )
+            queues[trigger.name] = (url, trigger.function)
         self.dispatcher = EventDispatcher(self.functions, sqs, queues)
 
     @staticmethod

@@ -56,6 +56,14 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class S3Trigger:
+    function: str
+    name: str
+    bucket: str  # the bucket's logical id
+    prefix: str
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     logical_id: str
     code_uri: Path
@@ -76,6 +84,7 @@ class Template:
     functions: dict[str, FunctionSpec] = field(default_factory=dict)
     routes: list[Route] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    s3_triggers: list[S3Trigger] = field(default_factory=list)
 
     def resource(self, logical_id: str) -> dict[str, Any]:
         return self.raw["Resources"][logical_id]  # type: ignore[no-any-return]
@@ -110,6 +119,7 @@ def load_template(path: Path = TEMPLATE) -> Template:
     functions: dict[str, FunctionSpec] = {}
     routes: list[Route] = []
     rules: list[Rule] = []
+    s3_triggers: list[S3Trigger] = []
     for logical_id, resource in raw["Resources"].items():
         if resource["Type"] != "AWS::Serverless::Function":
             continue
@@ -124,6 +134,11 @@ def load_template(path: Path = TEMPLATE) -> Template:
                 routes.append(Route(event["Properties"]["Method"].upper(), event["Properties"]["Path"], logical_id))
             elif event["Type"] == "EventBridgeRule":
                 rules.append(Rule(logical_id, f"{logical_id}-{event_name}", event["Properties"]["Pattern"]))
+            elif event["Type"] == "S3":
+                rules_ = event["Properties"].get("Filter", {}).get("S3Key", {}).get("Rules", [])
+                prefix = next((r["Value"] for r in rules_ if r["Name"] == "prefix"), "")
+                bucket = event["Properties"]["Bucket"]["Ref"]
+                s3_triggers.append(S3Trigger(logical_id, f"{logical_id}-{event_name}", bucket, prefix))
     # Literal segments beat parameters (/requests/new before /requests/{request_id}), as in API Gateway.
     routes.sort(key=lambda r: (r.path.count("{"), -len(r.path)))
-    return Template(raw=raw, functions=functions, routes=routes, rules=rules)
+    return Template(raw=raw, functions=functions, routes=routes, rules=rules, s3_triggers=s3_triggers)

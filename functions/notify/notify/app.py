@@ -13,7 +13,14 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
 from warmpath.config import get_settings
-from warmpath.events import AskAnswered, AskCreated, MatchingCompleted, SignInRequested, parse_event
+from warmpath.events import (
+    AskAnswered,
+    AskCreated,
+    MatchingCompleted,
+    NetworkImported,
+    SignInRequested,
+    parse_event,
+)
 from warmpath.observability import logger, metrics, tracer
 
 _once: dict[str, Any] = {}
@@ -39,6 +46,7 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
         MatchingCompleted: notifier.send_paths,
         AskCreated: notifier.send_ask,
         AskAnswered: notifier.send_answer,
+        NetworkImported: notifier.send_import_report,
     }
     action = actions.get(type(contract))
     if action is None:

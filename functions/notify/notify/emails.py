@@ -17,6 +17,7 @@ from warmpath.events import (
     EventBus,
     IntroductionSent,
     MatchingCompleted,
+    NetworkImported,
     SignInRequested,
 )
 from warmpath.mail import MailSender, OutgoingEmail
@@ -146,6 +147,25 @@ class Notifier:
             decline_url=link("decline"),
             days=ASK_TTL.days,
             **self._about(request),
+        )
+
+    def send_import_report(self, event: NetworkImported) -> None:
+        """Tell the connector (and whoever started the import for them) what their import did."""
+        job = self.repo.get_import_job(event.job_id)
+        recipients = list(dict.fromkeys(r for r in (job.connector_email, job.requested_by) if "@" in r))
+        skipped = [{"line": int(s.line), "reason": s.reason} for s in (job.skipped or [])[:20]]
+        self._send(
+            "network_imported",
+            to=recipients,
+            tag="network_imported",
+            tenant_name=self.repo.get_tenant(job.tenant).name if job.tenant else "Warmpath",
+            status=job.status,
+            filename=job.filename,
+            imported=int(job.imported or 0),
+            merged=int(job.merged or 0),
+            skipped_count=int(job.skipped_count or 0),
+            skipped=skipped,
+            error=job.error or "",
         )
 
     def send_answer(self, event: AskAnswered) -> None:
