@@ -10,6 +10,9 @@ is the ratio (lower is better), ``baseline`` what it is a ratio to. Never run by
   invocation really pays before doing any I/O.
 - email_render.<template>: rendering an email (HTML and text parts) over a bare jinja2 render of the
   same compiled HTML.
+- identity.precision / identity.recall: identity resolution on tests/data/identity_pairs.csv.
+- network_import.*: a 30,000-row LinkedIn export over a bare BatchWriteItem of the same items, and the
+  import process's peak memory (bench/import_bench.py; BENCH_IMPORT_ROWS sets the size).
 """
 
 from __future__ import annotations
@@ -146,7 +149,13 @@ def bench_identity() -> None:
         print(json.dumps({**line, "baseline": f"{len(rows)} labelled pairs", "meets_target": value >= target}))
 
 
+def bench_network_import() -> None:
+    """In its own process, so its peak memory is its own (see bench/import_bench.py)."""
+    subprocess.run([sys.executable, str(ROOT / "bench" / "import_bench.py")], check=True)
+
+
 if __name__ == "__main__":
     bench_identity()
     bench_cold_start()
     bench_email_render()
+    bench_network_import()

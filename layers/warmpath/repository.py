@@ -262,6 +262,18 @@ class Repository:
             if isinstance(t, Relationship)
         ]
 
+    def network_page(
+        self, connector_email: str, *, limit: int, after: str | None = None
+    ) -> tuple[list[Relationship], str | None]:
+        """One page of a connector's ties and the key to the next page (None at the end)."""
+        start = {"PK": {"S": f"NETWORK#{connector_email}"}, "SK": {"S": f"TIE#{after}"}} if after else None
+        results = WarmpathItem.query(
+            f"NETWORK#{connector_email}", WarmpathItem.SK.startswith("TIE#"), limit=limit, last_evaluated_key=start
+        )
+        ties = [t for t in results if isinstance(t, Relationship)]
+        last = results.last_evaluated_key
+        return ties, (last["SK"]["S"].removeprefix("TIE#") if last else None)
+
     def org_ties_of(self, connector_email: str, org_keys: Sequence[str]) -> dict[str, OrgTies]:
         keys = [(f"NETWORK#{connector_email}", f"ORG#{k}") for k in dict.fromkeys(org_keys)]
         found: dict[str, OrgTies] = {}

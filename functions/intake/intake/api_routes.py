@@ -20,7 +20,7 @@ RequestId = Annotated[str, Path(min_length=1, max_length=64, description="The re
 
 
 def _member() -> tuple[str, Member]:
-    found = web.require_signed_in(router.current_event)
+    found = web.require_requester(router.current_event)
     return found.session_id, found.member
 
 

@@ -39,8 +39,9 @@ def stylesheet() -> Response[str]:
 
 @router.get("/", include_in_schema=False)
 def home() -> Response[str]:
-    if web.signed_in(router.current_event):
-        return web.redirect("/requests")
+    found = web.signed_in(router.current_event)
+    if found:
+        return web.redirect(web.landing_page(found.member))
     binding, cookies = web.page_binding(router.current_event)
     return web.render("sign_in.html", cookies=cookies, csrf_token=web.csrf_token(binding), email="", error=None)
 
@@ -124,7 +125,7 @@ def sign_in() -> Response[str]:
     )
     logger.info("signed in", extra={"tenant": member.tenant})
     metrics.add_metric(name="SignedIn", unit="Count", value=1)
-    return web.redirect("/requests", cookies=[web.session_cookie(event, session_id)])
+    return web.redirect(web.landing_page(member), cookies=[web.session_cookie(event, session_id)])
 
 
 @router.post("/auth/logout", include_in_schema=False)

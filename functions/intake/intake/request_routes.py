@@ -48,7 +48,7 @@ FORM_FIELDS = (
 
 
 def _signed_in() -> tuple[str, Member]:
-    found = web.require_signed_in(router.current_event)
+    found = web.require_requester(router.current_event)
     return found.session_id, found.member
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the models load PynamoDB (and botocore): only on first use,
     from warmpath.models import Ask, IntroRequest, Member
     from warmpath.repository import Repository, RequestBundle
 
-SIGN_IN_ROLES = {"admin", "requester"}
+SIGN_IN_ROLES = {"admin", "requester", "connector"}
 SESSION_TTL = timedelta(days=14)
 SIGN_IN_INTERVAL = timedelta(minutes=1)
 USED_SIGN_IN_LINK = (

@@ -25,7 +25,7 @@ from urllib.parse import parse_qs
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from warmpath import wiring
-from warmpath.errors import InvalidInput, WarmpathError
+from warmpath.errors import Forbidden, InvalidInput, WarmpathError
 
 from intake.service import SESSION_TTL, SIGN_IN_ROLES
 
@@ -141,6 +141,19 @@ def signed_in(event: BaseProxyEvent) -> SignedIn | None:
     if member is None or not member.roles & SIGN_IN_ROLES:
         return None
     return SignedIn(session_id=session_id, member=member)
+
+
+def landing_page(member: Member) -> str:
+    """Where a member goes after signing in: requests for those who ask, their network for connectors."""
+    return "/requests" if member.roles & {"requester", "admin"} else "/network"
+
+
+def require_requester(event: BaseProxyEvent) -> SignedIn:
+    """A signed-in member who may ask for introductions (requesters and admins)."""
+    found = require_signed_in(event)
+    if not found.member.roles & {"requester", "admin"}:
+        raise Forbidden("Only requesters and admins can see introduction requests.")
+    return found
 
 
 def require_signed_in(event: BaseProxyEvent) -> SignedIn:

@@ -1,0 +1,111 @@
+"""A connector's own network: their ties with strength and privacy controls, imports, and deleting it all.
+
+Only the connector sees these pages. Contacts are never shown to anyone else; requesters see only that
+a connector may be able to help, within what each tie's privacy allows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from warmpath import wiring
+from warmpath.errors import Forbidden, InvalidInput, NotFound
+from warmpath.observability import logger, metrics
+
+from intake import web
+
+router = Router()
+PAGE_SIZE = 100
+STRENGTH_CHOICES = [
+    ("unknown", "Not rated"),
+    ("very_strong", "Very strong"),
+    ("strong", "Strong"),
+    ("average", "Average"),
+    ("weak", "Weak"),
+]
+VISIBILITY_CHOICES = [("visible", "Visible"), ("ask_first", "Ask me first"), ("hidden", "Hidden")]
+
+
+def _connector() -> web.SignedIn:
+    found = web.require_signed_in(router.current_event)
+    if "connector" not in found.member.roles:
+        raise Forbidden("Only connectors have a network here.")
+    return found
+
+
+def _page(found: web.SignedIn, template: str, status: int = 200, **context: Any) -> Response[str]:
+    tenant = wiring.repository().get_tenant(found.member.tenant)
+    return web.render(
+        template,
+        status=status,
+        user=found.member,
+        tenant_name=tenant.name,
+        csrf_token=web.csrf_token(found.session_id),
+        **context,
+    )
+
+
+@router.get("/network", include_in_schema=False)
+def network_page() -> Response[str]:
+    found = _connector()
+    repo = wiring.repository()
+    start = router.current_event.get_query_string_value("after", None)
+    ties, next_key = repo.network_page(found.member.email, limit=PAGE_SIZE, after=start)
+    return _page(
+        found,
+        "network.html",
+        ties=ties,
+        next_key=next_key,
+        jobs=repo.import_jobs_of(found.member.email, limit=5),
+        strengths=STRENGTH_CHOICES,
+        visibilities=VISIBILITY_CHOICES,
+        notice=router.current_event.get_query_string_value("notice", None),
+    )
+
+
+@router.post("/network/ties/<person_id>", include_in_schema=False)
+def rate(person_id: str) -> Response[str]:
+    found = _connector()
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, found.session_id)
+    strength, visibility = form.get("strength", ""), form.get("visibility", "")
+    if strength not in dict(STRENGTH_CHOICES) or visibility not in dict(VISIBILITY_CHOICES):
+        raise InvalidInput("Choose a strength and a privacy setting from the lists.")
+    from warmpath.network import rate_tie
+
+    try:
+        rate_tie(wiring.repository(), found.member.email, person_id, strength, visibility=visibility)
+    except ValueError:
+        raise NotFound("That person is not in your network.") from None
+    metrics.add_metric(name="TieRated", unit="Count", value=1)
+    return web.redirect("/network?notice=saved")
+
+
+@router.get("/network/delete", include_in_schema=False)
+def confirm_delete() -> Response[str]:
+    found = _connector()
+    return _page(
+        found,
+        "confirm.html",
+        title="Delete your whole network?",
+        lines=[
+            "Every contact you imported, every rating and privacy setting, and your import history will be "
+            "deleted from Warmpath, for every company you help. This cannot be undone.",
+            "Introductions already made are not affected.",
+        ],
+        action="/network/delete",
+        fields={},
+        button="Delete my network",
+    )
+
+
+@router.post("/network/delete", include_in_schema=False)
+def delete() -> Response[str]:
+    found = _connector()
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, found.session_id)
+    deleted = wiring.repository().delete_network(found.member.email)
+    logger.info("network deleted", extra={"items": deleted})
+    return web.redirect("/network?notice=deleted")
