@@ -83,9 +83,10 @@ def reset_function_state() -> None:
     import sys
 
     wiring.reset(keep_connection=True)
-    notify_app = sys.modules.get("notify.app")
-    if notify_app is not None:
-        notify_app.reset_idempotency()  # type: ignore[attr-defined]
+    for name in ("notify.app", "notify.invites"):
+        module = sys.modules.get(name)
+        if module is not None:
+            module.reset_idempotency()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -106,6 +107,9 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsWorld]:
         aws_client("sesv2").create_email_identity(EmailIdentity=env["SENDER_ADDRESS"].split("@")[1])
         for bucket in (env["UPLOADS_BUCKET"], env["INBOUND_BUCKET"]):
             aws_client("s3").create_bucket(Bucket=bucket)
+        queue_url = aws_client("sqs").create_queue(QueueName="warmpath-test-invites")["QueueUrl"]
+        monkeypatch.setenv("INVITE_QUEUE_URL", queue_url)
+        env["INVITE_QUEUE_URL"] = queue_url
         reset_function_state()
         bus = CapturingBus()
         wiring.override(event_bus=bus)

@@ -24,6 +24,7 @@ class Settings:
     inbound_domain: str
     inbound_bucket: str
     uploads_bucket: str
+    invite_queue_url: str
     configuration_set: str
     stage: str
 
@@ -45,6 +46,7 @@ def get_settings() -> Settings:
         inbound_domain=env.get("INBOUND_DOMAIN", "reply.warmpath.localhost"),
         inbound_bucket=env.get("INBOUND_BUCKET", "warmpath-inbound"),
         uploads_bucket=env.get("UPLOADS_BUCKET", "warmpath-uploads"),
+        invite_queue_url=env.get("INVITE_QUEUE_URL", ""),
         configuration_set=env.get("SES_CONFIGURATION_SET", ""),
         stage=env.get("STAGE", "local"),
     )

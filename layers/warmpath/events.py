@@ -11,6 +11,7 @@ This module is the one place the contracts live. ``infra/template.yaml`` routes 
 | AskAnswered          | warmpath.intake   | a connector accepts or declines (once)          | notify      |
 | MatchingCompleted    | warmpath.matching | ranked paths (maybe none) are stored            | notify      |
 | AskCreated           | warmpath.matching | a connector is asked                            | notify      |
+| ConnectorsInvited    | warmpath.intake   | an admin's bulk invite was processed            | notify      |
 | NetworkImported      | warmpath.matching | a network import job finished (done or failed)  | notify      |
 | IntroductionSent     | warmpath.notify   | the three-way introduction email went out       | (analytics) |
 | InboundMailReceived  | warmpath.notify   | an email reached the inbound address            | (replies)   |
@@ -70,6 +71,12 @@ class AskAnswered(EventContract):
     answer: Literal["accepted", "declined"]
 
 
+class ConnectorsInvited(EventContract):
+    SOURCE = SOURCE_INTAKE
+    DETAIL_TYPE = "ConnectorsInvited"
+    batch_id: str
+
+
 class MatchingCompleted(EventContract):
     SOURCE = SOURCE_MATCHING
     DETAIL_TYPE = "MatchingCompleted"
@@ -114,6 +121,7 @@ CONTRACTS: dict[tuple[str, str], type[EventContract]] = {
         IntroRequested,
         AskRequested,
         AskAnswered,
+        ConnectorsInvited,
         MatchingCompleted,
         AskCreated,
         NetworkImported,

@@ -31,6 +31,8 @@ a connector's asks across tenants, newest first        GSI1         GSI1PK=ASKED
 a used single-use token                                table        PK=USED#jti, SK=USED
 a web session (by the hash of its id)                  table        PK=SESSION#hash, SK=SESSION
 an inbound email                                       table        PK=INBOUND#message_id, SK=INBOUND
+an address not to email (suppression list)             table        PK=SUPPRESSED#email, SK=SUPPRESSED
+a tenant's bulk invites, newest first                  table        PK=TENANT#t, SK begins_with INVITES#
 idempotency records (Powertools)                       table        PK=idempotency#<function>, SK=<hash>
 =====================================================  ===========  ======================================
 
@@ -157,7 +159,7 @@ class Member(WarmpathItem, discriminator="Member"):
     """A person's membership of a tenant. PK=TENANT#<t>, SK=MEMBER#<email>; GSI1PK=USER#<email>.
 
     One person may hold several roles in a tenant and be a member of several tenants.
-    ``status`` is ``invited`` or ``joined``; only joined connectors are ever asked.
+    ``status``: invited, reminded, joined, bounced, opted_out; only joined connectors are ever asked.
     """
 
     tenant = UnicodeAttribute()
@@ -169,11 +171,37 @@ class Member(WarmpathItem, discriminator="Member"):
     title = UnicodeAttribute(null=True)
     organisation = UnicodeAttribute(null=True)
     location = UnicodeAttribute(null=True)
+    approver_email = UnicodeAttribute(null=True)
+    invite_note = UnicodeAttribute(null=True)
+    invited_by = UnicodeAttribute(null=True)
+    joined_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
 
     @staticmethod
     def key(tenant: str, email: str) -> tuple[str, str]:
         return f"TENANT#{tenant}", f"MEMBER#{email}"
+
+
+class Suppressed(WarmpathItem, discriminator="Suppressed"):
+    """An address we must not email (bounced, complained, unsubscribed). PK=SUPPRESSED#<email>, SK=SUPPRESSED."""
+
+    reason = UnicodeAttribute()
+    at = UTCDateTimeAttribute(default=utcnow)
+
+
+class InviteBatch(WarmpathItem, discriminator="InviteBatch"):
+    """One bulk invite and its per-line report. PK=TENANT#<t>, SK=INVITES#<time>#<id>.
+
+    ``rows`` holds the first 2,000 lines as {line, email, status, reason}; ``counts`` every status's total.
+    """
+
+    batch_id = UnicodeAttribute()
+    tenant = UnicodeAttribute()
+    admin_email = UnicodeAttribute()
+    filename = UnicodeAttribute(null=True)
+    rows = ListAttribute(of=MapAttribute, default=list)
+    counts = MapAttribute[str, Any](default=dict)
+    created_at = UTCDateTimeAttribute(default=utcnow)
 
 
 class Organisation(WarmpathItem, discriminator="Organisation"):

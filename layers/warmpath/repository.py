@@ -24,6 +24,7 @@ from warmpath.models import (
     ImportJob,
     InboundMessage,
     IntroRequest,
+    InviteBatch,
     Member,
     Organisation,
     OrgTies,
@@ -31,6 +32,7 @@ from warmpath.models import (
     Person,
     Relationship,
     Session,
+    Suppressed,
     Tenant,
     Throttle,
     TimelineEntry,
@@ -144,6 +146,63 @@ class Repository:
         )
         member.save()
         return member
+
+    def add_invited_member(self, member: Member) -> bool:
+        """Store an invited connector unless they are a member already (False then)."""
+        member.PK, member.SK = Member.key(member.tenant, member.email)
+        member.GSI1PK, member.GSI1SK = f"USER#{member.email}", f"TENANT#{member.tenant}"
+        try:
+            member.save(condition=Member.PK.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def remove_member(self, tenant: str, email: str) -> None:
+        Member(*Member.key(tenant, email)).delete()
+
+    def join(self, member: Member, now: datetime) -> bool:
+        """An invited connector joins (once); False when they had joined already or may not join."""
+        try:
+            member.update(
+                actions=[Member.status.set("joined"), Member.joined_at.set(now)],
+                condition=Member.status.is_in("invited", "reminded"),
+            )
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def suppressed(self, emails: Sequence[str]) -> set[str]:
+        keys = [(f"SUPPRESSED#{e}", "SUPPRESSED") for e in dict.fromkeys(emails)]
+        found: set[str] = set()
+        for start in range(0, len(keys), BATCH_GET_LIMIT):
+            for item in WarmpathItem.batch_get(keys[start : start + BATCH_GET_LIMIT]):
+                if isinstance(item, Suppressed):
+                    found.add(item.PK.removeprefix("SUPPRESSED#"))
+        return found
+
+    def suppress(self, email: str, reason: str) -> None:
+        Suppressed(PK=f"SUPPRESSED#{email}", SK="SUPPRESSED", reason=reason).save()
+
+    def save_invite_batch(self, batch: InviteBatch) -> None:
+        batch.PK = f"TENANT#{batch.tenant}"
+        batch.SK = f"INVITES#{batch.created_at.isoformat()}#{batch.batch_id}"
+        batch.save()
+
+    def invite_batches(self, tenant: str, limit: int = 5) -> list[InviteBatch]:
+        items = WarmpathItem.query(
+            f"TENANT#{tenant}", WarmpathItem.SK.startswith("INVITES#"), scan_index_forward=False, limit=limit
+        )
+        return [b for b in items if isinstance(b, InviteBatch)]
+
+    def get_invite_batch(self, tenant: str, batch_id: str) -> InviteBatch:
+        for batch in self.invite_batches(tenant, limit=50):
+            if batch.batch_id == batch_id:
+                return batch
+        raise NotFound(f"there is no invite batch '{batch_id}'")
 
     def get_member(self, tenant: str, email: str) -> Member | None:
         try:

@@ -13,6 +13,7 @@ from warmpath.config import get_settings, reset_settings
 
 if TYPE_CHECKING:
     from warmpath.events import EventBus
+    from warmpath.invites import InviteQueue
     from warmpath.mail import MailSender
     from warmpath.repository import Repository
     from warmpath.tokens import SigningKeys
@@ -34,6 +35,14 @@ def event_bus() -> EventBus:
 
         _cache["event_bus"] = EventBridgeBus(get_settings().event_bus_name)
     return _cache["event_bus"]  # type: ignore[no-any-return]
+
+
+def invite_queue() -> InviteQueue:
+    if "invite_queue" not in _cache:
+        from warmpath.invites import SqsInviteQueue
+
+        _cache["invite_queue"] = SqsInviteQueue(get_settings().invite_queue_url)
+    return _cache["invite_queue"]  # type: ignore[no-any-return]
 
 
 def mail_sender() -> MailSender:

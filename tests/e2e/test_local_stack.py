@@ -245,3 +245,25 @@ def test_the_cli_imports_a_linkedin_export_and_reports_it(stack: LocalStack, tmp
         stack, lambda m: m["to"] == ["tom.wright@acme.example"] and "contacts are in" in m["subject"]
     )
     assert report["subject"] == "Your contacts are in: 3 new, 0 updated"
+
+
+def test_an_admin_invites_by_cli_and_the_connector_joins_from_the_email(stack: LocalStack, tmp_path: Path) -> None:
+    connection, invites = tmp_path / "local.json", tmp_path / "invites.csv"
+    stack.write_connection_file(connection)
+    invites.write_text("email,name,type\r\nfresh.face@new.example,Fresh Face,customer\r\nbroken,Broken,advisor\r\n")
+    command = [sys.executable, "-m", "warmpath_cli.main", "invite", "--tenant", "demo", str(invites)]
+
+    done = subprocess.run([*command, "--connection", str(connection), "--json"], capture_output=True, text=True,
+                          timeout=60, check=False)  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert [(r["line"], r["status"]) for r in json.loads(done.stdout)["rows"]] == [(2, "invited"), (3, "invalid email")]
+    invite = wait_for_mail(stack, lambda m: m["to"] == ["fresh.face@new.example"])
+    [join_link] = [u for u in invite["links"] if "/join/" in u]
+    browser = requests.Session()
+    confirm = browser.get(join_link)
+    joined = browser.post(join_link, data={"csrf_token": csrf(confirm.text)})
+    assert joined.url == f"{stack.url}/network?notice=joined"
+    assert "My network" in joined.text
+    report = wait_for_mail(stack, lambda m: m["to"] == ["ada@acme.example"] and "Invitations sent" in m["subject"])
+    assert report["subject"] == "Invitations sent: 1 invited, 1 need attention"

@@ -126,6 +126,29 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "request_url": "https://app.example/requests/r1",
         },
     ),
+    "invite": (
+        "invite",
+        {
+            "tenant_name": "Acme",
+            "name": "Nora Advisor",
+            "inviter": "Ada Okafor",
+            "note": "We met at <SaaStr>",
+            "join_url": "https://app.example/join/t",
+            "days": 30,
+        },
+    ),
+    "invite_report": (
+        "invite_report",
+        {
+            "tenant_name": "Acme",
+            "admin_name": "Ada Okafor",
+            "filename": "connectors.csv",
+            "counts": [("invalid email", 1), ("invited", 2)],
+            "invited": 2,
+            "problems": [{"line": 3, "email": "bad", "status": "invalid email", "reason": "not an email"}],
+            "report_url": "https://app.example/admin/invites",
+        },
+    ),
     "network_imported_done": (
         "network_imported",
         {

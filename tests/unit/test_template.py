@@ -139,3 +139,19 @@ def test_the_local_environment_sets_every_global_variable(template: Template) ->
 def test_the_committed_layer_requirements_match_pyproject() -> None:
     """Given pyproject.toml's dependencies, then layers/requirements.txt is what `make requirements` writes."""
     assert LAYER_REQUIREMENTS.read_text() == layer_requirements()
+
+
+def test_every_event_with_a_consumer_is_routed_by_a_template_rule() -> None:
+    """An event nobody routes is silently lost: each contract with a consumer needs a rule."""
+    from warmpath.events import CONTRACTS
+    from warmpath_local.template import load_template
+
+    unconsumed_yet = {("warmpath.notify", "IntroductionSent"), ("warmpath.notify", "InboundMailReceived")}
+    routed = {
+        (source, detail_type)
+        for rule in load_template().rules
+        for source in rule.pattern["source"]
+        for detail_type in rule.pattern["detail-type"]
+    }
+
+    assert set(CONTRACTS) - unconsumed_yet <= routed

@@ -120,6 +120,30 @@ def network_import(args: argparse.Namespace) -> Any:
     return {k: described[k] for k in ("job_id", "format", "imported", "merged", "skipped")}
 
 
+def invite(args: argparse.Namespace) -> Any:
+    """Invite the connectors in a CSV to a tenant; prints the per-line report."""
+    _use(_connection(args))
+    from warmpath import wiring
+    from warmpath.contacts import UnreadableFile
+    from warmpath.invites import run_bulk_invite
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"There is no file at {path}.")
+    repo = wiring.repository()
+    repo.get_tenant(args.tenant)
+    admin = args.admin or next((m.email for m in repo.list_members(args.tenant) if "admin" in m.roles), None)
+    if admin is None:
+        raise CliError(f"Tenant '{args.tenant}' has no admin to send the invitations from; pass --admin EMAIL.")
+    try:
+        _, lines = run_bulk_invite(
+            repo, wiring.invite_queue(), wiring.event_bus(), args.tenant, admin, path.read_bytes(), path.name
+        )
+    except UnreadableFile as error:
+        raise CliError(error.message) from None
+    return {"rows": [line.as_row() for line in lines]}
+
+
 def network_status(args: argparse.Namespace) -> Any:
     _use(_connection(args))
     from warmpath import wiring
@@ -147,6 +171,10 @@ def _print_table(result: dict[str, Any]) -> None:
             print("No requests.")
         for r in rows:
             print(f"{r['request_id']}  {r['status']:<12} {r['target']} ({r['company']})  by {r['requester']}")
+    elif "rows" in result:
+        for row in result["rows"]:
+            reason = f" - {row['reason']}" if row["reason"] else ""
+            print(f"line {row['line']:<5} {row['email']:<40} {row['status']}{reason}")
     elif "imported" in result:
         print(f"Imported {result['imported']}, merged {result['merged']}, skipped {len(result['skipped'])}.")
         for skipped in result["skipped"]:
@@ -179,6 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--requester", help="only this requester's requests")
     listing.add_argument("--limit", type=int, default=50)
     listing.set_defaults(run=requests_list)
+
+    inviting = groups.add_parser("invite", parents=[common], help="invite the connectors in a CSV file")
+    inviting.add_argument("--tenant", required=True)
+    inviting.add_argument("--admin", help="the admin the invitations come from (default: the tenant's first admin)")
+    inviting.add_argument("file")
+    inviting.set_defaults(run=invite)
 
     network = groups.add_parser("network", help="connectors' networks").add_subparsers(dest="action", required=True)
     importing = network.add_parser("import", parents=[common], help="import a contacts file and wait for it")

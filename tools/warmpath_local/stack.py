@@ -70,6 +70,7 @@ def local_environment(endpoint_url: str, front_door_url: str) -> dict[str, str]:
         "INBOUND_DOMAIN": f"reply.{SENDER_DOMAIN}",
         "INBOUND_BUCKET": "warmpath-local-inbound",
         "UPLOADS_BUCKET": "warmpath-local-uploads",
+        "INVITE_QUEUE_URL": f"{endpoint_url}/{ACCOUNT}/warmpath-local-invites",
         "SES_CONFIGURATION_SET": "warmpath-local",
         "POWERTOOLS_SERVICE_NAME": "warmpath",
         "POWERTOOLS_METRICS_NAMESPACE": "Warmpath",
@@ -107,10 +108,14 @@ class EventDispatcher:
 
     MAX_RECEIVES = 3
 
-    def __init__(self, functions: Functions, sqs: Any, queues: dict[str, tuple[str, str]]) -> None:
+    def __init__(
+        self, functions: Functions, sqs: Any, queues: dict[str, tuple[str, str]], sqs_sources: set[str] | None = None
+    ) -> None:
         self.functions = functions
         self.sqs = sqs
-        self.queues = queues  # rule name -> (queue url, function)
+        self.queues = queues  # rule or trigger name -> (queue url, function)
+        # Triggers whose function takes SQS events (batches, partial failures), not the message itself.
+        self.sqs_sources = sqs_sources or set()
         self.dead_letters: list[dict[str, Any]] = []
         self._stop = threading.Event()
         self._busy = 0
@@ -141,6 +146,10 @@ class EventDispatcher:
                 if self._stop.is_set():
                     return
                 raise
+            if rule in self.sqs_sources:
+                if messages:
+                    self._deliver_batch(rule, url, function, messages)
+                continue
             for message in messages:
                 self._deliver(rule, url, function, message)
 
@@ -163,6 +172,47 @@ class EventDispatcher:
                 self.sqs.change_message_visibility(
                     QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=1
                 )
+        finally:
+            with self._busy_lock:
+                self._busy -= 1
+
+    def _deliver_batch(self, rule: str, url: str, function: str, messages: list[dict[str, Any]]) -> None:
+        """An SQS event source: the function gets the batch and reports which records failed."""
+        with self._busy_lock:
+            self._busy += 1
+        try:
+            records = [
+                {
+                    "messageId": m["MessageId"],
+                    "receiptHandle": m["ReceiptHandle"],
+                    "body": m["Body"],
+                    "attributes": m.get("Attributes", {}),
+                    "messageAttributes": {},
+                    "md5OfBody": m.get("MD5OfBody", ""),
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{url.rsplit('/', 1)[-1]}",
+                    "awsRegion": REGION,
+                }
+                for m in messages
+            ]
+            try:
+                result = self.functions.invoke(function, {"Records": records}) or {}
+                failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+            except Exception:
+                log.exception("the %s batch failed as a whole", rule)
+                failed = {m["MessageId"] for m in messages}
+            for message in messages:
+                receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+                if message["MessageId"] not in failed:
+                    self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                elif receives >= self.MAX_RECEIVES:
+                    self.dead_letters.append({"rule": rule, "event": message["Body"]})
+                    self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                    log.error("message moved to the local dead-letter list after %s attempts: %s", receives, rule)
+                else:
+                    self.sqs.change_message_visibility(
+                        QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=1
+                    )
         finally:
             with self._busy_lock:
                 self._busy -= 1
@@ -346,14 +396,22 @@ class LocalStack:
                 },
             )
             queues[trigger.name] = (url, trigger.function)
-        self.dispatcher = EventDispatcher(self.functions, sqs, queues)
+        # Queues the template feeds to functions as SQS event sources (the invite queue).
+        local_queues = {"InviteQueue": env["INVITE_QUEUE_URL"].rsplit("/", 1)[-1]}
+        for sqs_trigger in self.template.sqs_triggers:
+            url = sqs.create_queue(QueueName=local_queues[sqs_trigger.queue], Attributes={"VisibilityTimeout": "30"})[
+                "QueueUrl"
+            ]
+            queues[sqs_trigger.name] = (url, sqs_trigger.function)
+        sqs_sources = {t.name for t in self.template.sqs_triggers}
+        self.dispatcher = EventDispatcher(self.functions, sqs, queues, sqs_sources)
 
     @staticmethod
     def _reset_caches() -> None:
         from warmpath import wiring
 
         wiring.reset()
-        for name in ("notify.app",):
+        for name in ("notify.app", "notify.invites"):
             module = sys.modules.get(name)
             if module is not None and hasattr(module, "reset_idempotency"):
                 module.reset_idempotency()

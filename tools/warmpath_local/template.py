@@ -64,6 +64,13 @@ class S3Trigger:
 
 
 @dataclass(frozen=True)
+class SqsTrigger:
+    function: str
+    name: str
+    queue: str  # the queue's logical id
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     logical_id: str
     code_uri: Path
@@ -85,6 +92,7 @@ class Template:
     routes: list[Route] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     s3_triggers: list[S3Trigger] = field(default_factory=list)
+    sqs_triggers: list[SqsTrigger] = field(default_factory=list)
 
     def resource(self, logical_id: str) -> dict[str, Any]:
         return self.raw["Resources"][logical_id]  # type: ignore[no-any-return]
@@ -120,6 +128,7 @@ def load_template(path: Path = TEMPLATE) -> Template:
     routes: list[Route] = []
     rules: list[Rule] = []
     s3_triggers: list[S3Trigger] = []
+    sqs_triggers: list[SqsTrigger] = []
     for logical_id, resource in raw["Resources"].items():
         if resource["Type"] != "AWS::Serverless::Function":
             continue
@@ -139,6 +148,11 @@ def load_template(path: Path = TEMPLATE) -> Template:
                 prefix = next((r["Value"] for r in rules_ if r["Name"] == "prefix"), "")
                 bucket = event["Properties"]["Bucket"]["Ref"]
                 s3_triggers.append(S3Trigger(logical_id, f"{logical_id}-{event_name}", bucket, prefix))
+            elif event["Type"] == "SQS":
+                queue = event["Properties"]["Queue"]["Fn::GetAtt"].split(".")[0]
+                sqs_triggers.append(SqsTrigger(logical_id, f"{logical_id}-{event_name}", queue))
     # Literal segments beat parameters (/requests/new before /requests/{request_id}), as in API Gateway.
     routes.sort(key=lambda r: (r.path.count("{"), -len(r.path)))
-    return Template(raw=raw, functions=functions, routes=routes, rules=rules, s3_triggers=s3_triggers)
+    return Template(
+        raw=raw, functions=functions, routes=routes, rules=rules, s3_triggers=s3_triggers, sqs_triggers=sqs_triggers
+    )

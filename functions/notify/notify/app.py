@@ -16,6 +16,7 @@ from warmpath.config import get_settings
 from warmpath.events import (
     AskAnswered,
     AskCreated,
+    ConnectorsInvited,
     MatchingCompleted,
     NetworkImported,
     SignInRequested,
@@ -29,14 +30,14 @@ _once: dict[str, Any] = {}
 def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
     """Send the email(s) an event calls for."""
     from notify.emails import Notifier
-    from notify.render import EmailRenderer
+    from notify.render import shared_renderer
 
     contract = parse_event(event)
     notifier = Notifier(
         repo=wiring.repository(),
         sender=wiring.mail_sender(),
         bus=wiring.event_bus(),
-        renderer=_renderer(EmailRenderer),
+        renderer=shared_renderer(),
         keys=wiring.signing_keys(),
         settings=get_settings(),
         now=datetime.now(UTC),
@@ -47,6 +48,7 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
         AskCreated: notifier.send_ask,
         AskAnswered: notifier.send_answer,
         NetworkImported: notifier.send_import_report,
+        ConnectorsInvited: notifier.send_invite_report,
     }
     action = actions.get(type(contract))
     if action is None:
@@ -54,16 +56,6 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
     action(contract)
     metrics.add_metric(name=f"Notified{type(contract).__name__}", unit="Count", value=1)
     return {"handled": type(contract).__name__}
-
-
-_renderers: dict[str, Any] = {}
-
-
-def _renderer(factory: Callable[[], Any]) -> Any:
-    # One renderer per container: it holds the compiled MJML.
-    if "default" not in _renderers:
-        _renderers["default"] = factory()
-    return _renderers["default"]
 
 
 def _idempotent_dispatch(context: LambdaContext) -> Callable[..., Any]:

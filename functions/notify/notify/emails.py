@@ -14,6 +14,7 @@ from warmpath.config import Settings
 from warmpath.events import (
     AskAnswered,
     AskCreated,
+    ConnectorsInvited,
     EventBus,
     IntroductionSent,
     MatchingCompleted,
@@ -166,6 +167,24 @@ class Notifier:
             skipped_count=int(job.skipped_count or 0),
             skipped=skipped,
             error=job.error or "",
+        )
+
+    def send_invite_report(self, event: ConnectorsInvited) -> None:
+        batch = self.repo.get_invite_batch(event.tenant, event.batch_id)
+        admin = self.repo.get_member(event.tenant, batch.admin_email)
+        rows = [dict(r.as_dict()) if hasattr(r, "as_dict") else dict(r) for r in batch.rows or []]
+        problems = [r for r in rows if r.get("status") != "invited"][:50]
+        self._send(
+            "invite_report",
+            to=[batch.admin_email],
+            tag="invite_report",
+            tenant_name=self.repo.get_tenant(event.tenant).name,
+            admin_name=admin.name if admin else batch.admin_email,
+            filename=batch.filename,
+            counts=sorted((str(k), int(v)) for k, v in dict(batch.counts.as_dict()).items()),
+            invited=int(dict(batch.counts.as_dict()).get("invited", 0)),
+            problems=[{**r, "line": int(r["line"])} for r in problems],
+            report_url=self._url("/admin/invites"),
         )
 
     def send_answer(self, event: AskAnswered) -> None:

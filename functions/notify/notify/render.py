@@ -9,6 +9,7 @@ as filling first, at a fraction of the cost per message.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +58,9 @@ class EmailRenderer:
         self.compiled_html(template)
         html = self._compiled[template][1].render(subject=subject, **context)
         return RenderedEmail(subject=subject, text=rest.lstrip("\n"), html=html)
+
+
+@lru_cache(maxsize=1)
+def shared_renderer() -> EmailRenderer:
+    """One renderer per container: it holds the compiled MJML."""
+    return EmailRenderer()

@@ -1,0 +1,159 @@
+"""Admins invite connectors in bulk (CSV upload with a per-line report); connectors join with one click.
+
+The join link is signed (purpose "join", the tenant and the invited address) and single-use; its GET
+shows what joining means, and only the POST joins -- which also signs the connector in, since the
+link proved they own the address.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.parser import BytesParser
+from email.policy import HTTP
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from warmpath import wiring
+from warmpath.errors import Conflict, Forbidden, InvalidInput, TokenError
+from warmpath.observability import logger, metrics
+from warmpath.tokens import verify
+
+from intake import web
+
+router = Router()
+
+
+def _admin() -> web.SignedIn:
+    found = web.require_signed_in(router.current_event)
+    if "admin" not in found.member.roles:
+        raise Forbidden("Only admins can invite connectors.")
+    return found
+
+
+def _page(found: web.SignedIn, status: int = 200, **context: Any) -> Response[str]:
+    repo = wiring.repository()
+    members = repo.list_members(found.member.tenant)
+    context.setdefault("batch", None)
+    context.setdefault("error", None)
+    return web.render(
+        "invites.html",
+        status=status,
+        user=found.member,
+        tenant_name=repo.get_tenant(found.member.tenant).name,
+        csrf_token=web.csrf_token(found.session_id),
+        connectors=sorted((m for m in members if "connector" in m.roles), key=lambda m: m.name.lower()),
+        **context,
+    )
+
+
+def read_upload(event: Any) -> tuple[dict[str, str], tuple[str, bytes] | None]:
+    """The fields and the first file of a multipart/form-data body."""
+    content_type = event.headers.get("content-type") or ""
+    if not content_type.lower().startswith("multipart/form-data"):
+        raise InvalidInput("Upload the file with the form on this page.")
+    raw = event.decoded_body if not event.get("isBase64Encoded") else None
+    body = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else _base64_body(event)
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    fields: dict[str, str] = {}
+    upload: tuple[str, bytes] | None = None
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_filename()
+        payload = part.get_payload(decode=True) or b""
+        if filename is not None and upload is None:
+            upload = (str(filename), bytes(payload))
+        elif name:
+            fields[str(name)] = bytes(payload).decode("utf-8", "replace")
+    return fields, upload
+
+
+def _base64_body(event: Any) -> bytes:
+    import base64
+
+    return base64.b64decode(event.get("body") or "")
+
+
+@router.get("/admin/invites", include_in_schema=False)
+def invites_page() -> Response[str]:
+    found = _admin()
+    batches = wiring.repository().invite_batches(found.member.tenant, limit=1)
+    return _page(found, batch=batches[0] if batches else None)
+
+
+@router.post("/admin/invites", include_in_schema=False)
+def upload_invites() -> Response[str]:
+    from warmpath.contacts import UnreadableFile
+    from warmpath.invites import run_bulk_invite
+
+    found = _admin()
+    fields, upload = read_upload(router.current_event)
+    web.check_csrf(fields, found.session_id)
+    if upload is None or not upload[1].strip():
+        return _page(found, status=400, error="Choose a CSV file to upload.")
+    try:
+        batch, _ = run_bulk_invite(
+            wiring.repository(),
+            wiring.invite_queue(),
+            wiring.event_bus(),
+            found.member.tenant,
+            found.member.email,
+            upload[1],
+            upload[0],
+        )
+    except UnreadableFile as error:
+        return _page(found, status=400, error=error.message)
+    totals = batch.counts.as_dict()
+    logger.info("connectors invited", extra={"counts": totals})
+    metrics.add_metric(name="ConnectorsInvited", unit="Count", value=int(totals.get("invited", 0)))
+    return _page(found, batch=batch)
+
+
+def _join_link(token: str) -> Any:
+    claims = verify(token, wiring.signing_keys(), purpose="join", now=datetime.now(UTC))
+    member = wiring.repository().get_member(claims.tenant, claims.subject)
+    if member is None:
+        raise TokenError("This invitation was withdrawn.")
+    return claims, member
+
+
+@router.get("/join/<token>", include_in_schema=False)
+def confirm_join(token: str) -> Response[str]:
+    claims, member = _join_link(token)
+    tenant = wiring.repository().get_tenant(claims.tenant)
+    if member.status == "joined":
+        return web.render(
+            "message.html", title="You're already in", body=f"You joined {tenant.name} on Warmpath already."
+        )
+    binding, cookies = web.page_binding(router.current_event)
+    return web.render(
+        "confirm.html",
+        cookies=cookies,
+        csrf_token=web.csrf_token(binding),
+        title=f"Help {tenant.name} with warm introductions?",
+        lines=[
+            f"{tenant.name} invited you to Warmpath as a connector. When someone there would like to meet a person "
+            "you know, you get one email asking whether you'd introduce them; you can always say no.",
+            "Nobody at the company sees your contacts. Joining here counts for this company only.",
+        ],
+        action=f"/join/{token}",
+        fields={},
+        button=f"Join {tenant.name}",
+    )
+
+
+@router.post("/join/<token>", include_in_schema=False)
+def join(token: str) -> Response[str]:
+    event = router.current_event
+    form = web.read_form(event)
+    web.check_csrf(form, web.form_binding(event))
+    claims, member = _join_link(token)
+    repo = wiring.repository()
+    now = datetime.now(UTC)
+    if not repo.join(member, now) and member.status != "joined":
+        raise Conflict("This invitation can no longer be accepted.")
+    metrics.add_metric(name="ConnectorJoined", unit="Count", value=1)
+    from intake.service import SESSION_TTL
+
+    session_id = repo.create_session(claims.tenant, member.email, now + SESSION_TTL)
+    return web.redirect("/network?notice=joined", cookies=[web.session_cookie(event, session_id)])

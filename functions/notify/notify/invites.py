@@ -1,0 +1,108 @@
+"""Invitation sender: SQS messages {tenant, email, batch} from a bulk invite -> one invite email each.
+
+Messages are handled in batches with partial failure (Powertools BatchProcessor): a send that fails is
+returned to the queue and retried, and after the queue's maxReceiveCount lands in its DLQ; the others
+are done. The queue's consumer concurrency (template parameter) keeps sending within the SES rate. Each
+message is sent at most once per content (Powertools idempotency), so a redelivery sends nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from warmpath import wiring
+from warmpath.config import get_settings
+from warmpath.observability import logger, metrics, tracer
+
+JOIN_TTL = timedelta(days=30)
+_processor = BatchProcessor(event_type=EventType.SQS)
+_once: dict[str, Any] = {}
+
+
+def send_invitation(tenant: str, email: str) -> bool:
+    """Email one invitation with its Join link; False when the person is no longer waiting to join."""
+    from warmpath.mail import OutgoingEmail
+    from warmpath.tokens import Claims, expiry, sign
+
+    from notify.render import shared_renderer
+
+    repo = wiring.repository()
+    member = repo.get_member(tenant, email)
+    if member is None or member.status not in ("invited", "reminded"):
+        logger.info("invitation skipped", extra={"status": member.status if member else None})
+        return False
+    settings = get_settings()
+    admin = repo.get_member(tenant, member.invited_by) if member.invited_by else None
+    tenant_name = repo.get_tenant(tenant).name
+    claims = Claims(purpose="join", tenant=tenant, subject=email, expires_at=expiry(datetime.now(UTC), JOIN_TTL))
+    rendered = shared_renderer().render(
+        "invite",
+        tenant_name=tenant_name,
+        name=member.name,
+        inviter=admin.name if admin else tenant_name,
+        note=member.invite_note,
+        join_url=f"{settings.public_base_url}/join/{sign(claims, wiring.signing_keys())}",
+        days=JOIN_TTL.days,
+    )
+    wiring.mail_sender().send(
+        OutgoingEmail(
+            sender_name=f"{admin.name} via Warmpath" if admin else settings.sender_name,
+            sender_address=settings.sender_address,
+            to=[email],
+            reply_to=[admin.email] if admin else [],
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            tags={"email": "invite"},
+        )
+    )
+    metrics.add_metric(name="InviteSent", unit="Count", value=1)
+    return True
+
+
+def _send_once(context: LambdaContext) -> Any:
+    if "send" not in _once:
+        from aws_lambda_powertools.utilities.idempotency import (
+            DynamoDBPersistenceLayer,
+            IdempotencyConfig,
+            idempotent_function,
+        )
+
+        store = DynamoDBPersistenceLayer(
+            table_name=get_settings().table_name,
+            key_attr="PK",
+            sort_key_attr="SK",
+            static_pk_value="idempotency#invites",
+            expiry_attr="ttl",
+        )
+        _once["config"] = IdempotencyConfig(expires_after_seconds=14 * 24 * 3600)
+
+        def send(message: dict[str, Any]) -> bool:
+            return send_invitation(message["tenant"], message["email"])
+
+        _once["send"] = idempotent_function(
+            data_keyword_argument="message", persistence_store=store, config=_once["config"]
+        )(send)
+    _once["config"].register_lambda_context(context)
+    return _once["send"]
+
+
+def reset_idempotency() -> None:
+    _once.clear()
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    send = _send_once(context)
+
+    def handle(record: SQSRecord) -> None:
+        send(message=json.loads(record.body))
+
+    return dict(process_partial_response(event=event, record_handler=handle, processor=_processor, context=context))

@@ -1,0 +1,194 @@
+"""Bulk invites: a messy CSV gives a per-line report; invitations go out through the queue; one-click join."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from warmpath import wiring
+from warmpath.events import ConnectorsInvited
+
+from tests.conftest import AwsWorld, aws_client, call_function, call_intake, eventbridge_event
+from tests.integration.conftest import ADA, RILEY, session_cookies
+
+MESSY_CSV = (
+    "E-mail Address,Full Name,Connector Type,Job Title,City,Approver,Personal Note,Shoe size\r\n"
+    "new.advisor@firm.example,Nora Advisor,Advisor,Partner,Paris,,We met at SaaStr,42\r\n"
+    "not-an-email,Bad Row,investor,,,,,\r\n"
+    "margaret.hale@hale-ventures.example,Margaret Hale,Board member,,,,,\r\n"
+    "NEW.ADVISOR@firm.example,Nora Again,advisor,,,,,\r\n"
+    "space.cadet@nasa.example,Space Cadet,astronaut,,,,,\r\n"
+    "bounced@gone.example,Bounced Person,customer,,,,,\r\n"
+    "vc@fund.example,,VC partner,,,assistant@fund.example,,\r\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def bounced_address(aws: AwsWorld, demo: dict) -> None:
+    """One address in the file bounced before: it is on the suppression list."""
+    wiring.repository().suppress("bounced@gone.example", "bounce")
+
+
+def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[str, str]:
+    boundary = "----warmpath-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        f"Content-Type: text/csv\r\n\r\n{content.decode()}\r\n--{boundary}--\r\n"
+    )
+    return "".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def _upload(csv_text: str, cookies: dict[str, str]) -> Any:
+    page = call_intake("GET", "/admin/invites", cookies=cookies)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
+    assert csrf
+    body, content_type = _multipart({"csrf_token": csrf.group(1)}, "connectors.csv", csv_text.encode())
+    return call_intake("POST", "/admin/invites", raw_body=body, content_type=content_type, cookies=cookies)
+
+
+def _queued(aws: AwsWorld) -> list[dict[str, Any]]:
+    response = aws_client("sqs").receive_message(QueueUrl=aws.env["INVITE_QUEUE_URL"], MaxNumberOfMessages=10)
+    return list(response.get("Messages", []))
+
+
+def _send(aws: AwsWorld, messages: list[dict[str, Any]]) -> Any:
+    records = [
+        {"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"], "attributes": {},
+         "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:x",
+         "awsRegion": "us-east-1"}
+        for m in messages
+    ]  # fmt: skip
+    return call_function("notify.invites", {"Records": records})
+
+
+def test_a_messy_csv_gets_a_report_line_by_line_and_good_rows_go_through(aws: AwsWorld, demo: dict) -> None:
+    result = _upload(MESSY_CSV, session_cookies(ADA))
+
+    assert result.status == 200
+    [batch] = wiring.repository().invite_batches("demo")
+    statuses = {int(r["line"]): r["status"] for r in batch.rows}
+    assert statuses == {
+        2: "invited",
+        3: "invalid email",
+        4: "already a member",
+        5: "duplicate in file",
+        6: "invalid type",
+        7: "suppressed",
+        8: "invited",
+    }
+    assert "duplicate in file" in result.body and "same email as line 2" in result.body
+    nora = wiring.repository().get_member("demo", "new.advisor@firm.example")
+    assert nora is not None
+    assert (nora.status, nora.connector_type, nora.location, nora.invite_note) == (
+        "invited", "advisor", "Paris", "We met at SaaStr"
+    )  # fmt: skip
+    vc = wiring.repository().get_member("demo", "vc@fund.example")
+    assert vc is not None and (vc.connector_type, vc.approver_email) == ("vc_partner", "assistant@fund.example")
+    assert sorted(json.loads(m["Body"])["email"] for m in _queued(aws)) == [
+        "new.advisor@firm.example",
+        "vc@fund.example",
+    ]
+    assert [e.batch_id for e in aws.bus.of_type(ConnectorsInvited)] == [batch.batch_id]
+
+
+def test_reuploading_the_same_file_invites_nobody_twice(aws: AwsWorld, demo: dict) -> None:
+    _upload(MESSY_CSV, session_cookies(ADA))
+    _queued(aws)
+
+    _upload(MESSY_CSV, session_cookies(ADA))
+
+    latest = wiring.repository().invite_batches("demo", limit=1)[0]
+    assert {int(r["line"]): r["status"] for r in latest.rows}[2] == "already a member"
+    assert _queued(aws) == []
+
+
+def test_only_admins_may_invite(aws: AwsWorld, demo: dict) -> None:
+    assert call_intake("GET", "/admin/invites", cookies=session_cookies(RILEY)).status == 403
+
+
+def test_the_admin_is_emailed_the_report(aws: AwsWorld, demo: dict) -> None:
+    _upload(MESSY_CSV, session_cookies(ADA))
+
+    call_function("notify.app", eventbridge_event(aws.bus.of_type(ConnectorsInvited)[0]))
+
+    [email] = aws.sent_emails()
+    assert email["to"] == [ADA]
+    assert email["subject"] == "Invitations sent: 2 invited, 5 need attention"
+    assert "line 3 (not-an-email): invalid email" in email["text"]
+
+
+def test_invitations_are_sent_from_the_queue_with_a_join_link_once(aws: AwsWorld, demo: dict) -> None:
+    _upload(MESSY_CSV, session_cookies(ADA))
+    messages = _queued(aws)
+
+    first = _send(aws, messages)
+    again = _send(aws, messages)  # SQS delivers at least once
+
+    assert first == again == {"batchItemFailures": []}
+    invites = [m for m in aws.sent_emails() if "invites you" in m["subject"]]
+    assert sorted(m["to"][0] for m in invites) == ["new.advisor@firm.example", "vc@fund.example"]
+    nora = next(m for m in invites if m["to"] == ["new.advisor@firm.example"])
+    assert nora["from"] == "Ada Okafor via Warmpath <intros@warmpath.localhost>"
+    assert nora["reply_to"] == [ADA]
+    assert "We met at SaaStr" in nora["text"]
+    assert any("/join/" in link for link in nora["links"])
+
+
+def test_a_failing_send_is_reported_back_to_the_queue_and_the_rest_go_out(aws: AwsWorld, demo: dict) -> None:
+    _upload(MESSY_CSV, session_cookies(ADA))
+    messages = _queued(aws)
+    real = wiring.mail_sender()
+
+    class FailsForNora:
+        def send(self, message: Any) -> str:
+            if message.to == ["new.advisor@firm.example"]:
+                raise ConnectionError("SES throttled")
+            return real.send(message)
+
+    wiring.override(mail_sender=FailsForNora())
+
+    result = _send(aws, messages)
+
+    nora = next(m["MessageId"] for m in messages if "new.advisor" in m["Body"])
+    assert result == {"batchItemFailures": [{"itemIdentifier": nora}]}
+    assert [m["to"] for m in aws.sent_emails()] == [["vc@fund.example"]]
+
+
+def _join_token(aws: AwsWorld) -> str:
+    _upload(MESSY_CSV, session_cookies(ADA))
+    _send(aws, _queued(aws))
+    invite = next(m for m in aws.sent_emails() if m["to"] == ["new.advisor@firm.example"])
+    return next(link for link in invite["links"] if "/join/" in link).split("/join/")[1]
+
+
+def test_opening_the_join_link_changes_nothing(aws: AwsWorld, demo: dict) -> None:
+    token = _join_token(aws)
+
+    page = call_intake("GET", f"/join/{token}")
+
+    assert page.status == 200 and "Help Acme Analytics with warm introductions?" in page.body
+    assert wiring.repository().get_member("demo", "new.advisor@firm.example").status == "invited"  # type: ignore[union-attr]
+
+
+def test_joining_signs_the_connector_in_and_a_double_click_joins_once(aws: AwsWorld, demo: dict) -> None:
+    token = _join_token(aws)
+    page = call_intake("GET", f"/join/{token}")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
+    assert csrf
+
+    first = call_intake("POST", f"/join/{token}", form={"csrf_token": csrf.group(1)}, cookies=page.cookies)
+    second = call_intake("POST", f"/join/{token}", form={"csrf_token": csrf.group(1)}, cookies=page.cookies)
+
+    assert first.status == second.status == 303
+    assert first.headers["Location"] == "/network?notice=joined"
+    assert "wp_session" in first.cookies
+    member = wiring.repository().get_member("demo", "new.advisor@firm.example")
+    assert member is not None and member.status == "joined"
+    again = call_intake("GET", f"/join/{token}")
+    assert "already" in again.body
