@@ -77,7 +77,7 @@ def run() -> None:
     import boto3
     from warmpath import wiring
     from warmpath.contacts import parse_contacts
-    from warmpath.network import import_contacts
+    from warmpath.network import import_in_chunks
     from warmpath_local.template import load_template
 
     data = linkedin_export(ROWS)
@@ -89,8 +89,10 @@ def run() -> None:
     repo = wiring.repository()
 
     started = time.perf_counter()
-    report = import_contacts(repo, "connector@bench.example", parse_contacts(data))
+    imported, _ = import_in_chunks(repo, "connector@bench.example", parse_contacts(data))
     import_seconds = time.perf_counter() - started
+    # The import's own peak, before this benchmark reads everything back for the baseline.
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     items = [i for page in client.get_paginator("scan").paginate(TableName="bench") for i in page["Items"]]
     started = time.perf_counter()
@@ -100,8 +102,7 @@ def run() -> None:
         assert not unprocessed
     bare_seconds = time.perf_counter() - started
 
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    common = {"rows": ROWS, "items_written": len(items), "imported": report.imported}
+    common = {"rows": ROWS, "items_written": len(items), "imported": imported}
     print(json.dumps({
         "name": "network_import.30k_linkedin", "value": round(import_seconds / bare_seconds, 3),
         "unit": "x bare BatchWriteItem of the same items", "baseline": f"bare writes = {bare_seconds:.2f} s",

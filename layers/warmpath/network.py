@@ -15,7 +15,7 @@ Reads and writes are batched: O(contacts / 100) reads and O(contacts / 25) write
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from warmpath.contacts import Contact, ParsedFile, Skipped
@@ -166,6 +166,27 @@ def _aggregates(
         aggregate.top_contacts = names[:TOP_CONTACTS]  # type: ignore[assignment]
         updated.append(aggregate)
     return updated
+
+
+CHUNK = 5_000  # contacts per pass: bounds memory whatever the file's size
+
+
+def import_in_chunks(
+    repo: Repository, connector_email: str, parsed: ParsedFile, on_progress: Callable[[int, int], None] | None = None
+) -> tuple[int, int]:
+    """Import a whole file a chunk at a time (later chunks see earlier ones, so merges still happen).
+
+    Returns (imported, merged); ``on_progress(imported, merged)`` is called after each chunk.
+    """
+    imported = merged = 0
+    for start in range(0, len(parsed.contacts), CHUNK):
+        report = import_contacts(
+            repo, connector_email, ParsedFile(parsed.format, parsed.contacts[start : start + CHUNK])
+        )
+        imported, merged = imported + report.imported, merged + report.merged
+        if on_progress is not None:
+            on_progress(imported, merged)
+    return imported, merged
 
 
 def new_import_job(

@@ -132,7 +132,7 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "tenant_name": "Acme",
             "name": "Nora Advisor",
             "inviter": "Ada Okafor",
-            "note": "We met at <SaaStr>",
+            "note": "We met at SaaStr",
             "join_url": "https://app.example/join/t",
             "days": 30,
         },

@@ -18,16 +18,15 @@ from warmpath import wiring
 from warmpath.network import IMPORT_PREFIX
 from warmpath.observability import logger, metrics, tracer
 
-CHUNK = 5_000
 MAX_REPORTED_SKIPS = 1_000
 
 
 def run_import(job_id: str, data: bytes) -> str:
     """Import one uploaded file into its job's network; returns the job's final status."""
-    from warmpath.contacts import ParsedFile, UnreadableFile, parse_contacts
+    from warmpath.contacts import UnreadableFile, parse_contacts
     from warmpath.events import NetworkImported
     from warmpath.models import ImportJob, SkippedLine
-    from warmpath.network import import_contacts
+    from warmpath.network import import_in_chunks
 
     repo, bus = wiring.repository(), wiring.event_bus()
     job = repo.get_import_job(job_id)
@@ -55,13 +54,12 @@ def run_import(job_id: str, data: bytes) -> str:
         announce("failed")
         return "failed"
     job.update(actions=[ImportJob.format.set(parsed.format), ImportJob.total.set(len(parsed.contacts))])
-    imported = merged = 0
-    for start in range(0, len(parsed.contacts), CHUNK):
-        report = import_contacts(
-            repo, job.connector_email, ParsedFile(parsed.format, parsed.contacts[start : start + CHUNK])
-        )
-        imported, merged = imported + report.imported, merged + report.merged
-        job.update(actions=[ImportJob.imported.set(imported), ImportJob.merged.set(merged)])
+    imported, merged = import_in_chunks(
+        repo,
+        job.connector_email,
+        parsed,
+        on_progress=lambda i, m: job.update(actions=[ImportJob.imported.set(i), ImportJob.merged.set(m)]),
+    )
     job.update(
         actions=[
             ImportJob.status.set("done"),
