@@ -7,6 +7,7 @@ handlers, the template's routes and rules, moto's EventBridge and SQS.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -75,7 +76,7 @@ def sign_in(stack: LocalStack, email: str) -> requests.Session:
     signed_in = browser.post(
         f"{stack.url}/auth/magic", data={"token": token.group(1), "csrf_token": csrf(confirm.text)}
     )
-    assert signed_in.url == f"{stack.url}/requests"
+    assert signed_in.url in (f"{stack.url}/requests", f"{stack.url}/network")  # requesters / connectors
     return browser
 
 
@@ -267,3 +268,25 @@ def test_an_admin_invites_by_cli_and_the_connector_joins_from_the_email(stack: L
     assert "My network" in joined.text
     report = wait_for_mail(stack, lambda m: m["to"] == ["ada@acme.example"] and "Invitations sent" in m["subject"])
     assert report["subject"] == "Invitations sent: 1 invited, 1 need attention"
+
+
+def test_a_connector_uploads_an_export_from_the_network_page_and_watches_it_finish(stack: LocalStack) -> None:
+    export = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "contact_exports"
+    lena = sign_in(stack, "lena.fischer@advisors.example")
+    network = lena.get(f"{stack.url}/network")
+    upload_page = lena.post(f"{stack.url}/network/uploads", data={"csrf_token": csrf(network.text)})
+    action = re.search(r'<form method="post" action="([^"]+)" enctype="multipart/form-data">', upload_page.text)
+    assert action, upload_page.text
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', upload_page.text))
+    assert action.group(1).split("/")[2] in upload_page.headers["Content-Security-Policy"]
+
+    done = lena.post(
+        html.unescape(action.group(1)),
+        data={k: html.unescape(v) for k, v in fields.items()},
+        files={"file": ("Connections.csv", (export / "linkedin-connections.csv").read_bytes())},
+    )
+
+    assert done.url.startswith(f"{stack.url}/network?notice=uploaded")
+    report = wait_for_mail(stack, lambda m: m["to"] == ["lena.fischer@advisors.example"] and "contacts" in m["subject"])
+    assert report["subject"] == "Your contacts are in: 3 new, 0 updated"
+    assert "Zoë Whitaker" in lena.get(f"{stack.url}/network").text

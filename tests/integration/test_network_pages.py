@@ -77,3 +77,17 @@ def test_requesters_have_no_network_page_and_connectors_no_requests(aws: AwsWorl
     assert call_intake("GET", "/requests", cookies=session_cookies(MARGARET)).status == 403
     home = call_intake("GET", "/", cookies=session_cookies(MARGARET))
     assert home.headers["Location"] == "/network"
+
+
+def test_starting_an_upload_opens_a_job_and_a_form_that_posts_to_s3(aws: AwsWorld, demo: dict) -> None:
+    cookies = session_cookies(MARGARET)
+    page = call_intake("GET", "/network", cookies=cookies)
+
+    upload = call_intake("POST", "/network/uploads", form={"csrf_token": _csrf(page.body)}, cookies=cookies)
+
+    assert upload.status == 200
+    [job] = wiring.repository().import_jobs_of(MARGARET)
+    assert job.status == "waiting"
+    assert f'name="key" value="{job.s3_key}"' in upload.body
+    assert "success_action_redirect" in upload.body
+    assert "form-action 'self' https://" in upload.headers["Content-Security-Policy"]

@@ -83,6 +83,43 @@ def rate(person_id: str) -> Response[str]:
     return web.redirect("/network?notice=saved")
 
 
+@router.post("/network/uploads", include_in_schema=False)
+def start_upload() -> Response[str]:
+    """Open an import job and show a form that sends the file straight to S3 (presigned POST, 20 MB max)."""
+    import boto3
+    from warmpath.config import get_settings
+    from warmpath.contacts import MAX_BYTES
+    from warmpath.network import new_import_job
+
+    found = _connector()
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, found.session_id)
+    settings = get_settings()
+    job = new_import_job(
+        wiring.repository(),
+        found.member.email,
+        requested_by=found.member.email,
+        tenant=found.member.tenant,
+        filename=None,
+    )
+    back = f"{settings.public_base_url}/network?notice=uploaded&job={job.job_id}"
+    post = boto3.client("s3").generate_presigned_post(
+        settings.uploads_bucket,
+        job.s3_key,
+        Fields={"success_action_redirect": back},
+        Conditions=[["content-length-range", 1, MAX_BYTES], {"success_action_redirect": back}],
+        ExpiresIn=900,
+    )
+    origin = "/".join(post["url"].split("/")[:3])
+    response = _page(found, "network_upload.html", post=post, max_mb=MAX_BYTES // 1_048_576)
+    # The form posts to S3, so this one page allows that origin as a form target.
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' {origin}; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    )
+    return response
+
+
 @router.get("/network/delete", include_in_schema=False)
 def confirm_delete() -> Response[str]:
     found = _connector()
