@@ -6,6 +6,7 @@ call has exactly one effect and nothing is ever half-written.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
@@ -174,6 +175,13 @@ class Repository:
                 return False
             raise
         return True
+
+    def opt_out(self, member: Member) -> None:
+        """An invited connector declines: no reminders, shown as opted out; a joined one is left as is."""
+        with contextlib.suppress(UpdateError):
+            member.update(
+                actions=[Member.status.set("opted_out")], condition=Member.status.is_in("invited", "reminded")
+            )
 
     def suppressed(self, emails: Sequence[str]) -> set[str]:
         keys = [(f"SUPPRESSED#{e}", "SUPPRESSED") for e in dict.fromkeys(emails)]

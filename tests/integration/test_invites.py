@@ -192,3 +192,19 @@ def test_joining_signs_the_connector_in_and_a_double_click_joins_once(aws: AwsWo
     assert member is not None and member.status == "joined"
     again = call_intake("GET", f"/join/{token}")
     assert "already" in again.body
+
+
+def test_saying_no_to_an_invitation_marks_the_connector_opted_out(aws: AwsWorld, demo: dict) -> None:
+    token = _join_token(aws)
+    page = call_intake("GET", f"/join/{token}", query={"answer": "no"})
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
+    assert csrf and "No, thank you" in page.body
+
+    result = call_intake(
+        "POST", f"/join/{token}", form={"csrf_token": csrf.group(1), "answer": "no"}, cookies=page.cookies
+    )
+
+    assert result.status == 200 and "will not get more emails" in result.body
+    member = wiring.repository().get_member("demo", "new.advisor@firm.example")
+    assert member is not None and member.status == "opted_out"
+    assert "You said no" in call_intake("GET", f"/join/{token}").body

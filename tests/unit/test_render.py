@@ -134,6 +134,7 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "inviter": "Ada Okafor",
             "note": "We met at SaaStr",
             "join_url": "https://app.example/join/t",
+            "no_url": "https://app.example/join/t?answer=no",
             "days": 30,
         },
     ),

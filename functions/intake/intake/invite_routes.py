@@ -121,6 +121,11 @@ def _join_link(token: str) -> Any:
 def confirm_join(token: str) -> Response[str]:
     claims, member = _join_link(token)
     tenant = wiring.repository().get_tenant(claims.tenant)
+    if router.current_event.get_query_string_value("answer", None) == "no":
+        return _confirm_opt_out(token, tenant.name)
+    if member.status == "opted_out":
+        body = f"You said no to {tenant.name}'s invitation, so we will not email you about it again."
+        return web.render("message.html", title="You said no", body=body)
     if member.status == "joined":
         return web.render(
             "message.html", title="You're already in", body=f"You joined {tenant.name} on Warmpath already."
@@ -142,6 +147,20 @@ def confirm_join(token: str) -> Response[str]:
     )
 
 
+def _confirm_opt_out(token: str, tenant_name: str) -> Response[str]:
+    binding, cookies = web.page_binding(router.current_event)
+    return web.render(
+        "confirm.html",
+        cookies=cookies,
+        csrf_token=web.csrf_token(binding),
+        title=f"Not for you? Say no to {tenant_name}",
+        lines=[f"{tenant_name} will see that you declined, and Warmpath will not email you about it again."],
+        action=f"/join/{token}",
+        fields={"answer": "no"},
+        button="No, thank you",
+    )
+
+
 @router.post("/join/<token>", include_in_schema=False)
 def join(token: str) -> Response[str]:
     event = router.current_event
@@ -150,6 +169,11 @@ def join(token: str) -> Response[str]:
     claims, member = _join_link(token)
     repo = wiring.repository()
     now = datetime.now(UTC)
+    if form.get("answer") == "no":
+        repo.opt_out(member)
+        metrics.add_metric(name="InviteDeclined", unit="Count", value=1)
+        body = "Thank you for letting us know. You will not get more emails about this invitation."
+        return web.render("message.html", title="Done", body=body)
     if not repo.join(member, now) and member.status != "joined":
         raise Conflict("This invitation can no longer be accepted.")
     metrics.add_metric(name="ConnectorJoined", unit="Count", value=1)

@@ -40,13 +40,15 @@ def send_invitation(tenant: str, email: str) -> bool:
     admin = repo.get_member(tenant, member.invited_by) if member.invited_by else None
     tenant_name = repo.get_tenant(tenant).name
     claims = Claims(purpose="join", tenant=tenant, subject=email, expires_at=expiry(datetime.now(UTC), JOIN_TTL))
+    token = sign(claims, wiring.signing_keys())
     rendered = shared_renderer().render(
         "invite",
         tenant_name=tenant_name,
         name=member.name,
         inviter=admin.name if admin else tenant_name,
         note=member.invite_note,
-        join_url=f"{settings.public_base_url}/join/{sign(claims, wiring.signing_keys())}",
+        join_url=f"{settings.public_base_url}/join/{token}",
+        no_url=f"{settings.public_base_url}/join/{token}?answer=no",
         days=JOIN_TTL.days,
     )
     wiring.mail_sender().send(
