@@ -40,6 +40,8 @@ FIRST_USE = {
     "matching.app": ["matching.service", "warmpath.repository"],
     "notify.app": ["notify.emails", "warmpath.repository", "mjml", "aws_lambda_powertools.utilities.idempotency"],
     "notify.inbound": ["warmpath.repository", "warmpath.events"],
+    "matching.imports": ["warmpath.network", "warmpath.events", "warmpath.repository"],
+    "notify.invites": ["notify.render", "warmpath.repository", "mjml", "aws_lambda_powertools.utilities.idempotency"],
 }
 TIMER = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
 
@@ -68,7 +70,7 @@ def bench_cold_start() -> None:
         baseline.append(_import_seconds("boto3", [], env))
         for module, path in handlers.items():
             measured[module].append(_import_seconds(module, path, env))
-            first_use[module].append(_import_seconds(", ".join([module, *FIRST_USE[module]]), path, env))
+            first_use[module].append(_import_seconds(", ".join([module, *FIRST_USE.get(module, [])]), path, env))
     boto3_ms = statistics.median(baseline) * 1000
     for name, figures in (("cold_start", measured), ("cold_start_first_use", first_use)):
         for module, samples in figures.items():

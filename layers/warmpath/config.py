@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+IMPORT_PREFIX = "imports/"  # uploads under this prefix of the uploads bucket start the import function
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -18,13 +18,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from warmpath.config import IMPORT_PREFIX
 from warmpath.contacts import Contact, ParsedFile, Skipped
 from warmpath.identity import claim_keys, organisation_key, person_id_for
 from warmpath.models import STRENGTHS, ImportJob, OrgTies, Person, Relationship
 from warmpath.repository import Repository
 
 TOP_CONTACTS = 5
-IMPORT_PREFIX = "imports/"  # uploads under this prefix start the import function
 SOURCES = {
     "linkedin": "linkedin",
     "google": "google",

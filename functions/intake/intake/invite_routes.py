@@ -8,8 +8,6 @@ link proved they own the address.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -49,6 +47,9 @@ def _page(found: web.SignedIn, status: int = 200, **context: Any) -> Response[st
 
 def read_upload(event: Any) -> tuple[dict[str, str], tuple[str, bytes] | None]:
     """The fields and the first file of a multipart/form-data body."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
     content_type = event.headers.get("content-type") or ""
     if not content_type.lower().startswith("multipart/form-data"):
         raise InvalidInput("Upload the file with the form on this page.")

@@ -15,7 +15,7 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
-from warmpath.network import IMPORT_PREFIX
+from warmpath.config import IMPORT_PREFIX
 from warmpath.observability import logger, metrics, tracer
 
 MAX_REPORTED_SKIPS = 1_000
