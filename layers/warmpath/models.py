@@ -387,6 +387,18 @@ class Throttle(WarmpathItem, discriminator="Throttle"):
     """An action allowed once per window. PK=THROTTLE#<key>, SK=THROTTLE; ``ttl`` is when the window ends."""
 
 
+class ReplyAddress(WarmpathItem, discriminator="ReplyAddress"):
+    """What a reply to one of our emails is about. PK=REPLY#<id>, SK=REPLY; expires via ttl.
+
+    Emails that expect an answer carry ``Reply-To: reply+<id>@<inbound domain>``: a random id (an email's
+    local part is too short for a signed token), mapped here to its purpose, tenant and addressee.
+    """
+
+    purpose = UnicodeAttribute()
+    tenant = UnicodeAttribute()
+    email = UnicodeAttribute()
+
+
 class Session(WarmpathItem, discriminator="Session"):
     """A signed-in web session. PK=SESSION#<sha256 of the cookie value>, SK=SESSION; expires via ttl."""
 

@@ -32,6 +32,7 @@ from warmpath.models import (
     PathMap,
     Person,
     Relationship,
+    ReplyAddress,
     Session,
     Suppressed,
     Tenant,
@@ -647,6 +648,21 @@ class Repository:
                 return False
             raise
         return True
+
+    def create_reply_address(self, purpose: str, tenant: str, email: str, expires_at: datetime) -> str:
+        reply_id = secrets.token_hex(12)  # lower-case hex: mail systems may fold an address's case
+        expires = int(expires_at.timestamp())
+        ReplyAddress(
+            PK=f"REPLY#{reply_id}", SK="REPLY", purpose=purpose, tenant=tenant, email=email, ttl=expires
+        ).save()
+        return reply_id
+
+    def reply_address(self, reply_id: str, now: datetime) -> ReplyAddress | None:
+        try:
+            found = ReplyAddress.get(f"REPLY#{reply_id}", "REPLY")
+        except DoesNotExist:
+            return None
+        return None if found.ttl is not None and found.ttl <= now.timestamp() else found
 
     def create_session(self, tenant: str, email: str, expires_at: datetime) -> str:
         session_id = secrets.token_urlsafe(32)

@@ -290,3 +290,49 @@ def test_a_connector_uploads_an_export_from_the_network_page_and_watches_it_fini
     report = wait_for_mail(stack, lambda m: m["to"] == ["lena.fischer@advisors.example"] and "contacts" in m["subject"])
     assert report["subject"] == "Your contacts are in: 3 new, 0 updated"
     assert "Zoë Whitaker" in lena.get(f"{stack.url}/network").text
+
+
+def test_replying_to_the_invitation_with_an_export_attached_imports_it(stack: LocalStack, tmp_path: Path) -> None:
+    connection, invites = tmp_path / "local.json", tmp_path / "invites.csv"
+    stack.write_connection_file(connection)
+    invites.write_text("email,name,type\r\nmail.importer@new.example,Mail Importer,advisor\r\n")
+    subprocess.run(
+        [sys.executable, "-m", "warmpath_cli.main", "invite", "--tenant", "demo", str(invites), "--connection",
+         str(connection)], capture_output=True, timeout=60, check=True,
+    )  # fmt: skip
+    invite = wait_for_mail(stack, lambda m: m["to"] == ["mail.importer@new.example"])
+    [reply_to] = invite["reply_to"]
+    export = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "contact_exports"
+    reply = EmailMessage()
+    reply["From"] = "Mail Importer <mail.importer@new.example>"
+    reply["To"] = reply_to
+    reply["Subject"] = "Re: " + invite["subject"]
+    reply.set_content("Here are my contacts.")
+    reply.add_attachment((export / "contacts.vcf").read_bytes(), maintype="text", subtype="vcard", filename="me.vcf")
+
+    posted = requests.post(
+        f"{stack.url}/_dev/inbound", data=reply.as_bytes(), headers={"Content-Type": "message/rfc822"}
+    )
+
+    assert posted.status_code == 202
+    report = wait_for_mail(
+        stack, lambda m: m["to"] == ["mail.importer@new.example"] and "contacts are in" in m["subject"]
+    )
+    assert report["subject"] == "Your contacts are in: 2 new, 0 updated"
+
+
+def test_a_reply_from_someone_else_imports_nothing(stack: LocalStack) -> None:
+    invite = wait_for_mail(stack, lambda m: m["to"] == ["mail.importer@new.example"] and "invites you" in m["subject"])
+    forged = EmailMessage()
+    forged["From"] = "Mallory <mallory@evil.example>"
+    forged["To"] = invite["reply_to"][0]
+    forged["Subject"] = "Re: invitation"
+    forged.set_content("attached")
+    forged.add_attachment(b"First Name,Last Name,Company,Position\r\nEve,Evil,Evil Corp,CEO\r\n", maintype="text",
+                          subtype="csv", filename="Connections.csv")  # fmt: skip
+    before = len(mailbox(stack))
+
+    assert requests.post(f"{stack.url}/_dev/inbound", data=forged.as_bytes()).status_code == 202
+
+    time.sleep(1.0)
+    assert [m["subject"] for m in mailbox(stack)[before:]] == []

@@ -66,3 +66,25 @@ def test_an_email_without_a_subject_is_still_recorded(aws: AwsWorld) -> None:
     assert len(result["recorded"]) == 1
     [stored] = _stored()
     assert stored.subject is None
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "sender", "trusted"),
+    [
+        ({"spam": "PASS", "virus": "PASS", "spf": "PASS", "dkim": "PASS", "dmarc": "PASS"}, "a@x.example", True),
+        ({"spam": "PASS", "virus": "PASS", "spf": "FAIL", "dkim": "PASS", "dmarc": "PASS"}, "a@x.example", True),
+        ({"spam": "PASS", "virus": "PASS", "spf": "FAIL", "dkim": "FAIL", "dmarc": "PASS"}, "a@x.example", False),
+        ({"spam": "PASS", "virus": "PASS", "spf": "PASS", "dkim": "PASS", "dmarc": "FAIL"}, "a@x.example", False),
+        ({"spam": "FAIL", "virus": "PASS", "spf": "PASS", "dkim": "PASS", "dmarc": "PASS"}, "a@x.example", False),
+        ({"spam": "PASS", "virus": "FAIL", "spf": "PASS", "dkim": "PASS", "dmarc": "PASS"}, "a@x.example", False),
+        ({"spam": "PASS", "virus": "PASS", "spf": "PASS", "dkim": "PASS", "dmarc": "PASS"}, "b@x.example", False),
+    ],
+)
+def test_a_reply_is_acted_on_only_when_authenticated_clean_and_from_the_addressee(
+    aws: AwsWorld, verdicts: dict[str, str], sender: str, trusted: bool
+) -> None:
+    from notify.inbound import trusted as is_trusted
+
+    message = InboundMessage(message_id="m", verdicts=verdicts)
+
+    assert is_trusted(message, f"Someone <{sender}>", "A@x.example") is trusted

@@ -44,11 +44,66 @@ def record_receipt(event: SESEvent) -> list[str]:
         )
         if repo.record_inbound(message):
             recorded.append(mail.message_id)
+            route_reply(message)
         else:
             logger.info("inbound message already recorded; announcing again", extra={"message_id": mail.message_id})
         # Announced on every delivery: a retry after a failed announcement must not lose it.
         bus.publish(InboundMailReceived(tenant=UNROUTED_TENANT, message_id=mail.message_id))
     return recorded
+
+
+CONTACT_FILES = (".csv", ".vcf", ".vcard")
+CONTACT_TYPES = ("text/csv", "text/vcard", "text/x-vcard", "application/vnd.ms-excel")
+
+
+def trusted(message: Any, sender_header: str, expected: str) -> bool:
+    """Act on a reply only if SES's verdicts pass and it comes from the address we wrote to."""
+    from email.utils import parseaddr
+
+    verdicts = dict(message.verdicts.as_dict()) if hasattr(message.verdicts, "as_dict") else dict(message.verdicts)
+    authenticated = "PASS" in (verdicts.get("spf"), verdicts.get("dkim")) and verdicts.get("dmarc") != "FAIL"
+    clean = verdicts.get("spam") == "PASS" and verdicts.get("virus") == "PASS"
+    return authenticated and clean and parseaddr(sender_header)[1].lower() == expected.lower()
+
+
+def route_reply(message: Any) -> str | None:
+    """A reply to an invitation with a contacts file attached starts a network import for its sender.
+
+    Returns the import job id, or None when the message is not such a reply (it stays recorded).
+    """
+    from datetime import UTC, datetime
+    from email import message_from_bytes, policy
+
+    from warmpath.config import get_settings
+    from warmpath.network import new_import_job
+
+    settings, repo = get_settings(), wiring.repository()
+    reply_ids = [
+        r.split("@")[0].removeprefix("reply+")
+        for r in message.recipients
+        if r.lower().endswith("@" + settings.inbound_domain) and r.startswith("reply+")
+    ]
+    address = next((a for a in (repo.reply_address(i, datetime.now(UTC)) for i in reply_ids) if a), None)
+    if address is None or address.purpose != "network_import":
+        return None
+    import boto3
+
+    raw = boto3.client("s3").get_object(Bucket=settings.inbound_bucket, Key=message.s3_key)["Body"].read()
+    mime = message_from_bytes(raw, policy=policy.default)
+    if not trusted(message, str(mime.get("From", "")), address.email):
+        logger.warning("untrusted reply ignored", extra={"message_id": message.message_id})
+        return None
+    for part in mime.iter_attachments():  # type: ignore[attr-defined]
+        filename = part.get_filename() or ""
+        if filename.lower().endswith(CONTACT_FILES) or part.get_content_type() in CONTACT_TYPES:
+            job = new_import_job(
+                repo, address.email, requested_by=address.email, tenant=address.tenant, filename=filename
+            )
+            body = part.get_payload(decode=True) or b""
+            boto3.client("s3").put_object(Bucket=settings.uploads_bucket, Key=job.s3_key, Body=body)
+            logger.info("import started from an emailed file", extra={"job_id": job.job_id})
+            return str(job.job_id)
+    return None
 
 
 @logger.inject_lambda_context

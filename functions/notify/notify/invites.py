@@ -41,6 +41,8 @@ def send_invitation(tenant: str, email: str) -> bool:
     tenant_name = repo.get_tenant(tenant).name
     claims = Claims(purpose="join", tenant=tenant, subject=email, expires_at=expiry(datetime.now(UTC), JOIN_TTL))
     token = sign(claims, wiring.signing_keys())
+    # Replying with a contacts file attached imports it (notify.inbound); the address says whose it is.
+    reply_id = repo.create_reply_address("network_import", tenant, email, datetime.now(UTC) + JOIN_TTL)
     rendered = shared_renderer().render(
         "invite",
         tenant_name=tenant_name,
@@ -56,7 +58,7 @@ def send_invitation(tenant: str, email: str) -> bool:
             sender_name=f"{admin.name} via Warmpath" if admin else settings.sender_name,
             sender_address=settings.sender_address,
             to=[email],
-            reply_to=[admin.email] if admin else [],
+            reply_to=[f"reply+{reply_id}@{settings.inbound_domain}"],
             subject=rendered.subject,
             text=rendered.text,
             html=rendered.html,
