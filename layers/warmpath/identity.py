@@ -456,3 +456,19 @@ def compare(a: Identity, b: Identity) -> Match:
     if organisation == 0.0:
         return Match(round(0.2 * first * last, 3), evidence)
     return Match(round(first * last * organisation, 3), evidence)
+
+
+def score_labelled_pairs(rows: list[dict[str, str]]) -> tuple[float, float]:
+    """(precision, recall) of ``compare`` deciding "same" on labelled pairs (the columns of identity_pairs.csv)."""
+    true_positive = false_positive = false_negative = 0
+    for row in rows:
+        a, b = (
+            Identity(row[f"{s}_name"], row[f"{s}_email"] or None, row[f"{s}_linkedin"] or None, row[f"{s}_org"] or None)
+            for s in ("a", "b")
+        )
+        same, labelled_same = compare(a, b).decision == "same", row["label"] == "same"
+        true_positive += same and labelled_same
+        false_positive += same and not labelled_same
+        false_negative += labelled_same and not same
+    precision = true_positive / (true_positive + false_positive) if true_positive + false_positive else 1.0
+    return precision, true_positive / (true_positive + false_negative)

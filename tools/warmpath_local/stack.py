@@ -162,16 +162,8 @@ class EventDispatcher:
                 self.functions.invoke(function, event)
             self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         except Exception:
-            receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
-            log.exception("delivering an event through %s failed (attempt %s)", rule, receives)
-            if receives >= self.MAX_RECEIVES:
-                self.dead_letters.append({"rule": rule, "event": message["Body"]})
-                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-                log.error("event moved to the local dead-letter list after %s attempts: %s", receives, rule)
-            else:
-                self.sqs.change_message_visibility(
-                    QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=1
-                )
+            log.exception("delivering an event through %s failed", rule)
+            self._retry_or_dead_letter(rule, url, message)
         finally:
             with self._busy_lock:
                 self._busy -= 1
@@ -202,20 +194,25 @@ class EventDispatcher:
                 log.exception("the %s batch failed as a whole", rule)
                 failed = {m["MessageId"] for m in messages}
             for message in messages:
-                receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
-                if message["MessageId"] not in failed:
-                    self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-                elif receives >= self.MAX_RECEIVES:
-                    self.dead_letters.append({"rule": rule, "event": message["Body"]})
-                    self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-                    log.error("message moved to the local dead-letter list after %s attempts: %s", receives, rule)
+                if message["MessageId"] in failed:
+                    self._retry_or_dead_letter(rule, url, message)
                 else:
-                    self.sqs.change_message_visibility(
-                        QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=1
-                    )
+                    self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         finally:
             with self._busy_lock:
                 self._busy -= 1
+
+    def _retry_or_dead_letter(self, rule: str, url: str, message: dict[str, Any]) -> None:
+        """Retry a failed message in a second, or after MAX_RECEIVES attempts move it to the dead letters."""
+        receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+        if receives >= self.MAX_RECEIVES:
+            self.dead_letters.append({"rule": rule, "event": message["Body"]})
+            self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            log.error("moved to the local dead-letter list after %s attempts: %s", receives, rule)
+        else:
+            self.sqs.change_message_visibility(
+                QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=1
+            )
 
     def pending(self) -> int:
         total = self._busy

@@ -23,8 +23,7 @@ from warmpath.events import (
     parse_event,
 )
 from warmpath.observability import logger, metrics, tracer
-
-_once: dict[str, Any] = {}
+from warmpath.once import OncePerContent
 
 
 def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
@@ -58,41 +57,17 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
     return {"handled": type(contract).__name__}
 
 
-def _idempotent_dispatch(context: LambdaContext) -> Callable[..., Any]:
-    """Build (once per container) the dispatcher wrapped in Powertools idempotency on the single table."""
-    if "handler" not in _once:
-        from aws_lambda_powertools.utilities.idempotency import (
-            DynamoDBPersistenceLayer,
-            IdempotencyConfig,
-            idempotent_function,
-        )
-
-        store = DynamoDBPersistenceLayer(
-            table_name=get_settings().table_name,
-            key_attr="PK",
-            sort_key_attr="SK",
-            static_pk_value="idempotency#notify",
-            expiry_attr="ttl",
-        )
-        config = IdempotencyConfig(
-            event_key_jmespath='[source, "detail-type", detail]',
-            expires_after_seconds=14 * 24 * 3600,
-        )
-        _once["config"] = config
-        _once["handler"] = idempotent_function(data_keyword_argument="event", persistence_store=store, config=config)(
-            _dispatch
-        )
-    _once["config"].register_lambda_context(context)
-    return _once["handler"]  # type: ignore[no-any-return]
+# Each announcement is handled once per content (not per event id): re-published events send nothing twice.
+_dispatch_once = OncePerContent("notify", _dispatch, "event", event_key_jmespath='[source, "detail-type", detail]')
 
 
 def reset_idempotency() -> None:
     """Forget the idempotency store (tests point it at a fresh table)."""
-    _once.clear()
+    _dispatch_once.reset()
 
 
 @logger.inject_lambda_context(correlation_id_path="id")
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return _idempotent_dispatch(context)(event=event)  # type: ignore[no-any-return]
+    return _dispatch_once(context, event)  # type: ignore[no-any-return]

@@ -18,10 +18,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
 from warmpath.config import get_settings
 from warmpath.observability import logger, metrics, tracer
+from warmpath.once import OncePerContent
 
 JOIN_TTL = timedelta(days=30)
 _processor = BatchProcessor(event_type=EventType.SQS)
-_once: dict[str, Any] = {}
 
 
 def send_invitation(tenant: str, email: str) -> bool:
@@ -69,44 +69,22 @@ def send_invitation(tenant: str, email: str) -> bool:
     return True
 
 
-def _send_once(context: LambdaContext) -> Any:
-    if "send" not in _once:
-        from aws_lambda_powertools.utilities.idempotency import (
-            DynamoDBPersistenceLayer,
-            IdempotencyConfig,
-            idempotent_function,
-        )
+def _send(message: dict[str, Any]) -> bool:
+    return send_invitation(message["tenant"], message["email"])
 
-        store = DynamoDBPersistenceLayer(
-            table_name=get_settings().table_name,
-            key_attr="PK",
-            sort_key_attr="SK",
-            static_pk_value="idempotency#invites",
-            expiry_attr="ttl",
-        )
-        _once["config"] = IdempotencyConfig(expires_after_seconds=14 * 24 * 3600)
 
-        def send(message: dict[str, Any]) -> bool:
-            return send_invitation(message["tenant"], message["email"])
-
-        _once["send"] = idempotent_function(
-            data_keyword_argument="message", persistence_store=store, config=_once["config"]
-        )(send)
-    _once["config"].register_lambda_context(context)
-    return _once["send"]
+_send_once = OncePerContent("invites", _send, "message")
 
 
 def reset_idempotency() -> None:
-    _once.clear()
+    _send_once.reset()
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    send = _send_once(context)
-
     def handle(record: SQSRecord) -> None:
-        send(message=json.loads(record.body))
+        _send_once(context, json.loads(record.body))
 
     return dict(process_partial_response(event=event, record_handler=handle, processor=_processor, context=context))
