@@ -315,6 +315,7 @@ class PathMap(MapAttribute[str, Any]):
     """One ranked suggestion stored on a request."""
 
     path_id = UnicodeAttribute()
+    person_id = UnicodeAttribute(null=True)  # the person the connector's tie is to
     connector_email = UnicodeAttribute()
     connector_name = UnicodeAttribute()
     connector_title = UnicodeAttribute(null=True)

@@ -91,3 +91,36 @@ def test_starting_an_upload_opens_a_job_and_a_form_that_posts_to_s3(aws: AwsWorl
     assert f'name="key" value="{job.s3_key}"' in upload.body
     assert "success_action_redirect" in upload.body
     assert "form-action 'self' https://" in upload.headers["Content-Security-Policy"]
+
+
+def test_an_unrated_tie_on_a_path_gets_a_one_click_rating_email(aws: AwsWorld, demo: dict) -> None:
+    from warmpath.events import IntroRequested, MatchingCompleted
+
+    from tests.conftest import call_function, eventbridge_event
+
+    # Given Margaret's tie to Priya is not rated yet
+    repo = wiring.repository()
+    priya = _priya()
+    priya.strength, priya.strength_rated_by = "unknown", "inferred"  # type: ignore[attr-defined]
+    repo.put_relationships([priya])  # type: ignore[list-item]
+    created = call_intake("POST", "/api/requests", json_body={
+        "target_name": "Priya Natarajan", "target_company": "Northwind Logistics",
+        "target_email": "priya.natarajan@northwind.example", "reason": "We would love to meet Priya soon.",
+    }, cookies=session_cookies(RILEY))  # fmt: skip
+    assert created.status == 201
+    call_function("matching.app", eventbridge_event(aws.bus.of_type(IntroRequested)[0]))
+
+    # When the requester is told about the paths
+    call_function("notify.app", eventbridge_event(aws.bus.of_type(MatchingCompleted)[0]))
+
+    # Then Margaret is asked how well she knows Priya, and one click (confirmed) records it
+    [email] = [m for m in aws.sent_emails() if m["to"] == [MARGARET]]
+    assert email["subject"] == "How well do you know Priya Natarajan?"
+    very_well = next(link for link in email["links"] if "/r/" in link).split("/r/")[1]
+    page = call_intake("GET", f"/r/{very_well}")
+    assert _priya().strength == "unknown"  # type: ignore[attr-defined]
+    saved = call_intake("POST", f"/r/{very_well}", form={"csrf_token": _csrf(page.body)}, cookies=page.cookies)
+    assert saved.status == 200 and "Saved" in saved.body
+    assert (_priya().strength, _priya().strength_rated_by) == ("very_strong", "connector")  # type: ignore[attr-defined]
+    again = call_intake("GET", f"/r/{very_well}")
+    assert "Already answered" in again.body

@@ -150,6 +150,17 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "report_url": "https://app.example/admin/invites",
         },
     ),
+    "rate_tie": (
+        "rate_tie",
+        {
+            "tenant_name": "Acme",
+            "connector_name": "Cara Connector",
+            "target_name": "Tom Target",
+            "target_title": "CFO",
+            "target_company": "Target Co",
+            "links": [("Very well", "https://app.example/r/1"), ("Barely", "https://app.example/r/4")],
+        },
+    ),
     "network_imported_done": (
         "network_imported",
         {

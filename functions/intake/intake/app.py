@@ -16,7 +16,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath.errors import WarmpathError
 from warmpath.observability import logger, metrics, tracer
 
-from intake import action_routes, api_routes, auth_routes, invite_routes, network_routes, request_routes, web
+from intake import (
+    action_routes,
+    api_routes,
+    auth_routes,
+    invite_routes,
+    network_routes,
+    rating_routes,
+    request_routes,
+    web,
+)
 
 app = APIGatewayRestResolver(enable_validation=True)
 
@@ -32,7 +41,7 @@ SECURITY_HEADERS = {
 }
 
 
-for module in (auth_routes, request_routes, api_routes, action_routes, network_routes, invite_routes):
+for module in (auth_routes, request_routes, api_routes, action_routes, network_routes, invite_routes, rating_routes):
     app.include_router(module.router)
 
 

@@ -92,6 +92,7 @@ def rank_paths(candidates: list[Candidate], request: IntroRequest) -> list[PathM
     return [
         PathMap(
             path_id=path_id_for(request.request_id, c.member.email),
+            person_id=c.tie.person_id,
             connector_email=c.member.email,
             connector_name=c.member.name,
             connector_title=c.member.title,

@@ -30,6 +30,9 @@ from warmpath.tokens import Claims, SigningKeys, expiry, sign
 from notify.render import EmailRenderer
 
 SIGN_IN_TTL = timedelta(minutes=15)
+RATING_TTL = timedelta(days=30)
+RATING_INTERVAL = timedelta(days=30)
+RATING_CHOICES = [("very_strong", "Very well"), ("strong", "Well"), ("average", "Somewhat"), ("weak", "Barely")]
 ASK_TTL = timedelta(days=7)
 
 
@@ -118,6 +121,30 @@ class Notifier:
             to=[request.requester_email],
             tag="paths_found",
             paths=[p.as_dict() for p in request.paths],
+            **self._about(request),
+        )
+        for path in request.paths:
+            if path.strength == "unknown" and path.person_id:
+                self.send_rating(request, path.connector_email, path.connector_name, path.person_id)
+
+    def send_rating(self, request: IntroRequest, connector_email: str, connector_name: str, person_id: str) -> None:
+        """Ask a connector how well they know someone an open request needs (at most once a month per tie)."""
+        if not self.repo.claim_window(f"rate#{connector_email}#{person_id}", RATING_INTERVAL, self.now):
+            return
+        expires_at = expiry(self.now, RATING_TTL)
+        jti = secrets.token_urlsafe(12)  # one answer per email, whichever link is used
+
+        def link(strength: str) -> str:
+            claims = Claims(purpose="rate", tenant=request.tenant, subject=connector_email, expires_at=expires_at,
+                            ref={"person_id": person_id, "strength": strength}, jti=jti)  # fmt: skip
+            return self._url(f"/r/{sign(claims, self.keys)}")
+
+        self._send(
+            "rate_tie",
+            to=[connector_email],
+            tag="rate_tie",
+            connector_name=connector_name,
+            links=[(label, link(strength)) for strength, label in RATING_CHOICES],
             **self._about(request),
         )
 
