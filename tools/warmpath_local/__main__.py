@@ -40,8 +40,9 @@ Warmpath is running.
   Health:            {stack.url}/health
 
 Demo tenant '{seeded["tenant"]}' - sign in with any of these (the link arrives in the dev mailbox):
-  admin:      {seeded["admin"]}
+  admin:      {seeded["admin"]}      (invite connectors at {stack.url}/admin/invites)
   requesters: {", ".join(seeded["requesters"])}
+  connector:  margaret.hale@hale-ventures.example   (her network page, ratings and privacy)
   {seeded["connectors"]} connectors with {seeded["ties"]} ties.
 
 Try: sign in as {seeded["requesters"][0]}, ask for an introduction to
