@@ -108,8 +108,14 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsWorld]:
         for bucket in (env["UPLOADS_BUCKET"], env["INBOUND_BUCKET"]):
             aws_client("s3").create_bucket(Bucket=bucket)
         queue_url = aws_client("sqs").create_queue(QueueName="warmpath-test-invites")["QueueUrl"]
-        monkeypatch.setenv("INVITE_QUEUE_URL", queue_url)
-        env["INVITE_QUEUE_URL"] = queue_url
+        queue_arn = aws_client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+        for name, value in (
+            ("INVITE_QUEUE_URL", queue_url),
+            ("INVITE_QUEUE_ARN", queue_arn["Attributes"]["QueueArn"]),
+            ("SCHEDULER_ROLE_ARN", "arn:aws:iam::123456789012:role/test-scheduler"),
+        ):
+            monkeypatch.setenv(name, value)
+            env[name] = value
         reset_function_state()
         bus = CapturingBus()
         wiring.override(event_bus=bus)

@@ -27,6 +27,8 @@ class Settings:
     inbound_bucket: str
     uploads_bucket: str
     invite_queue_url: str
+    invite_queue_arn: str
+    scheduler_role_arn: str
     configuration_set: str
     stage: str
 
@@ -49,6 +51,8 @@ def get_settings() -> Settings:
         inbound_bucket=env.get("INBOUND_BUCKET", "warmpath-inbound"),
         uploads_bucket=env.get("UPLOADS_BUCKET", "warmpath-uploads"),
         invite_queue_url=env.get("INVITE_QUEUE_URL", ""),
+        invite_queue_arn=env.get("INVITE_QUEUE_ARN", ""),
+        scheduler_role_arn=env.get("SCHEDULER_ROLE_ARN", ""),
         configuration_set=env.get("SES_CONFIGURATION_SET", ""),
         stage=env.get("STAGE", "local"),
     )

@@ -177,6 +177,11 @@ class Repository:
             raise
         return True
 
+    def mark_reminded(self, member: Member) -> None:
+        """Shown to the admin; only while the person has neither joined nor said no."""
+        with contextlib.suppress(UpdateError):
+            member.update(actions=[Member.status.set("reminded")], condition=Member.status.is_in("invited", "reminded"))
+
     def opt_out(self, member: Member) -> None:
         """An invited connector declines: no reminders, shown as opted out; a joined one is left as is."""
         with contextlib.suppress(UpdateError):

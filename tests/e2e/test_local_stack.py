@@ -336,3 +336,13 @@ def test_a_reply_from_someone_else_imports_nothing(stack: LocalStack) -> None:
 
     time.sleep(1.0)
     assert [m["subject"] for m in mailbox(stack)[before:]] == []
+
+
+def test_advancing_the_clock_sends_reminders_only_to_who_has_not_joined(stack: LocalStack) -> None:
+    fired = requests.post(f"{stack.url}/_dev/clock", json={}, params={"days": "3"}).json()["fired"]
+
+    assert fired  # the first reminders of this run's invitations were due within 3 days
+    reminder = wait_for_mail(stack, lambda m: m["subject"].startswith("Reminder:"))
+    assert reminder["to"] == ["mail.importer@new.example"]  # fresh.face joined, so gets none
+    later = requests.post(f"{stack.url}/_dev/clock", params={"days": "3"}).json()["fired"]
+    assert later == []

@@ -211,3 +211,43 @@ def test_saying_no_to_an_invitation_marks_the_connector_opted_out(aws: AwsWorld,
     member = wiring.repository().get_member("demo", "new.advisor@firm.example")
     assert member is not None and member.status == "opted_out"
     assert "You said no" in call_intake("GET", f"/join/{token}").body
+
+
+def test_an_invitation_schedules_two_reminders(aws: AwsWorld, demo: dict) -> None:
+    _upload(MESSY_CSV, session_cookies(ADA))
+
+    _send(aws, _queued(aws))
+
+    scheduler = aws_client("scheduler")
+    schedules = [scheduler.get_schedule(Name=s["Name"]) for s in scheduler.list_schedules()["Schedules"]]
+    reminders = sorted(
+        (json.loads(s["Target"]["Input"])["email"], json.loads(s["Target"]["Input"])["reminder"]) for s in schedules
+    )
+    assert reminders == [
+        ("new.advisor@firm.example", 1), ("new.advisor@firm.example", 2), ("vc@fund.example", 1), ("vc@fund.example", 2)
+    ]  # fmt: skip
+    assert all(s["ScheduleExpression"].startswith("at(") for s in schedules)
+    assert {s["Target"]["Arn"] for s in schedules} == {aws.env["INVITE_QUEUE_ARN"]}
+
+
+def _reminder(aws: AwsWorld, email: str) -> Any:
+    body = json.dumps({"tenant": "demo", "email": email, "reminder": 1})
+    aws_client("sqs").send_message(QueueUrl=aws.env["INVITE_QUEUE_URL"], MessageBody=body)
+    return _send(aws, _queued(aws))
+
+
+def test_a_reminder_goes_to_someone_still_invited_and_marks_them_reminded(aws: AwsWorld, demo: dict) -> None:
+    _upload(MESSY_CSV, session_cookies(ADA))
+    _queued(aws)  # the first invitations are not the point here
+
+    _reminder(aws, "vc@fund.example")
+
+    [email] = aws.sent_emails()
+    assert email["subject"].startswith("Reminder: Ada Okafor invites you")
+    assert wiring.repository().get_member("demo", "vc@fund.example").status == "reminded"  # type: ignore[union-attr]
+
+
+def test_no_reminder_once_the_connector_joined(aws: AwsWorld, demo: dict) -> None:
+    _reminder(aws, "margaret.hale@hale-ventures.example")
+
+    assert aws.sent_emails() == []

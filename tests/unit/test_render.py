@@ -132,6 +132,7 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "tenant_name": "Acme",
             "name": "Nora Advisor",
             "inviter": "Ada Okafor",
+            "reminder": False,
             "note": "We met at SaaStr",
             "join_url": "https://app.example/join/t",
             "no_url": "https://app.example/join/t?answer=no",

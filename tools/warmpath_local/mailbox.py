@@ -65,7 +65,7 @@ def _describe(index: int, sent: Any) -> dict[str, Any]:
         "to": _addresses(message, "To"),
         "cc": _addresses(message, "Cc"),
         "reply_to": _addresses(message, "Reply-To"),
-        "subject": str(message["Subject"] or ""),
+        "subject": str(message["Subject"] or "").strip(),
         "text": text,
         "html": html,
         "links": _links(html, text),
@@ -90,11 +90,44 @@ def handle(stack: LocalStack, request: Request) -> Response:
         return Response(_page(sent_messages()), content_type="text/html; charset=utf-8")
     if request.path == "/_dev/inbound" and request.method == "POST":
         return _inbound(stack, request)
+    if request.path == "/_dev/clock" and request.method == "POST":
+        fired = fire_due_schedules(stack, days=float(request.values.get("days", "0") or 0))
+        if request.mimetype == "application/x-www-form-urlencoded":
+            return Response(status=303, headers={"Location": "/_dev/mail"})
+        return Response(json.dumps({"fired": fired}), content_type="application/json")
     return Response(
         json.dumps({"message": f"Nothing lives at {request.method} {request.path}."}),
         status=404,
         content_type="application/json",
     )
+
+
+# -- the clock -----------------------------------------------------------------------------------------
+
+
+def fire_due_schedules(stack: LocalStack, days: float) -> list[str]:
+    """Run every one-time schedule due within ``days`` from now (moto keeps schedules but never fires them).
+
+    Each fired schedule sends its input to its SQS target, as EventBridge Scheduler would, and is deleted
+    (ActionAfterCompletion=DELETE).
+    """
+    from datetime import timedelta
+
+    scheduler, sqs = stack._client("scheduler"), stack._client("sqs")
+    horizon = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=days)
+    fired: list[str] = []
+    for summary in scheduler.list_schedules()["Schedules"]:
+        schedule = scheduler.get_schedule(Name=summary["Name"], GroupName=summary.get("GroupName", "default"))
+        expression = schedule["ScheduleExpression"]
+        if not expression.startswith("at(") or datetime.fromisoformat(expression[3:-1]) > horizon:
+            continue
+        queue = schedule["Target"]["Arn"].rsplit(":", 1)[-1]
+        sqs.send_message(
+            QueueUrl=sqs.get_queue_url(QueueName=queue)["QueueUrl"], MessageBody=schedule["Target"]["Input"]
+        )
+        scheduler.delete_schedule(Name=summary["Name"], GroupName=summary.get("GroupName", "default"))
+        fired.append(summary["Name"])
+    return fired
 
 
 # -- inbound ---------------------------------------------------------------------------------------------
@@ -159,7 +192,7 @@ def ses_receipt_event(message: Any, message_id: str) -> dict[str, Any]:
                             "to": [str(v) for v in message.get_all("To", [])],
                             "date": str(message["Date"] or ""),
                             "messageId": str(message["Message-ID"] or ""),
-                            "subject": str(message["Subject"] or ""),
+                            "subject": str(message["Subject"] or "").strip(),
                         },
                     },
                     "receipt": {

@@ -71,6 +71,8 @@ def local_environment(endpoint_url: str, front_door_url: str) -> dict[str, str]:
         "INBOUND_BUCKET": "warmpath-local-inbound",
         "UPLOADS_BUCKET": "warmpath-local-uploads",
         "INVITE_QUEUE_URL": f"{endpoint_url}/{ACCOUNT}/warmpath-local-invites",
+        "INVITE_QUEUE_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:warmpath-local-invites",
+        "SCHEDULER_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/warmpath-local-scheduler",
         "SES_CONFIGURATION_SET": "warmpath-local",
         "POWERTOOLS_SERVICE_NAME": "warmpath",
         "POWERTOOLS_METRICS_NAMESPACE": "Warmpath",

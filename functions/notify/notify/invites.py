@@ -8,6 +8,7 @@ message is sent at most once per content (Powertools idempotency), so a redelive
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,11 +22,16 @@ from warmpath.observability import logger, metrics, tracer
 from warmpath.once import OncePerContent
 
 JOIN_TTL = timedelta(days=30)
+REMINDERS = (timedelta(days=3), timedelta(days=10))
 _processor = BatchProcessor(event_type=EventType.SQS)
 
 
-def send_invitation(tenant: str, email: str) -> bool:
-    """Email one invitation with its Join link; False when the person is no longer waiting to join."""
+def send_invitation(tenant: str, email: str, reminder: int = 0) -> bool:
+    """Email one invitation (or reminder ``n``) with its Join link; False when nobody is waiting to join.
+
+    The first invitation schedules the reminders (EventBridge Scheduler, one-time schedules that put a
+    message on this queue); a reminder for someone who joined or said no in the meantime sends nothing.
+    """
     from warmpath.mail import OutgoingEmail
     from warmpath.tokens import Claims, expiry, sign
 
@@ -48,6 +54,7 @@ def send_invitation(tenant: str, email: str) -> bool:
         tenant_name=tenant_name,
         name=member.name,
         inviter=admin.name if admin else tenant_name,
+        reminder=reminder > 0,
         note=member.invite_note,
         join_url=f"{settings.public_base_url}/join/{token}",
         no_url=f"{settings.public_base_url}/join/{token}?answer=no",
@@ -65,12 +72,42 @@ def send_invitation(tenant: str, email: str) -> bool:
             tags={"email": "invite"},
         )
     )
-    metrics.add_metric(name="InviteSent", unit="Count", value=1)
+    if reminder:
+        repo.mark_reminded(member)
+        metrics.add_metric(name="InviteReminded", unit="Count", value=1)
+    else:
+        schedule_reminders(tenant, email, datetime.now(UTC))
+        metrics.add_metric(name="InviteSent", unit="Count", value=1)
     return True
 
 
+def schedule_reminders(tenant: str, email: str, now: datetime) -> None:
+    """One-time schedules that re-queue this invitation as reminder 1 and 2 (created once: names are stable)."""
+    import boto3
+
+    settings = get_settings()
+    scheduler = boto3.client("scheduler")
+    person = hashlib.sha256(f"{tenant}|{email}".encode()).hexdigest()[:20]
+    for number, after in enumerate(REMINDERS, start=1):
+        at = (now + after).strftime("%Y-%m-%dT%H:%M:%S")
+        try:
+            scheduler.create_schedule(
+                Name=f"invite-{person}-{number}",
+                ScheduleExpression=f"at({at})",
+                FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 60},
+                Target={
+                    "Arn": settings.invite_queue_arn,
+                    "RoleArn": settings.scheduler_role_arn,
+                    "Input": json.dumps({"tenant": tenant, "email": email, "reminder": number}),
+                },
+                ActionAfterCompletion="DELETE",
+            )
+        except scheduler.exceptions.ConflictException:
+            logger.info("reminder already scheduled", extra={"reminder": number})
+
+
 def _send(message: dict[str, Any]) -> bool:
-    return send_invitation(message["tenant"], message["email"])
+    return send_invitation(message["tenant"], message["email"], int(message.get("reminder", 0)))
 
 
 _send_once = OncePerContent("invites", _send, "message")
