@@ -27,7 +27,6 @@ def confirm(token: str) -> Response[str]:
             body=f"You already {ask.status} {request.requester_name}'s request to meet {request.target_name}. "
             "Nothing else to do.",
         )
-    binding, cookies = web.page_binding(event)
     if link.answer == "accepted":
         title = f"Introduce {request.requester_name} to {request.target_name}?"
         lines = [
@@ -41,16 +40,7 @@ def confirm(token: str) -> Response[str]:
         title = f"Decline {request.requester_name}'s request?"
         lines = [f"{request.requester_name} will be told you can't help this time, and nothing more."]
         button = "Decline"
-    return web.render(
-        "confirm.html",
-        cookies=cookies,
-        csrf_token=web.csrf_token(binding),
-        title=title,
-        lines=lines,
-        action=f"/a/{token}",
-        fields={},
-        button=button,
-    )
+    return web.confirm_page(event, title=title, lines=lines, action=f"/a/{token}", button=button)
 
 
 @router.post("/a/<token>", include_in_schema=False)

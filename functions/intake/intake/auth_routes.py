@@ -102,11 +102,8 @@ def confirm_sign_in() -> Response[str]:
     claims = service.read_sign_in_link(wiring.signing_keys(), token, datetime.now(UTC))
     if wiring.repository().token_outcome(claims.jti) is not None:
         raise Conflict(service.USED_SIGN_IN_LINK)
-    binding, cookies = web.page_binding(event)
-    return web.render(
-        "confirm.html",
-        cookies=cookies,
-        csrf_token=web.csrf_token(binding),
+    return web.confirm_page(
+        event,
         title="Sign in to Warmpath",
         lines=[f"Signing in as {claims.subject}."],
         action="/auth/magic",

@@ -131,11 +131,8 @@ def confirm_join(token: str) -> Response[str]:
         return web.render(
             "message.html", title="You're already in", body=f"You joined {tenant.name} on Warmpath already."
         )
-    binding, cookies = web.page_binding(router.current_event)
-    return web.render(
-        "confirm.html",
-        cookies=cookies,
-        csrf_token=web.csrf_token(binding),
+    return web.confirm_page(
+        router.current_event,
         title=f"Help {tenant.name} with warm introductions?",
         lines=[
             f"{tenant.name} invited you to Warmpath as a connector. When someone there would like to meet a person "
@@ -143,17 +140,13 @@ def confirm_join(token: str) -> Response[str]:
             "Nobody at the company sees your contacts. Joining here counts for this company only.",
         ],
         action=f"/join/{token}",
-        fields={},
         button=f"Join {tenant.name}",
     )
 
 
 def _confirm_opt_out(token: str, tenant_name: str) -> Response[str]:
-    binding, cookies = web.page_binding(router.current_event)
-    return web.render(
-        "confirm.html",
-        cookies=cookies,
-        csrf_token=web.csrf_token(binding),
+    return web.confirm_page(
+        router.current_event,
         title=f"Not for you? Say no to {tenant_name}",
         lines=[f"{tenant_name} will see that you declined, and Warmpath will not email you about it again."],
         action=f"/join/{token}",

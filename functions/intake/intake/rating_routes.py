@@ -32,15 +32,11 @@ def confirm_rating(token: str) -> Response[str]:
     if wiring.repository().token_outcome(claims.jti) is not None:
         body = f"You already told us how well you know {tie.person_name}. Change it on your network page."
         return web.render("message.html", title="Already answered", body=body)
-    binding, cookies = web.page_binding(router.current_event)
-    return web.render(
-        "confirm.html",
-        cookies=cookies,
-        csrf_token=web.csrf_token(binding),
+    return web.confirm_page(
+        router.current_event,
         title=f"You know {tie.person_name} {LABELS[claims.ref['strength']]}?",
         lines=["Only Warmpath uses this, to ask the right person first. Nobody is told."],
         action=f"/r/{token}",
-        fields={},
         button="Yes, save that",
     )
 

@@ -73,6 +73,29 @@ def render(template: str, *, status: int = 200, cookies: list[Cookie] | None = N
     return Response(status_code=status, content_type=HTML, body=body, cookies=cookies or [])
 
 
+def confirm_page(
+    event: BaseProxyEvent,
+    *,
+    title: str,
+    lines: list[str],
+    action: str,
+    button: str,
+    fields: dict[str, str] | None = None,
+) -> Response[str]:
+    """The one-button page every emailed link opens: the GET shows it, only its POST acts."""
+    binding, cookies = page_binding(event)
+    return render(
+        "confirm.html",
+        cookies=cookies,
+        csrf_token=csrf_token(binding),
+        title=title,
+        lines=lines,
+        action=action,
+        fields=fields or {},
+        button=button,
+    )
+
+
 def redirect(location: str, cookies: list[Cookie] | None = None) -> Response[str]:
     return Response(status_code=303, headers={"Location": location}, body="", cookies=cookies or [])
 
