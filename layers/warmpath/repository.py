@@ -177,6 +177,14 @@ class Repository:
             raise
         return True
 
+    def mark_undeliverable(self, email: str, status: str) -> None:
+        """After a hard bounce ("bounced", every membership) or a complaint ("opted_out", pending invitations)."""
+        pending = ("invited", "reminded")
+        for member in self.memberships_of(email):
+            if status == "bounced" or member.status in pending:
+                with contextlib.suppress(UpdateError):
+                    member.update(actions=[Member.status.set(status)], condition=Member.status != status)
+
     def mark_reminded(self, member: Member) -> None:
         """Shown to the admin; only while the person has neither joined nor said no."""
         with contextlib.suppress(UpdateError):

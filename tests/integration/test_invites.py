@@ -10,7 +10,7 @@ import pytest
 from warmpath import wiring
 from warmpath.events import ConnectorsInvited
 
-from tests.conftest import AwsWorld, aws_client, call_function, call_intake, eventbridge_event
+from tests.conftest import AwsWorld, aws_client, call_function, call_intake, eventbridge_event, load_fixture
 from tests.integration.conftest import ADA, RILEY, session_cookies
 
 MESSY_CSV = (
@@ -251,3 +251,39 @@ def test_no_reminder_once_the_connector_joined(aws: AwsWorld, demo: dict) -> Non
     _reminder(aws, "margaret.hale@hale-ventures.example")
 
     assert aws.sent_emails() == []
+
+
+def _ses_feedback(kind: str, email: str) -> dict[str, Any]:
+    """SES's event-publishing record (from the SES developer guide fixtures), as EventBridge delivers it."""
+    name = "bounce" if kind == "Bounce" else "complaint"
+    detail = load_fixture(
+        f"aws_ses/awsdocs-amazon-ses-developer-guide/extracted-json/event-publishing-retrieving-sns-{name}.json"
+    )
+    recipients = (
+        detail["bounce"]["bouncedRecipients"] if kind == "Bounce" else detail["complaint"]["complainedRecipients"]
+    )
+    recipients[0]["emailAddress"] = email
+    event = load_fixture("aws_events/powertools-lambda-python/events/eventBridgeEvent.json")
+    event.update(source="aws.ses", detail=detail)
+    event["detail-type"] = "Email Bounced" if kind == "Bounce" else "Email Complaint Received"
+    return event
+
+
+def test_a_hard_bounce_suppresses_the_address_and_marks_the_member_bounced(aws: AwsWorld, demo: dict) -> None:
+    _upload(MESSY_CSV, session_cookies(ADA))
+
+    result = call_function("notify.deliverability", _ses_feedback("Bounce", "vc@fund.example"))
+
+    assert result == {"suppressed": ["vc@fund.example"]}
+    assert wiring.repository().get_member("demo", "vc@fund.example").status == "bounced"  # type: ignore[union-attr]
+    assert wiring.repository().suppressed(["vc@fund.example"]) == {"vc@fund.example"}
+    reupload = _upload(MESSY_CSV.replace("new.advisor@firm.example", "other@firm.example"), session_cookies(ADA))
+    assert reupload.status == 200
+
+
+def test_a_complaint_marks_a_pending_invitation_opted_out(aws: AwsWorld, demo: dict) -> None:
+    _upload(MESSY_CSV, session_cookies(ADA))
+
+    call_function("notify.deliverability", _ses_feedback("Complaint", "new.advisor@firm.example"))
+
+    assert wiring.repository().get_member("demo", "new.advisor@firm.example").status == "opted_out"  # type: ignore[union-attr]

@@ -371,10 +371,9 @@ class LocalStack:
         for rule in self.template.rules:
             url = sqs.create_queue(QueueName=f"local-{rule.name}", Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-            events.put_rule(Name=rule.name, EventBusName=env["EVENT_BUS_NAME"], EventPattern=json.dumps(rule.pattern))
-            events.put_targets(
-                Rule=rule.name, EventBusName=env["EVENT_BUS_NAME"], Targets=[{"Id": "queue", "Arn": arn}]
-            )
+            bus = "default" if rule.on_default_bus else env["EVENT_BUS_NAME"]
+            events.put_rule(Name=rule.name, EventBusName=bus, EventPattern=json.dumps(rule.pattern))
+            events.put_targets(Rule=rule.name, EventBusName=bus, Targets=[{"Id": "queue", "Arn": arn}])
             queues[rule.name] = (url, rule.function)
         # S3 events (uploads) reach their functions the same way: bucket notification -> queue -> function.
         for trigger in self.template.s3_triggers:

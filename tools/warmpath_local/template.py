@@ -53,6 +53,7 @@ class Rule:
     function: str
     name: str
     pattern: dict[str, Any]
+    on_default_bus: bool = False  # AWS services (SES feedback) publish to the account's default bus
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,15 @@ def load_template(path: Path = TEMPLATE) -> Template:
             if event["Type"] == "Api":
                 routes.append(Route(event["Properties"]["Method"].upper(), event["Properties"]["Path"], logical_id))
             elif event["Type"] == "EventBridgeRule":
-                rules.append(Rule(logical_id, f"{logical_id}-{event_name}", event["Properties"]["Pattern"]))
+                properties = event["Properties"]
+                rules.append(
+                    Rule(
+                        logical_id,
+                        f"{logical_id}-{event_name}",
+                        properties["Pattern"],
+                        "EventBusName" not in properties,
+                    )
+                )
             elif event["Type"] == "S3":
                 rules_ = event["Properties"].get("Filter", {}).get("S3Key", {}).get("Rules", [])
                 prefix = next((r["Value"] for r in rules_ if r["Name"] == "prefix"), "")
