@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -91,6 +91,12 @@ def _condition_failed(error: TransactWriteError) -> bool:
     which one failed does not matter (and moto does not report the position as DynamoDB does).
     """
     return any(r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons or [])
+
+
+def _batch_get(keys: Sequence[tuple[str, str]]) -> Iterator[WarmpathItem]:
+    """Read items by key, BATCH_GET_LIMIT per BatchGetItem call (unprocessed keys are retried by PynamoDB)."""
+    for start in range(0, len(keys), BATCH_GET_LIMIT):
+        yield from WarmpathItem.batch_get(keys[start : start + BATCH_GET_LIMIT])
 
 
 class Repository:
@@ -200,10 +206,9 @@ class Repository:
     def suppressed(self, emails: Sequence[str]) -> set[str]:
         keys = [(f"SUPPRESSED#{e}", "SUPPRESSED") for e in dict.fromkeys(emails)]
         found: set[str] = set()
-        for start in range(0, len(keys), BATCH_GET_LIMIT):
-            for item in WarmpathItem.batch_get(keys[start : start + BATCH_GET_LIMIT]):
-                if isinstance(item, Suppressed):
-                    found.add(item.PK.removeprefix("SUPPRESSED#"))
+        for item in _batch_get(keys):
+            if isinstance(item, Suppressed):
+                found.add(item.PK.removeprefix("SUPPRESSED#"))
         return found
 
     def suppress(self, email: str, reason: str) -> None:
@@ -236,10 +241,9 @@ class Repository:
         """Batch-read the given members of one tenant (one read per candidate, never a scan)."""
         keys = [Member.key(tenant, e) for e in dict.fromkeys(emails)]
         found: dict[str, Member] = {}
-        for start in range(0, len(keys), BATCH_GET_LIMIT):
-            for item in WarmpathItem.batch_get(keys[start : start + BATCH_GET_LIMIT]):
-                if isinstance(item, Member):
-                    found[item.email] = item
+        for item in _batch_get(keys):
+            if isinstance(item, Member):
+                found[item.email] = item
         return found
 
     def memberships_of(self, email: str) -> list[Member]:
@@ -294,10 +298,9 @@ class Repository:
         """Which of these hashed identifiers already name a person: {claim: person id}."""
         keys = [(f"IDENT#{c}", "IDENT") for c in dict.fromkeys(claims)]
         found: dict[str, str] = {}
-        for start in range(0, len(keys), BATCH_GET_LIMIT):
-            for item in WarmpathItem.batch_get(keys[start : start + BATCH_GET_LIMIT]):
-                if isinstance(item, IdentityClaim):
-                    found[item.PK.removeprefix("IDENT#")] = item.person_id
+        for item in _batch_get(keys):
+            if isinstance(item, IdentityClaim):
+                found[item.PK.removeprefix("IDENT#")] = item.person_id
         return found
 
     def find_person_ids(
@@ -327,10 +330,9 @@ class Repository:
         """This connector's existing ties to these people (BatchGetItem, 100 per call)."""
         keys = [(f"NETWORK#{connector_email}", f"TIE#{p}") for p in dict.fromkeys(person_ids)]
         found: dict[str, Relationship] = {}
-        for start in range(0, len(keys), BATCH_GET_LIMIT):
-            for item in WarmpathItem.batch_get(keys[start : start + BATCH_GET_LIMIT]):
-                if isinstance(item, Relationship):
-                    found[item.person_id] = item
+        for item in _batch_get(keys):
+            if isinstance(item, Relationship):
+                found[item.person_id] = item
         return found
 
     def ties_to(self, person_id: str) -> list[Relationship]:
@@ -358,10 +360,9 @@ class Repository:
     def org_ties_of(self, connector_email: str, org_keys: Sequence[str]) -> dict[str, OrgTies]:
         keys = [(f"NETWORK#{connector_email}", f"ORG#{k}") for k in dict.fromkeys(org_keys)]
         found: dict[str, OrgTies] = {}
-        for start in range(0, len(keys), BATCH_GET_LIMIT):
-            for item in WarmpathItem.batch_get(keys[start : start + BATCH_GET_LIMIT]):
-                if isinstance(item, OrgTies):
-                    found[item.org_key] = item
+        for item in _batch_get(keys):
+            if isinstance(item, OrgTies):
+                found[item.org_key] = item
         return found
 
     def put_org_ties(self, aggregates: Sequence[OrgTies]) -> None:
