@@ -5,7 +5,5 @@ request: matching -> paths_found | no_path -> asked -> accepted -> introduced
 ask:     asked -> accepted | declined
 """
 
-REQUEST_STATUSES = ("matching", "paths_found", "no_path", "asked", "accepted", "declined", "introduced")
-ASK_STATUSES = ("asked", "accepted", "declined")
 # A requester may pick a connector to ask only in these request statuses (one open ask at a time).
 ASKABLE_STATUSES = ("paths_found", "declined")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from warmpath import wiring
-from warmpath.events import AskAnswered, AskCreated, AskRequested, IntroRequested, MatchingCompleted, SignInRequested
+from warmpath.events import AskAnswered, AskCreated, AskRequested, IntroRequested, SignInRequested
 from warmpath.models import Ask, IntroRequest, Member, TimelineEntry
 from warmpath_local.stack import LocalContext
 
@@ -247,13 +247,3 @@ def test_a_linkedin_only_introduction_uses_only_the_connectors_own_contact_detai
     assert intro["cc"] == [RILEY]
     assert "priya.natarajan@northwind.example" not in str(intro)
     assert DAVID not in str(intro)
-
-
-def test_matching_completed_twice_sends_one_paths_email(aws: AwsWorld, demo: dict) -> None:
-    _matched_request(aws)
-    done = aws.bus.of_type(MatchingCompleted)[0]
-
-    call_function("notify.app", eventbridge_event(done, event_id="a"))
-    call_function("notify.app", eventbridge_event(done, event_id="b"))
-
-    assert len(aws.sent_emails()) == 1

@@ -6,7 +6,7 @@ Tokens are minted here, never carried on the bus: an event says *who* and *what*
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,6 +45,13 @@ class Notifier:
     keys: SigningKeys
     settings: Settings
     now: datetime
+    _tenant_names: dict[str, str] = field(default_factory=dict)
+
+    def tenant_name(self, slug: str) -> str:
+        """Read once per invocation: one event can send several emails for the same tenant."""
+        if slug not in self._tenant_names:
+            self._tenant_names[slug] = self.repo.get_tenant(slug).name
+        return self._tenant_names[slug]
 
     def _send(
         self,
@@ -79,9 +86,8 @@ class Notifier:
 
     def _about(self, request: IntroRequest) -> dict[str, Any]:
         """What every email about a request may mention (templates take the fields they need)."""
-        tenant = self.repo.get_tenant(request.tenant)
         return {
-            "tenant_name": tenant.name,
+            "tenant_name": self.tenant_name(request.tenant),
             "requester_name": request.requester_name,
             "requester_first_name": _first_name(request.requester_name),
             "target_name": request.target_name,
@@ -97,7 +103,6 @@ class Notifier:
         if member is None:
             logger.warning("sign-in for a non-member ignored", extra={"tenant": event.tenant})
             return
-        tenant = self.repo.get_tenant(event.tenant)
         claims = Claims(
             purpose="sign_in",
             tenant=event.tenant,
@@ -109,7 +114,7 @@ class Notifier:
             to=[member.email],
             tag="sign_in",
             name=member.name,
-            tenant_name=tenant.name,
+            tenant_name=self.tenant_name(event.tenant),
             minutes=int(SIGN_IN_TTL.total_seconds() // 60),
             sign_in_url=self._url(f"/auth/magic?token={sign(claims, self.keys)}"),
         )
@@ -186,7 +191,7 @@ class Notifier:
             "network_imported",
             to=recipients,
             tag="network_imported",
-            tenant_name=self.repo.get_tenant(job.tenant).name if job.tenant else "Warmpath",
+            tenant_name=self.tenant_name(job.tenant) if job.tenant else "Warmpath",
             status=job.status,
             filename=job.filename,
             imported=int(job.imported or 0),
@@ -205,7 +210,7 @@ class Notifier:
             "invite_report",
             to=[batch.admin_email],
             tag="invite_report",
-            tenant_name=self.repo.get_tenant(event.tenant).name,
+            tenant_name=self.tenant_name(event.tenant),
             admin_name=admin.name if admin else batch.admin_email,
             filename=batch.filename,
             counts=sorted((str(k), int(v)) for k, v in dict(batch.counts.as_dict()).items()),
