@@ -8,6 +8,13 @@ Used by network import, matching and the CRM. People are matched without shared 
   turned round, nicknames mapped to the formal name; organisations without legal suffixes, "The" or
   punctuation, "&" read as "and"; a work email's domain (never a free-mail one) stands for its company.
 
+Organisations that the data says belong together are linked (``OrgLink``): a rename ("Facebook" became
+"Meta"), a subsidiary ("Instagram" is part of "Meta"), or two names whose people share a work email domain.
+Renames and subsidiaries come from an admin (``warmpath org link``) or a CRM's parent account; shared
+domains from imports, and only when at least MIN_DOMAIN_SUPPORT people show it (one person with a stale
+address must not join two companies). A link widens matching to the linked names, at the link's lower
+confidence, and is always named in the evidence.
+
 ``compare`` returns a ``Match``: ``same`` at or above SAME_AT, ``possible`` from POSSIBLE_AT (never merged
 silently), otherwise ``different``. ``make bench`` measures precision and recall on the labelled pairs in
 ``tests/data/identity_pairs.csv``.
@@ -19,6 +26,7 @@ import contextlib
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
@@ -80,7 +88,53 @@ def claim_keys(
         parsed = parse_name(name)
         if parsed.first and parsed.last:
             claims.append(f"name|{parsed.key}|{organisation_key(organisation)}")
-    return [hashlib.sha256(c.encode()).hexdigest()[:32] for c in claims]
+    return [_hash_claim(c) for c in claims]
+
+
+def _hash_claim(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One identifier to look a target up by, with how sure a hit on it makes us and why."""
+
+    key: str
+    confidence: float
+    evidence: str
+
+
+def target_claims(
+    *,
+    email: str | None = None,
+    linkedin_url: str | None = None,
+    name: str | None = None,
+    organisation: str | None = None,
+    links: Sequence[OrgLink] = (),
+) -> list[Claim]:
+    """The claims to look a request's target up by, strongest first (the name also at linked organisations)."""
+    claims: list[Claim] = []
+    if email:
+        with contextlib.suppress(ValueError):
+            claims.append(Claim(_hash_claim(f"email|{email_key(email)}"), 1.0, "same email address"))
+    if linkedin_url:
+        with contextlib.suppress(ValueError):
+            url = normalise_linkedin_url(linkedin_url)
+            claims.append(Claim(_hash_claim(f"linkedin|{url}"), 0.99, "same LinkedIn profile"))
+    parsed = parse_name(name) if name else None
+    if parsed and parsed.first and parsed.last and organisation:
+        org_key = organisation_key(organisation)
+        claims.append(Claim(_hash_claim(f"name|{parsed.key}|{org_key}"), 0.9, f"same name at {organisation}"))
+        for link in links:
+            other = link.other(org_key)
+            claims.append(
+                Claim(
+                    _hash_claim(f"name|{parsed.key}|{other}"),
+                    round(0.9 * link.confidence, 3),
+                    f"same name at {link.describe()}",
+                )
+            )
+    return claims
 
 
 def person_id_for(*, email: str | None, linkedin_url: str | None, name: str, organisation: str) -> str:
@@ -387,12 +441,86 @@ def _domain_matches(domain: str, org_key: str) -> bool:
     return bool(label) and (label in forms or "".join(words).startswith(label))
 
 
-def _organisations_agree(a: Identity, b: Identity) -> tuple[float | None, str]:
+ORG_RELATIONS = {
+    # relation: (how ``a`` relates to ``b`` in words, the confidence that people at one are at the other)
+    "renamed": ("is now", 0.95),
+    "subsidiary": ("is part of", 0.9),
+    "same_domain": ("shares a work email domain with", 0.85),
+}
+MIN_DOMAIN_SUPPORT = 2
+
+
+@dataclass(frozen=True)
+class OrgLink:
+    """What the data tells us about two organisations (by key): ``a`` <relation> ``b``, and why we think so."""
+
+    a: str
+    b: str
+    relation: str
+    evidence: str
+
+    def __post_init__(self) -> None:
+        if self.relation not in ORG_RELATIONS:
+            raise ValueError(f"relation must be one of {', '.join(ORG_RELATIONS)}")
+        if self.a == self.b:
+            raise ValueError("an organisation cannot be linked to itself")
+
+    @property
+    def confidence(self) -> float:
+        return ORG_RELATIONS[self.relation][1]
+
+    def other(self, key: str) -> str:
+        return self.b if key == self.a else self.a
+
+    def describe(self) -> str:
+        return f"{self.a} ({ORG_RELATIONS[self.relation][0]} {self.b}: {self.evidence})"
+
+
+def domain_links(
+    records: Iterable[tuple[str | None, str | None]], owners: Mapping[str, str]
+) -> tuple[dict[str, str], list[OrgLink]]:
+    """From (email, organisation) records: the work domains to record as owned, and the links they show.
+
+    A domain is owned by the first organisation seen using it (``owners`` holds those already known). A
+    second organisation whose people use an owned domain is linked to its owner; either needs at least
+    MIN_DOMAIN_SUPPORT records, so one stale address is not evidence. Deterministic: the busiest
+    organisation of a new domain owns it, ties broken by key.
+    """
+    support: dict[str, dict[str, int]] = {}
+    for email, organisation in records:
+        domain = work_domain(email)
+        if domain and organisation:
+            by_org = support.setdefault(domain, {})
+            key = organisation_key(organisation)
+            by_org[key] = by_org.get(key, 0) + 1
+    new_owners: dict[str, str] = {}
+    links: list[OrgLink] = []
+    for domain in sorted(support):
+        counted = sorted(
+            ((k, n) for k, n in support[domain].items() if n >= MIN_DOMAIN_SUPPORT), key=lambda kn: (-kn[1], kn[0])
+        )
+        if not counted:
+            continue
+        owner = owners.get(domain)
+        if owner is None:
+            owner = new_owners[domain] = counted[0][0]
+        links += [
+            OrgLink(key, owner, "same_domain", f"{n} people at {key} use @{domain}")
+            for key, n in counted
+            if key != owner
+        ]
+    return new_owners, links
+
+
+def _organisations_agree(a: Identity, b: Identity, links: Sequence[OrgLink] = ()) -> tuple[float | None, str]:
     keys = [organisation_key(x.organisation) if x.organisation else None for x in (a, b)]
     domains = [work_domain(x.email) for x in (a, b)]
     if keys[0] and keys[1]:
         if keys[0] == keys[1]:
             return 1.0, f"same organisation ({keys[0]})"
+        link = next((lk for lk in links if {lk.a, lk.b} == {keys[0], keys[1]}), None)
+        if link is not None:
+            return link.confidence, link.describe()
         first, second = set(keys[0].split("-")), set(keys[1].split("-"))
         if first <= second or second <= first:
             return 0.9, "one organisation name contains the other"
@@ -434,8 +562,8 @@ class Match:
         return "possible" if self.confidence >= POSSIBLE_AT else "different"
 
 
-def compare(a: Identity, b: Identity) -> Match:
-    """How sure we are that ``a`` and ``b`` are one person, and why."""
+def compare(a: Identity, b: Identity, links: Sequence[OrgLink] = ()) -> Match:
+    """How sure we are that ``a`` and ``b`` are one person, and why (``links``: known organisation links)."""
     if a.email and b.email and email_key(a.email) == email_key(b.email):
         return Match(1.0, ["same email address"])
     if a.linkedin_url and b.linkedin_url:
@@ -447,7 +575,7 @@ def compare(a: Identity, b: Identity) -> Match:
         return Match(0.0, ["a full name is missing"])
     last, last_why = _last_names_agree(name_a.last, name_b.last)
     first, first_why = _first_names_agree(name_a.first, name_b.first)
-    organisation, organisation_why = _organisations_agree(a, b)
+    organisation, organisation_why = _organisations_agree(a, b, links)
     evidence = [first_why, last_why, organisation_why]
     if last == 0.0 or first == 0.0:
         return Match(0.0, evidence)

@@ -16,10 +16,13 @@ get a member of a tenant                               table        PK=TENANT#t,
 list a tenant's members                                table        PK=TENANT#t, SK begins_with MEMBER#
 tenants a person belongs to (sign-in)                  GSI1         GSI1PK=USER#email
 get an organisation                                    table        PK=ORG#key, SK=ORG
+organisations linked to one (renames, subsidiaries)    table        PK=ORG#key, SK begins_with LINK#
+the organisation a work email domain belongs to        table        PK=DOMAIN#domain, SK=DOMAIN
 get a person                                           table        PK=PERSON#id, SK=PERSON
 find a person by an identifier (email, LinkedIn, name)  table        PK=IDENT#<hash of kind|value>, SK=IDENT
 a connector's network (their ties)                     table        PK=NETWORK#email, SK begins_with TIE#
 a connector's ties at each organisation (aggregates)   table        PK=NETWORK#email, SK begins_with ORG#
+organisations a connector is never to be asked about   table        PK=NETWORK#email, SK begins_with NEVER#
 connectors with ties at an organisation                GSI1         GSI1PK=ORGTIES#org_key
 connectors who know a person (matching, O(ties))       GSI1         GSI1PK=KNOWN#person_id
 an import job                                          table        PK=IMPORT#job_id, SK=IMPORT
@@ -160,6 +163,9 @@ class Member(WarmpathItem, discriminator="Member"):
 
     One person may hold several roles in a tenant and be a member of several tenants.
     ``status``: invited, reminded, joined, bounced, opted_out; only joined connectors are ever asked.
+    ``network_sharing`` is what the connector lets this tenant see of their one network (one of
+    VISIBILITIES): ``visible`` leaves each tie's own setting, ``ask_first`` makes every tie ask-me-first
+    here, ``hidden`` shares nothing with this tenant.
     """
 
     tenant = UnicodeAttribute()
@@ -174,6 +180,7 @@ class Member(WarmpathItem, discriminator="Member"):
     approver_email = UnicodeAttribute(null=True)
     invite_note = UnicodeAttribute(null=True)
     invited_by = UnicodeAttribute(null=True)
+    network_sharing = UnicodeAttribute(default="visible")
     joined_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
 
@@ -210,6 +217,26 @@ class Organisation(WarmpathItem, discriminator="Organisation"):
     org_key = UnicodeAttribute()
     name = UnicodeAttribute()
     domain = UnicodeAttribute(null=True)
+
+
+class OrgLinkItem(WarmpathItem, discriminator="OrgLink"):
+    """Two organisations belong together (``identity.OrgLink``). PK=ORG#<a or b>, SK=LINK#<the other>.
+
+    Written under both organisations, so either finds the other with one query.
+    """
+
+    a = UnicodeAttribute()
+    b = UnicodeAttribute()
+    relation = UnicodeAttribute()
+    evidence = UnicodeAttribute()
+    source = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute(default=utcnow)
+
+
+class DomainOwner(WarmpathItem, discriminator="DomainOwner"):
+    """The organisation a work email domain belongs to. PK=DOMAIN#<domain>, SK=DOMAIN."""
+
+    org_key = UnicodeAttribute()
 
 
 class Person(WarmpathItem, discriminator="Person"):
@@ -249,6 +276,18 @@ class OrgTies(WarmpathItem, discriminator="OrgTies"):
     tie_count = NumberAttribute(default=0)
     strongest = UnicodeAttribute(default="unknown")
     top_contacts = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class NeverAsk(WarmpathItem, discriminator="NeverAsk"):
+    """The connector is never to be asked about an organisation. PK=NETWORK#<email>, SK=NEVER#<org key>.
+
+    Applies in every tenant the connector helps, and to the organisations linked to it.
+    """
+
+    connector_email = UnicodeAttribute()
+    org_key = UnicodeAttribute()
+    organisation = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute(default=utcnow)
 
 
 class SkippedLine(MapAttribute[str, Any]):

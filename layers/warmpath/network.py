@@ -7,7 +7,8 @@
 2. read the connector's existing ties to those people (BatchGetItem), so a re-import updates ties in
    place instead of adding them twice and never overwrites what the connector set (strength, privacy);
 3. write new people with their claims, the ties, and the connector's per-organisation aggregates
-   (BatchWriteItem), which matching reads instead of ties.
+   (BatchWriteItem), which matching reads instead of ties;
+4. learn from work email domains which organisations belong together (``identity.domain_links``).
 
 Reads and writes are batched: O(contacts / 100) reads and O(contacts / 25) writes.
 """
@@ -20,8 +21,8 @@ from dataclasses import dataclass, field
 
 from warmpath.config import IMPORT_PREFIX
 from warmpath.contacts import Contact, ParsedFile, Skipped
-from warmpath.identity import claim_keys, organisation_key, person_id_for
-from warmpath.models import STRENGTHS, ImportJob, OrgTies, Person, Relationship
+from warmpath.identity import claim_keys, domain_links, organisation_key, person_id_for, work_domain
+from warmpath.models import STRENGTHS, VISIBILITIES, ImportJob, OrgTies, Person, Relationship
 from warmpath.repository import Repository
 
 TOP_CONTACTS = 5
@@ -112,7 +113,23 @@ def import_contacts(
     repo.put_relationships(ties)
     report.ties = ties
     repo.put_org_ties(_aggregates(repo, connector_email, [t for t in ties if t.person_id not in existing], ties))
+    link_organisations(repo, [(c.email, c.organisation) for c in by_person.values()])
     return report
+
+
+def link_organisations(repo: Repository, records: list[tuple[str | None, str | None]]) -> None:
+    """Record which organisation owns each work domain seen, and link the organisations that share one."""
+    domains = sorted({d for d in (work_domain(email) for email, organisation in records if organisation) if d})
+    if not domains:
+        return
+    new_owners, links = domain_links(records, repo.domain_owners(domains))
+    repo.claim_domains(new_owners)
+    repo.put_org_links(links, source="import")
+
+
+def effective_visibility(tie_visibility: str, network_sharing: str) -> str:
+    """What a tenant may see of a tie: the stricter of the tie's own setting and what the tenant is shared."""
+    return max(tie_visibility, network_sharing, key=VISIBILITIES.index)
 
 
 def _more_complete(a: Contact, b: Contact) -> Contact:

@@ -12,22 +12,26 @@ import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from warmpath.errors import NotFound
-from warmpath.identity import claim_keys
+from warmpath.identity import Claim, OrgLink, organisation_key, target_claims
 from warmpath.lifecycle import ASKABLE_STATUSES
 from warmpath.models import (
     Ask,
+    DomainOwner,
     IdentityClaim,
     ImportJob,
     InboundMessage,
     IntroRequest,
     InviteBatch,
     Member,
+    NeverAsk,
     Organisation,
+    OrgLinkItem,
     OrgTies,
     PathMap,
     Person,
@@ -91,6 +95,17 @@ def _condition_failed(error: TransactWriteError) -> bool:
     which one failed does not matter (and moto does not report the position as DynamoDB does).
     """
     return any(r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons or [])
+
+
+def _save_unless(item: WarmpathItem, condition: Any) -> bool:
+    """Save ``item`` if ``condition`` holds; False when it does not (any other failure raises)."""
+    try:
+        item.save(condition=condition)
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def _batch_get(keys: Sequence[tuple[str, str]]) -> Iterator[WarmpathItem]:
@@ -159,13 +174,7 @@ class Repository:
         """Store an invited connector unless they are a member already (False then)."""
         member.PK, member.SK = Member.key(member.tenant, member.email)
         member.GSI1PK, member.GSI1SK = f"USER#{member.email}", f"TENANT#{member.tenant}"
-        try:
-            member.save(condition=Member.PK.does_not_exist())
-        except PutError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _save_unless(member, Member.PK.does_not_exist())
 
     def remove_member(self, tenant: str, email: str) -> None:
         Member(*Member.key(tenant, email)).delete()
@@ -312,9 +321,17 @@ class Repository:
         organisation: str | None = None,
     ) -> list[str]:
         """People matching any of these identifiers (exact after normalisation), strongest identifier first."""
-        claims = claim_keys(email=email, linkedin_url=linkedin_url, name=name, organisation=organisation)
-        found = self.resolve_claims(claims)
-        return list(dict.fromkeys(found[c] for c in claims if c in found))
+        claims = target_claims(email=email, linkedin_url=linkedin_url, name=name, organisation=organisation)
+        return [person_id for person_id, _ in self.find_people(claims)]
+
+    def find_people(self, claims: Sequence[Claim]) -> list[tuple[str, Claim]]:
+        """Each person any claim names, with the strongest claim that named them (strongest first)."""
+        found = self.resolve_claims([c.key for c in claims])
+        people: dict[str, Claim] = {}
+        for claim in claims:
+            if claim.key in found:
+                people.setdefault(found[claim.key], claim)
+        return list(people.items())
 
     def put_relationships(self, ties: Sequence[Relationship]) -> None:
         """Write ties (BatchWriteItem, 25 per call); a tie to the same person is replaced."""
@@ -376,6 +393,73 @@ class Repository:
 
     def connectors_at(self, org_key: str) -> list[OrgTies]:
         return [a for a in WarmpathItem.gsi1.query(f"ORGTIES#{org_key}") if isinstance(a, OrgTies)]
+
+    # -- organisation links and per-organisation privacy ---------------------------------------
+
+    def put_org_links(self, links: Sequence[OrgLink], source: str) -> None:
+        """Record links under both organisations. An import's inferred link never replaces a stated one."""
+        for link in links:
+            for here, there in ((link.a, link.b), (link.b, link.a)):
+                item = OrgLinkItem(
+                    PK=f"ORG#{here}",
+                    SK=f"LINK#{there}",
+                    a=link.a,
+                    b=link.b,
+                    relation=link.relation,
+                    evidence=link.evidence,
+                    source=source,
+                )
+                if source == "import":
+                    _save_unless(item, OrgLinkItem.PK.does_not_exist())  # a link already known stays
+                else:
+                    item.save()
+
+    def org_links(self, org_key: str) -> list[OrgLink]:
+        items = WarmpathItem.query(f"ORG#{org_key}", WarmpathItem.SK.startswith("LINK#"))
+        return [OrgLink(i.a, i.b, i.relation, i.evidence) for i in items if isinstance(i, OrgLinkItem)]
+
+    def remove_org_link(self, a: str, b: str) -> None:
+        with WarmpathItem.batch_write() as batch:
+            batch.delete(OrgLinkItem(PK=f"ORG#{a}", SK=f"LINK#{b}"))
+            batch.delete(OrgLinkItem(PK=f"ORG#{b}", SK=f"LINK#{a}"))
+
+    def domain_owners(self, domains: Sequence[str]) -> dict[str, str]:
+        keys = [(f"DOMAIN#{d}", "DOMAIN") for d in dict.fromkeys(domains)]
+        return {i.PK.removeprefix("DOMAIN#"): i.org_key for i in _batch_get(keys) if isinstance(i, DomainOwner)}
+
+    def claim_domains(self, owners: dict[str, str]) -> None:
+        """Record who owns each domain unless someone already does (the first organisation keeps it)."""
+        for domain, org_key in owners.items():
+            owner = DomainOwner(PK=f"DOMAIN#{domain}", SK="DOMAIN", org_key=org_key)
+            _save_unless(owner, DomainOwner.PK.does_not_exist())
+
+    def never_ask_list(self, connector_email: str) -> list[NeverAsk]:
+        items = WarmpathItem.query(f"NETWORK#{connector_email}", WarmpathItem.SK.startswith("NEVER#"))
+        return [i for i in items if isinstance(i, NeverAsk)]
+
+    def set_never_ask(self, connector_email: str, organisation: str) -> NeverAsk:
+        org_key = organisation_key(organisation)
+        item = NeverAsk(
+            PK=f"NETWORK#{connector_email}",
+            SK=f"NEVER#{org_key}",
+            connector_email=connector_email,
+            org_key=org_key,
+            organisation=organisation.strip(),
+        )
+        item.save()
+        return item
+
+    def remove_never_ask(self, connector_email: str, org_key: str) -> None:
+        NeverAsk(PK=f"NETWORK#{connector_email}", SK=f"NEVER#{org_key}").delete()
+
+    def never_ask_among(self, connector_emails: Sequence[str], org_keys: Sequence[str]) -> set[str]:
+        """Which of these connectors asked never to be asked about any of these organisations."""
+        orgs = list(dict.fromkeys(org_keys))
+        keys = [(f"NETWORK#{e}", f"NEVER#{k}") for e in dict.fromkeys(connector_emails) for k in orgs]
+        return {i.connector_email for i in _batch_get(keys) if isinstance(i, NeverAsk)}
+
+    def set_network_sharing(self, member: Member, sharing: str) -> None:
+        member.update(actions=[Member.network_sharing.set(sharing)], condition=Member.PK.exists())
 
     def delete_network(self, connector_email: str) -> int:
         """Delete a connector's whole network: ties, aggregates, import jobs, and people no one else knows.
@@ -634,15 +718,8 @@ class Repository:
 
     def spend_token(self, jti: str, expires_at: int, outcome: str | None = None) -> bool:
         """Mark a token used; False when it already was (a double click, a replay)."""
-        try:
-            UsedToken(PK=f"USED#{jti}", SK="USED", ttl=expires_at, outcome=outcome).save(
-                condition=UsedToken.PK.does_not_exist()
-            )
-        except PutError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        used = UsedToken(PK=f"USED#{jti}", SK="USED", ttl=expires_at, outcome=outcome)
+        return _save_unless(used, UsedToken.PK.does_not_exist())
 
     def token_outcome(self, jti: str) -> UsedToken | None:
         try:
@@ -653,15 +730,8 @@ class Repository:
     def claim_window(self, key: str, window: timedelta, now: datetime) -> bool:
         """True at most once per ``window`` for ``key`` (a conditional write, so concurrent callers agree)."""
         start = int(now.timestamp())
-        try:
-            Throttle(PK=f"THROTTLE#{key}", SK="THROTTLE", ttl=start + int(window.total_seconds())).save(
-                condition=Throttle.PK.does_not_exist() | (Throttle.ttl <= start)
-            )
-        except PutError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        throttle = Throttle(PK=f"THROTTLE#{key}", SK="THROTTLE", ttl=start + int(window.total_seconds()))
+        return _save_unless(throttle, Throttle.PK.does_not_exist() | (Throttle.ttl <= start))
 
     def create_reply_address(self, purpose: str, tenant: str, email: str, expires_at: datetime) -> str:
         reply_id = secrets.token_hex(12)  # lower-case hex: mail systems may fold an address's case
@@ -708,10 +778,4 @@ class Repository:
         """Store an inbound email once; False when SES delivered it before."""
         message.PK = f"INBOUND#{message.message_id}"
         message.SK = "INBOUND"
-        try:
-            message.save(condition=InboundMessage.PK.does_not_exist())
-        except PutError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _save_unless(message, InboundMessage.PK.does_not_exist())

@@ -9,11 +9,14 @@ import pytest
 from warmpath.identity import (
     SAME_AT,
     Identity,
+    OrgLink,
     compare,
+    domain_links,
     email_key,
     organisation_key,
     parse_name,
     score_labelled_pairs,
+    target_claims,
     work_domain,
 )
 
@@ -112,3 +115,78 @@ def test_the_labelled_benchmark_meets_recall_097_at_precision_099() -> None:
     assert len(rows) > 1500
     assert precision >= 0.99
     assert recall >= 0.97
+
+
+# -- organisations that belong together ------------------------------------------------------------------
+
+RENAMED = OrgLink("facebook", "meta", "renamed", "press release, 2021-10-28")
+
+
+def test_a_name_at_a_renamed_organisation_is_the_same_person_only_when_the_link_is_known() -> None:
+    then, now = Identity("Ann Lee", organisation="Facebook, Inc."), Identity("Ann Lee", organisation="Meta")
+
+    assert compare(then, now).decision == "different"
+    linked = compare(then, now, links=[RENAMED])
+    assert linked.decision == "same"
+    assert "facebook (is now meta: press release, 2021-10-28)" in linked.evidence
+
+
+def test_a_link_between_other_organisations_changes_nothing() -> None:
+    a, b = Identity("Ann Lee", organisation="Initech"), Identity("Ann Lee", organisation="Meta")
+
+    assert compare(a, b, links=[RENAMED]).decision == "different"
+
+
+def test_target_claims_look_for_the_name_at_linked_organisations_at_a_lower_confidence() -> None:
+    plain = target_claims(name="Ann Lee", organisation="Meta")
+    linked = target_claims(name="Ann Lee", organisation="Meta", links=[RENAMED])
+
+    assert len(plain) == 1 and len(linked) == 2
+    assert linked[0] == plain[0]
+    assert linked[1].confidence < linked[0].confidence
+    assert linked[1].evidence == "same name at facebook (is now meta: press release, 2021-10-28)"
+    # the linked claim is exactly what an import of "Ann Lee at Facebook" would have written
+    assert linked[1].key == target_claims(name="Ann Lee", organisation="Facebook")[0].key
+
+
+@pytest.mark.parametrize(("a", "b", "relation"), [("x", "x", "renamed"), ("x", "y", "acquired-ish")])
+def test_a_link_must_join_two_organisations_by_a_known_relation(a: str, b: str, relation: str) -> None:
+    with pytest.raises(ValueError, match="linked to itself|relation must be one of"):
+        OrgLink(a, b, relation, "test")
+
+
+def test_people_of_two_organisations_sharing_a_work_domain_link_them() -> None:
+    records = [
+        ("ann@fb.example", "Meta Platforms, Inc."),
+        ("bob@fb.example", "Meta Platforms"),
+        ("cy@fb.example", "Facebook"),
+        ("di@fb.example", "Facebook"),
+        ("ed@fb.example", "Facebook"),
+    ]
+
+    owners, links = domain_links(records, owners={})
+
+    assert owners == {"fb.example": "facebook"}  # the busiest organisation owns a new domain
+    assert links == [OrgLink("meta-platforms", "facebook", "same_domain", "2 people at meta-platforms use @fb.example")]
+
+
+def test_one_stale_address_is_not_evidence_and_free_mail_never_counts() -> None:
+    records = [
+        ("ann@initech.example", "Globex"),  # moved on, still has the old address
+        ("joe@gmail.com", "Globex"),
+        ("sue@gmail.com", "Initech"),
+        ("tom@gmail.com", "Initech"),
+    ]
+
+    owners, links = domain_links(records, owners={"initech.example": "initech"})
+
+    assert (owners, links) == ({}, [])
+
+
+def test_a_known_owner_keeps_its_domain() -> None:
+    records = [("a@fb.example", "Meta"), ("b@fb.example", "Meta"), ("c@fb.example", "Meta")]
+
+    owners, links = domain_links(records, owners={"fb.example": "facebook"})
+
+    assert owners == {}
+    assert [(link.a, link.b) for link in links] == [("meta", "facebook")]

@@ -164,6 +164,46 @@ def network_delete(args: argparse.Namespace) -> Any:
     return {"deleted_items": deleted}
 
 
+def _org_link_rows(links: Any) -> dict[str, Any]:
+    return {"links": [{"a": x.a, "relation": x.relation, "b": x.b, "evidence": x.evidence} for x in links]}
+
+
+def org_link(args: argparse.Namespace) -> Any:
+    """Record that one organisation was renamed to, or is part of, another (a fact for every tenant)."""
+    _use(_connection(args))
+    from warmpath import wiring
+    from warmpath.identity import OrgLink, organisation_key
+
+    a, b = organisation_key(args.organisation), organisation_key(args.other)
+    evidence = args.evidence or f"stated by an operator: {args.organisation} {args.relation} {args.other}"
+    try:
+        link = OrgLink(a, b, args.relation, evidence)
+    except ValueError as error:
+        raise CliError(f"{error} ('{args.organisation}' and '{args.other}' read as '{a}' and '{b}').") from None
+    repo = wiring.repository()
+    repo.put_org_links([link], source="operator")
+    return _org_link_rows(repo.org_links(a))
+
+
+def org_links(args: argparse.Namespace) -> Any:
+    _use(_connection(args))
+    from warmpath import wiring
+    from warmpath.identity import organisation_key
+
+    return _org_link_rows(wiring.repository().org_links(organisation_key(args.organisation)))
+
+
+def org_unlink(args: argparse.Namespace) -> Any:
+    _use(_connection(args))
+    from warmpath import wiring
+    from warmpath.identity import organisation_key
+
+    a, b = organisation_key(args.organisation), organisation_key(args.other)
+    repo = wiring.repository()
+    repo.remove_org_link(a, b)
+    return _org_link_rows(repo.org_links(a))
+
+
 def _print_table(result: dict[str, Any]) -> None:
     if "requests" in result:
         rows = result["requests"]
@@ -183,6 +223,11 @@ def _print_table(result: dict[str, Any]) -> None:
         for job in result["jobs"]:
             counts = f"{job['imported']} new, {job['merged']} merged, {job['skipped_count']} skipped"
             print(f"{job['job_id']}  {job['status']:<8} {counts}  {job['filename']}")
+    elif "links" in result:
+        if not result["links"]:
+            print("No linked organisations.")
+        for link in result["links"]:
+            print(f"{link['a']} {link['relation']} {link['b']}  ({link['evidence']})")
     elif "deleted_items" in result:
         print(f"Deleted {result['deleted_items']} items.")
     elif "messages" in result:
@@ -229,6 +274,23 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--connector", required=True)
     delete.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
     delete.set_defaults(run=network_delete)
+
+    orgs = groups.add_parser("org", help="organisations that belong together").add_subparsers(
+        dest="action", required=True
+    )
+    linking = orgs.add_parser("link", parents=[common], help="ORGANISATION was renamed to / is part of OTHER")
+    linking.add_argument("organisation")
+    linking.add_argument("other")
+    linking.add_argument("--relation", required=True, choices=["renamed", "subsidiary"])
+    linking.add_argument("--evidence", help="where this is known from (shown with every match it makes)")
+    linking.set_defaults(run=org_link)
+    listing_links = orgs.add_parser("links", parents=[common], help="the organisations linked to one")
+    listing_links.add_argument("organisation")
+    listing_links.set_defaults(run=org_links)
+    unlinking = orgs.add_parser("unlink", parents=[common], help="forget a link between two organisations")
+    unlinking.add_argument("organisation")
+    unlinking.add_argument("other")
+    unlinking.set_defaults(run=org_unlink)
 
     mail = groups.add_parser("mail", help="the dev mailbox").add_subparsers(dest="action", required=True)
     mail.add_parser("list", parents=[common], help="every email the local stack sent").set_defaults(run=mail_list)

@@ -26,6 +26,12 @@ STRENGTH_CHOICES = [
     ("weak", "Weak"),
 ]
 VISIBILITY_CHOICES = [("visible", "Visible"), ("ask_first", "Ask me first"), ("hidden", "Hidden")]
+SHARING_CHOICES = [
+    ("visible", "My contacts, each as I set it below"),
+    ("ask_first", "Ask me first about anyone"),
+    ("hidden", "Nothing: keep my network from this company"),
+]
+MAX_ORGANISATION_NAME = 200
 
 
 def _connector() -> web.SignedIn:
@@ -61,8 +67,46 @@ def network_page() -> Response[str]:
         jobs=repo.import_jobs_of(found.member.email, limit=5),
         strengths=STRENGTH_CHOICES,
         visibilities=VISIBILITY_CHOICES,
+        sharing_choices=SHARING_CHOICES,
+        never_ask=sorted(repo.never_ask_list(found.member.email), key=lambda n: n.organisation.lower()),
         notice=router.current_event.get_query_string_value("notice", None),
     )
+
+
+@router.post("/network/sharing", include_in_schema=False)
+def set_sharing() -> Response[str]:
+    """What this tenant may see of the connector's one network (each tenant is set separately)."""
+    found = _connector()
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, found.session_id)
+    sharing = form.get("sharing", "")
+    if sharing not in dict(SHARING_CHOICES):
+        raise InvalidInput("Choose what this company may see from the list.")
+    wiring.repository().set_network_sharing(found.member, sharing)
+    logger.info("network sharing set", extra={"tenant": found.member.tenant, "sharing": sharing})
+    return web.redirect("/network?notice=saved")
+
+
+@router.post("/network/never", include_in_schema=False)
+def add_never_ask() -> Response[str]:
+    """Never ask me about this organisation (in every company I help, and its linked organisations)."""
+    found = _connector()
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, found.session_id)
+    organisation = " ".join(form.get("organisation", "").split())
+    if not organisation or len(organisation) > MAX_ORGANISATION_NAME:
+        raise InvalidInput(f"Write the organisation's name (at most {MAX_ORGANISATION_NAME} characters).")
+    wiring.repository().set_never_ask(found.member.email, organisation)
+    return web.redirect("/network?notice=saved")
+
+
+@router.post("/network/never/<org_key>/remove", include_in_schema=False)
+def remove_never_ask(org_key: str) -> Response[str]:
+    found = _connector()
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, found.session_id)
+    wiring.repository().remove_never_ask(found.member.email, org_key)
+    return web.redirect("/network?notice=saved")
 
 
 @router.post("/network/ties/<person_id>", include_in_schema=False)
