@@ -8,7 +8,7 @@ This module is the one place the contracts live. ``infra/template.yaml`` routes 
 | SignInRequested      | warmpath.intake   | someone asks for a magic sign-in link           | notify      |
 | IntroRequested       | warmpath.intake   | a requester submits a request                   | matching    |
 | AskRequested         | warmpath.intake   | a requester picks a connector to ask            | matching    |
-| AskAnswered          | warmpath.intake   | a connector accepts or declines (once)          | notify      |
+| AskAnswered          | warmpath.intake   | a connector accepts or declines (once)          | notify, matching |
 | MatchingCompleted    | warmpath.matching | ranked paths (maybe none) are stored            | notify      |
 | AskCreated           | warmpath.matching | a connector is asked                            | notify      |
 | ConnectorsInvited    | warmpath.intake   | an admin's bulk invite was processed            | notify      |
@@ -61,6 +61,7 @@ class AskRequested(EventContract):
     request_id: str
     path_id: str
     requested_by: str
+    then: list[str] = []  # path ids to ask next, in order, if this connector declines
 
 
 class AskAnswered(EventContract):

@@ -51,6 +51,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     DiscriminatorAttribute,
     ListAttribute,
     MapAttribute,
@@ -132,10 +133,15 @@ def drop_connections() -> None:
 
 
 class Tenant(WarmpathItem, discriminator="Tenant"):
-    """A company using Warmpath. PK=TENANT#<slug>, SK=TENANT."""
+    """A company using Warmpath. PK=TENANT#<slug>, SK=TENANT.
+
+    ``settings`` holds what the tenant overrides (``ranking.RankingSettings.from_tenant`` reads it):
+    ``asks_per_30_days``, ``decline_cooldown_days``, ``weights`` {feature: weight}.
+    """
 
     slug = UnicodeAttribute()
     name = UnicodeAttribute()
+    settings = MapAttribute[str, Any](null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
 
     @staticmethod
@@ -181,6 +187,17 @@ class Member(WarmpathItem, discriminator="Member"):
     invite_note = UnicodeAttribute(null=True)
     invited_by = UnicodeAttribute(null=True)
     network_sharing = UnicodeAttribute(default="visible")
+    # The tenant's history with this connector, updated in the same transaction as each ask, answer and
+    # introduction (``ranking.ConnectorHistory`` reads it): fatigue caps, responsiveness, load.
+    ask_times = ListAttribute(of=UnicodeAttribute, null=True)  # ISO times of asks
+    answered = NumberAttribute(default=0)
+    accepted = NumberAttribute(default=0)
+    response_hours = ListAttribute(of=NumberAttribute, null=True)
+    last_declined_at = UTCDateTimeAttribute(null=True)
+    introduced_for = ListAttribute(of=UnicodeAttribute, null=True)  # a requester key per introduction made
+    # The connector's own controls, the same on every membership (set from their preferences).
+    paused = BooleanAttribute(default=False)
+    snoozed_until = UTCDateTimeAttribute(null=True)
     joined_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
 
@@ -274,8 +291,10 @@ class OrgTies(WarmpathItem, discriminator="OrgTies"):
     org_key = UnicodeAttribute()
     organisation = UnicodeAttribute()
     tie_count = NumberAttribute(default=0)
+    visible_count = NumberAttribute(default=0)  # ties whose own privacy is "visible"
     strongest = UnicodeAttribute(default="unknown")
-    top_contacts = ListAttribute(of=UnicodeAttribute, default=list)
+    # The best-known few, strongest first: {person_id, name, title, strength, visibility}.
+    top = ListAttribute(of=MapAttribute, default=list)
 
 
 class NeverAsk(WarmpathItem, discriminator="NeverAsk"):
@@ -360,10 +379,14 @@ class PathMap(MapAttribute[str, Any]):
     connector_title = UnicodeAttribute(null=True)
     connector_location = UnicodeAttribute(null=True)
     connector_type = UnicodeAttribute(null=True)
-    path_type = UnicodeAttribute()
+    path_type = UnicodeAttribute()  # direct, indirect
     strength = UnicodeAttribute()
     score = NumberAttribute()
     reasons = ListAttribute(of=UnicodeAttribute)
+    via_name = UnicodeAttribute(null=True)  # who the connector knows (the target, or a colleague of theirs)
+    via_title = UnicodeAttribute(null=True)
+    responsiveness = UnicodeAttribute(null=True)
+    unavailable = UnicodeAttribute(null=True)  # why this connector may not be asked now (fatigue)
 
 
 class IntroRequest(WarmpathItem, discriminator="IntroRequest"):
@@ -385,6 +408,8 @@ class IntroRequest(WarmpathItem, discriminator="IntroRequest"):
     reason = UnicodeAttribute()
     status = UnicodeAttribute(default="matching")
     paths = ListAttribute(of=PathMap, default=list)
+    # The path ids to ask next, in the requester's order, after a decline (or, later, an expiry).
+    queue = ListAttribute(of=UnicodeAttribute, null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
     updated_at = UTCDateTimeAttribute(default=utcnow)
 

@@ -165,9 +165,11 @@ def _aggregates(
         if tie.org_key:
             by_org[tie.org_key].append(tie)
     added: dict[str, int] = defaultdict(int)
+    added_visible: dict[str, int] = defaultdict(int)
     for tie in new_ties:
         if tie.org_key:
             added[tie.org_key] += 1
+            added_visible[tie.org_key] += tie.visibility == "visible"
     current = repo.org_ties_of(connector_email, list(by_org))
     updated: list[OrgTies] = []
     for org_key, ties in by_org.items():
@@ -175,14 +177,35 @@ def _aggregates(
             connector_email=connector_email, org_key=org_key, organisation=ties[0].person_organisation or org_key
         )
         aggregate.tie_count = (aggregate.tie_count or 0) + added[org_key]
-        ranked = sorted(ties, key=lambda t: (-STRENGTHS.get(t.strength, 0), t.person_name))
-        strongest = ranked[0].strength
-        if STRENGTHS.get(strongest, 0) > STRENGTHS.get(aggregate.strongest, 0):
-            aggregate.strongest = strongest
-        names = list(dict.fromkeys([*(aggregate.top_contacts or []), *(t.person_name for t in ranked)]))
-        aggregate.top_contacts = names[:TOP_CONTACTS]  # type: ignore[assignment]
+        aggregate.visible_count = (aggregate.visible_count or 0) + added_visible[org_key]
+        _merge_top(aggregate, ties)
         updated.append(aggregate)
     return updated
+
+
+def _merge_top(aggregate: OrgTies, ties: Iterable[Relationship]) -> None:
+    """Fold these ties into the aggregate's few best-known contacts (visible first, then strongest)."""
+    entries = {e["person_id"]: dict(e) for e in (_as_dict(x) for x in aggregate.top or [])}
+    for tie in ties:
+        entries[tie.person_id] = {
+            "person_id": tie.person_id,
+            "name": tie.person_name,
+            "title": tie.person_title or "",
+            "strength": tie.strength,
+            "visibility": tie.visibility,
+        }
+    ranked = sorted(
+        entries.values(),
+        key=lambda e: (e["visibility"] != "visible", -STRENGTHS.get(e["strength"], 0), e["name"], e["person_id"]),
+    )
+    aggregate.top = ranked[:TOP_CONTACTS]  # type: ignore[assignment]
+    for entry in ranked:
+        if STRENGTHS.get(entry["strength"], 0) > STRENGTHS.get(aggregate.strongest, 0):
+            aggregate.strongest = entry["strength"]
+
+
+def _as_dict(entry: object) -> dict[str, str]:
+    return entry.as_dict() if hasattr(entry, "as_dict") else dict(entry)  # type: ignore[call-overload]
 
 
 CHUNK = 5_000  # contacts per pass: bounds memory whatever the file's size
@@ -243,7 +266,12 @@ def describe_job(job: ImportJob) -> dict[str, object]:
 
 
 def rate_tie(
-    repo: Repository, connector_email: str, person_id: str, strength: str, visibility: str | None = None
+    repo: Repository,
+    connector_email: str,
+    person_id: str,
+    strength: str,
+    visibility: str | None = None,
+    rated_by: str = "connector",
 ) -> None:
     """The connector says how well they know someone (and who may see it); the aggregate follows."""
     if strength not in STRENGTHS:
@@ -251,12 +279,15 @@ def rate_tie(
     tie = repo.tie(connector_email, person_id)
     if tie is None:
         raise ValueError("that person is not in this network")
-    tie.strength, tie.strength_rated_by = strength, "connector"
+    was_visible = tie.visibility == "visible"
+    tie.strength, tie.strength_rated_by = strength, rated_by
     if visibility is not None:
         tie.visibility = visibility
     repo.put_relationships([tie])
     if tie.org_key:
         aggregate = repo.org_ties_of(connector_email, [tie.org_key]).get(tie.org_key)
-        if aggregate is not None and STRENGTHS[strength] > STRENGTHS.get(aggregate.strongest, 0):
-            aggregate.strongest = strength
+        if aggregate is not None:
+            change = (tie.visibility == "visible") - was_visible
+            aggregate.visible_count = max(0, (aggregate.visible_count or 0) + change)
+            _merge_top(aggregate, [tie])
             repo.put_org_ties([aggregate])

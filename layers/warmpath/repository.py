@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from warmpath.errors import NotFound
@@ -71,6 +72,11 @@ class AnswerOutcome:
 
     recorded: bool
     ask: Ask
+
+
+def requester_key(email: str) -> str:
+    """The key a requester is counted under on a connector's membership (no address in an attribute name)."""
+    return hashlib.sha256(email.encode()).hexdigest()[:16]
 
 
 def _hash_session(session_id: str) -> str:
@@ -458,6 +464,18 @@ class Repository:
         keys = [(f"NETWORK#{e}", f"NEVER#{k}") for e in dict.fromkeys(connector_emails) for k in orgs]
         return {i.connector_email for i in _batch_get(keys) if isinstance(i, NeverAsk)}
 
+    def set_availability(self, email: str, *, paused: bool, snoozed_until: datetime | None) -> int:
+        """The connector's pause and snooze, on every membership they hold; returns how many were updated."""
+        memberships = self.memberships_of(email)
+        for member in memberships:
+            actions: list[Action] = [Member.paused.set(paused)]
+            actions.append(Member.snoozed_until.set(snoozed_until) if snoozed_until else Member.snoozed_until.remove())
+            member.update(actions=actions, condition=Member.PK.exists())
+        return len(memberships)
+
+    def set_tenant_settings(self, slug: str, settings: dict[str, Any]) -> None:
+        Tenant(*Tenant.key(slug)).update(actions=[Tenant.settings.set(settings)], condition=Tenant.PK.exists())
+
     def set_network_sharing(self, member: Member, sharing: str) -> None:
         member.update(actions=[Member.network_sharing.set(sharing)], condition=Member.PK.exists())
 
@@ -592,7 +610,9 @@ class Repository:
             raise
         return True
 
-    def create_ask(self, request: IntroRequest, connector_email: str, connector_name: str) -> Ask | None:
+    def create_ask(
+        self, request: IntroRequest, connector_email: str, connector_name: str, queue: Sequence[str] = ()
+    ) -> Ask | None:
         """Ask a connector once, and only while no other ask is open.
 
         Returns the new ask, or None when this connector was already asked or the request is not waiting
@@ -614,8 +634,17 @@ class Repository:
                 transaction.save(ask, condition=Ask.PK.does_not_exist())
                 transaction.update(
                     request,
-                    actions=[IntroRequest.status.set("asked"), IntroRequest.updated_at.set(utcnow())],
+                    actions=[
+                        IntroRequest.status.set("asked"),
+                        IntroRequest.updated_at.set(utcnow()),
+                        IntroRequest.queue.set([str(p) for p in queue]),  # type: ignore[misc]
+                    ],
                     condition=IntroRequest.status.is_in(*ASKABLE_STATUSES),
+                )
+                transaction.update(
+                    Member(*Member.key(request.tenant, connector_email)),
+                    actions=[Member.ask_times.set((Member.ask_times | []).append([ask.asked_at.isoformat()]))],
+                    condition=Member.PK.exists(),
                 )
                 transaction.save(_timeline(request.tenant, request.request_id, "asked", connector_name))
         except TransactWriteError as error:
@@ -623,6 +652,16 @@ class Repository:
                 return None
             raise
         return ask
+
+    def note_skipped(self, request: IntroRequest, path_id: str, detail: str) -> None:
+        """Record on the timeline that a connector was passed over (the same state writes the same entry)."""
+        TimelineEntry(
+            PK=request.PK,
+            SK=f"EVENT#{request.updated_at.isoformat()}#skip-{path_id}",
+            at=utcnow(),
+            what="skipped",
+            detail=detail,
+        ).save()
 
     def find_ask(self, tenant: str, request_id: str, connector_email: str) -> Ask | None:
         try:
@@ -641,6 +680,12 @@ class Repository:
         now = utcnow()
         request = IntroRequest(PK=ask.PK, SK="REQUEST")
         used = UsedToken(PK=f"USED#{jti}", SK="USED", ttl=token_expires_at, outcome=answer)
+        hours = round((now - ask.asked_at).total_seconds() / 3600, 2)
+        history: list[Action] = [
+            Member.answered.add(1),
+            Member.response_hours.set((Member.response_hours | []).append([hours])),
+        ]
+        history.append(Member.accepted.add(1) if answer == "accepted" else Member.last_declined_at.set(now))
         try:
             with self._transaction() as transaction:
                 transaction.save(used, condition=UsedToken.PK.does_not_exist())
@@ -653,6 +698,9 @@ class Repository:
                     request,
                     actions=[IntroRequest.status.set(answer), IntroRequest.updated_at.set(now)],
                     condition=IntroRequest.PK.exists(),
+                )
+                transaction.update(
+                    Member(*Member.key(ask.tenant, ask.connector_email)), actions=history, condition=Member.PK.exists()
                 )
                 transaction.save(_timeline(ask.tenant, ask.request_id, answer, ask.connector_name))
         except TransactWriteError as error:
@@ -686,9 +734,14 @@ class Repository:
     def release_introduction(self, ask: Ask) -> None:
         ask.update(actions=[Ask.intro_claimed_at.remove()], condition=Ask.introduced_at.does_not_exist())
 
-    def mark_introduced(self, ask: Ask, now: datetime) -> bool:
-        """Record that the introduction went out (once): the ask, the request's status and the timeline."""
+    def mark_introduced(self, ask: Ask, now: datetime, requester_email: str) -> bool:
+        """Record that the introduction went out (once): the ask, the request's status and the timeline.
+
+        The connector's membership counts it for the requester (ranking's "has introduced you before").
+        """
         request = IntroRequest(PK=ask.PK, SK="REQUEST")
+        member = Member(*Member.key(ask.tenant, ask.connector_email))
+        counted = Member.introduced_for.set((Member.introduced_for | []).append([requester_key(requester_email)]))
         try:
             with self._transaction() as transaction:
                 transaction.update(
@@ -701,6 +754,7 @@ class Repository:
                     actions=[IntroRequest.status.set("introduced"), IntroRequest.updated_at.set(now)],
                     condition=IntroRequest.PK.exists(),
                 )
+                transaction.update(member, actions=[counted], condition=Member.PK.exists())
                 transaction.save(_timeline(ask.tenant, ask.request_id, "introduced", ask.connector_name))
         except TransactWriteError as error:
             if _condition_failed(error):

@@ -51,6 +51,11 @@ def _paths(request_id: str) -> list[dict[str, Any]]:
     return list(body["paths"])
 
 
+def _direct(request_id: str) -> list[str]:
+    """Who knows the target directly (the demo also has colleagues of Priya's, listed after them)."""
+    return [p["connector_name"] for p in _paths(request_id) if p["path_type"] == "direct"]
+
+
 def _ask(aws: AwsWorld, request_id: str, index: int = 0) -> str:
     """The requester asks path ``index``; matching creates the ask; notify emails the connector."""
     path = _paths(request_id)[index]
@@ -97,13 +102,16 @@ def test_matching_ranks_visible_direct_ties_of_the_tenants_joined_connectors(aws
 
     paths = _paths(request_id)
 
-    # Margaret (very strong, rated) > David (strong) > Ben (weak); Yuki's tie is hidden and never surfaces.
-    assert [p["connector_name"] for p in paths] == ["Margaret Hale", "David Kim", "Ben Carter"]
-    assert all(p["path_type"] == "direct" for p in paths)
+    # Direct first: Margaret (very strong, rated) > David (strong) > Ben (weak); then colleagues of Priya's.
+    # Yuki's tie is hidden and never surfaces.
+    direct = [p["connector_name"] for p in paths if p["path_type"] == "direct"]
+    assert direct == ["Margaret Hale", "David Kim", "Ben Carter"]
+    assert [p["path_type"] for p in paths[:3]] == ["direct"] * 3
+    assert all(p["path_type"] == "indirect" for p in paths[3:]) and len(paths) > 3
     assert any("rated by the connector" in r for r in paths[0]["reasons"])
     assert "Yuki Tanaka" not in str(paths)
     [done] = aws.bus.of_type(MatchingCompleted)
-    assert done.path_count == 3
+    assert done.path_count == len(paths)
 
 
 def test_matching_finds_the_target_by_linkedin_url_too(aws: AwsWorld, demo: dict) -> None:
@@ -111,7 +119,7 @@ def test_matching_finds_the_target_by_linkedin_url_too(aws: AwsWorld, demo: dict
         aws, target_email="", target_linkedin_url="https://uk.linkedin.com/in/Priya-Natarajan/?trk=x"
     )
 
-    assert len(_paths(request_id)) == 3
+    assert _direct(request_id) == ["Margaret Hale", "David Kim", "Ben Carter"]
 
 
 def test_matching_finds_the_target_by_name_at_the_company_without_email(aws: AwsWorld, demo: dict) -> None:
@@ -119,7 +127,7 @@ def test_matching_finds_the_target_by_name_at_the_company_without_email(aws: Aws
         aws, target_name="Natarajan, Priya", target_company="Northwind Logistics Inc.", target_email=""
     )
 
-    assert [p["connector_name"] for p in _paths(request_id)] == ["Margaret Hale", "David Kim", "Ben Carter"]
+    assert _direct(request_id) == ["Margaret Hale", "David Kim", "Ben Carter"]
 
 
 def test_matching_a_request_twice_has_one_effect(aws: AwsWorld, demo: dict) -> None:
@@ -133,7 +141,7 @@ def test_matching_a_request_twice_has_one_effect(aws: AwsWorld, demo: dict) -> N
     first, again = aws.bus.of_type(MatchingCompleted)
     assert first == again
     assert _timeline().count("paths_found") == 1
-    assert len(_paths(request_id)) == 3
+    assert first.path_count == len(_paths(request_id)) > 3
     assert len(aws.sent_emails()) == 1
 
 
@@ -157,7 +165,8 @@ def test_an_announcement_lost_after_matching_is_recovered_by_the_retry(aws: AwsW
     _deliver(aws, "matching.app", requested)  # EventBridge retries the delivery
 
     [done] = aws.bus.of_type(MatchingCompleted)
-    assert (done.request_id, done.path_count) == (created.json()["request_id"], 3)
+    assert done.request_id == created.json()["request_id"]
+    assert done.path_count == len(_paths(done.request_id)) > 0
 
 
 def test_an_ask_announcement_lost_after_the_write_is_recovered_by_the_retry(aws: AwsWorld, demo: dict) -> None:
@@ -178,7 +187,9 @@ def test_an_ask_announcement_lost_after_the_write_is_recovered_by_the_retry(aws:
 
 
 def test_a_target_nobody_knows_gets_no_path(aws: AwsWorld, demo: dict) -> None:
-    request_id = _new_request(aws, target_name="Nobody Known", target_email="nobody@unknown.example")
+    request_id = _new_request(
+        aws, target_name="Nobody Known", target_company="Unknown Co", target_email="nobody@unknown.example"
+    )
 
     body = call_intake("GET", f"/api/requests/{request_id}", cookies=session_cookies(RILEY)).json()
 
@@ -207,7 +218,7 @@ def test_the_requester_is_emailed_the_ranked_paths(aws: AwsWorld, demo: dict) ->
 
     [email] = aws.sent_emails()
     assert email["to"] == [RILEY]
-    assert email["subject"] == "3 warm paths to Priya Natarajan"
+    assert email["subject"] == f"{len(_paths(request_id))} warm paths to Priya Natarajan"
     assert email["text"].index("Margaret Hale") < email["text"].index("David Kim") < email["text"].index("Ben Carter")
     assert f"https://app.warmpath.test/requests/{request_id}" in email["links"]
 

@@ -111,6 +111,20 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "target_name": "Tom Target",
             "remaining": 2,
             "next_name": "Dan Connector",
+            "asking_next": "",
+            "request_url": "https://app.example/requests/r1",
+        },
+    ),
+    "ask_declined_asking_next": (
+        "ask_declined",
+        {
+            "tenant_name": "Acme",
+            "requester_name": "Rita Requester",
+            "connector_name": "Cara Connector",
+            "target_name": "Tom Target",
+            "remaining": 2,
+            "next_name": "Dan Connector",
+            "asking_next": "Dan Connector",
             "request_url": "https://app.example/requests/r1",
         },
     ),
@@ -123,6 +137,7 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "target_name": "Tom Target",
             "remaining": 0,
             "next_name": "",
+            "asking_next": "",
             "request_url": "https://app.example/requests/r1",
         },
     ),
@@ -311,6 +326,13 @@ def test_a_decline_with_others_remaining_names_the_next_connector(renderer: Emai
     assert email.subject == "Cara Connector can't introduce you to Tom Target"
     assert "2 other people can. Next in line: Dan Connector." in email.text
     assert "Ask the next connector" in visible_text(email.html)
+
+
+def test_a_decline_on_an_ordered_list_says_who_is_asked_next(renderer: EmailRenderer) -> None:
+    email = renderer.render("ask_declined", **CASES["ask_declined_asking_next"][1])
+
+    assert "we are asking the next connector on your list: Dan Connector" in email.text
+    assert "Ask the next connector" not in visible_text(email.html)
 
 
 def test_a_decline_with_nobody_remaining_says_the_request_stays_open(renderer: EmailRenderer) -> None:

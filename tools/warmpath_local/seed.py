@@ -13,8 +13,8 @@ from typing import Any
 from warmpath import wiring
 from warmpath.contacts import Contact, ParsedFile
 from warmpath.identity import normalise_linkedin_url, organisation_key
-from warmpath.models import STRENGTHS, Organisation, Relationship
-from warmpath.network import import_contacts
+from warmpath.models import Organisation, Relationship
+from warmpath.network import import_contacts, rate_tie
 
 TENANT = "demo"
 TENANT_NAME = "Acme Analytics"
@@ -277,13 +277,7 @@ def _contact(line: int, name: str, prospect: tuple[str, str, str, str], rng: ran
 def _apply_ratings(
     repo: Any, connector: str, ties: list[Relationship], ratings: dict[tuple[str, str], tuple[str, str, str]]
 ) -> None:
-    """Set the demo's strengths and privacy on a connector's ties, and the aggregates' strongest tie."""
+    """Set the demo's strengths and privacy on a connector's ties (their aggregates follow)."""
     for tie in ties:
-        tie.strength, tie.strength_rated_by, tie.visibility = ratings[(connector, tie.person_name)]
-    repo.put_relationships(ties)
-    aggregates = repo.org_ties_of(connector, [t.org_key for t in ties if t.org_key])
-    for tie in ties:
-        aggregate = aggregates.get(tie.org_key)
-        if aggregate is not None and STRENGTHS[tie.strength] > STRENGTHS.get(aggregate.strongest, 0):
-            aggregate.strongest = tie.strength
-    repo.put_org_ties(list(aggregates.values()))
+        strength, rated_by, visibility = ratings[(connector, tie.person_name)]
+        rate_tie(repo, connector, tie.person_id, strength, visibility=visibility, rated_by=rated_by)

@@ -75,6 +75,6 @@ def get_request(request_id: RequestId) -> RequestOut:
 )
 def ask_connector(request_id: RequestId, body: AskIn) -> tuple[Accepted, int]:
     _, member = _member()
-    service.choose_connector(wiring.repository(), wiring.event_bus(), member, request_id, body.path_id)
+    service.choose_connector(wiring.repository(), wiring.event_bus(), member, request_id, body.path_id, body.then)
     metrics.add_metric(name="AskRequested", unit="Count", value=1)
     return Accepted(status="asking", message="The connector will get an email with your request."), 202

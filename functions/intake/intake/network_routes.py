@@ -41,6 +41,14 @@ def _connector() -> web.SignedIn:
     return found
 
 
+def _connector_form() -> tuple[web.SignedIn, web.Form]:
+    """The signed-in connector and the form they posted (its CSRF token checked)."""
+    found = _connector()
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, found.session_id)
+    return found, form
+
+
 def _page(found: web.SignedIn, template: str, status: int = 200, **context: Any) -> Response[str]:
     tenant = wiring.repository().get_tenant(found.member.tenant)
     return web.render(
@@ -55,6 +63,8 @@ def _page(found: web.SignedIn, template: str, status: int = 200, **context: Any)
 
 @router.get("/network", include_in_schema=False)
 def network_page() -> Response[str]:
+    from warmpath.models import utcnow
+
     found = _connector()
     repo = wiring.repository()
     start = router.current_event.get_query_string_value("after", None)
@@ -68,6 +78,7 @@ def network_page() -> Response[str]:
         strengths=STRENGTH_CHOICES,
         visibilities=VISIBILITY_CHOICES,
         sharing_choices=SHARING_CHOICES,
+        now=utcnow(),
         never_ask=sorted(repo.never_ask_list(found.member.email), key=lambda n: n.organisation.lower()),
         notice=router.current_event.get_query_string_value("notice", None),
     )
@@ -76,9 +87,7 @@ def network_page() -> Response[str]:
 @router.post("/network/sharing", include_in_schema=False)
 def set_sharing() -> Response[str]:
     """What this tenant may see of the connector's one network (each tenant is set separately)."""
-    found = _connector()
-    form = web.read_form(router.current_event)
-    web.check_csrf(form, found.session_id)
+    found, form = _connector_form()
     sharing = form.get("sharing", "")
     if sharing not in dict(SHARING_CHOICES):
         raise InvalidInput("Choose what this company may see from the list.")
@@ -87,12 +96,31 @@ def set_sharing() -> Response[str]:
     return web.redirect("/network?notice=saved")
 
 
+AVAILABILITY_CHOICES = {"available": None, "snooze_14": 14, "snooze_30": 30, "pause": None}
+
+
+@router.post("/network/availability", include_in_schema=False)
+def set_availability() -> Response[str]:
+    """Pause all asks, snooze them for a while, or be available again (in every company the connector helps)."""
+    from datetime import timedelta
+
+    from warmpath.models import utcnow
+
+    found, form = _connector_form()
+    choice = form.get("availability", "")
+    if choice not in AVAILABILITY_CHOICES:
+        raise InvalidInput("Choose whether to be asked, snooze asks, or pause them.")
+    days = AVAILABILITY_CHOICES[choice]
+    until = utcnow() + timedelta(days=days) if days else None
+    wiring.repository().set_availability(found.member.email, paused=choice == "pause", snoozed_until=until)
+    logger.info("availability set", extra={"choice": choice})
+    return web.redirect("/network?notice=saved")
+
+
 @router.post("/network/never", include_in_schema=False)
 def add_never_ask() -> Response[str]:
     """Never ask me about this organisation (in every company I help, and its linked organisations)."""
-    found = _connector()
-    form = web.read_form(router.current_event)
-    web.check_csrf(form, found.session_id)
+    found, form = _connector_form()
     organisation = " ".join(form.get("organisation", "").split())
     if not organisation or len(organisation) > MAX_ORGANISATION_NAME:
         raise InvalidInput(f"Write the organisation's name (at most {MAX_ORGANISATION_NAME} characters).")
@@ -102,18 +130,14 @@ def add_never_ask() -> Response[str]:
 
 @router.post("/network/never/<org_key>/remove", include_in_schema=False)
 def remove_never_ask(org_key: str) -> Response[str]:
-    found = _connector()
-    form = web.read_form(router.current_event)
-    web.check_csrf(form, found.session_id)
+    found, _form = _connector_form()
     wiring.repository().remove_never_ask(found.member.email, org_key)
     return web.redirect("/network?notice=saved")
 
 
 @router.post("/network/ties/<person_id>", include_in_schema=False)
 def rate(person_id: str) -> Response[str]:
-    found = _connector()
-    form = web.read_form(router.current_event)
-    web.check_csrf(form, found.session_id)
+    found, form = _connector_form()
     strength, visibility = form.get("strength", ""), form.get("visibility", "")
     if strength not in dict(STRENGTH_CHOICES) or visibility not in dict(VISIBILITY_CHOICES):
         raise InvalidInput("Choose a strength and a privacy setting from the lists.")
@@ -135,9 +159,7 @@ def start_upload() -> Response[str]:
     from warmpath.contacts import MAX_BYTES
     from warmpath.network import new_import_job
 
-    found = _connector()
-    form = web.read_form(router.current_event)
-    web.check_csrf(form, found.session_id)
+    found, _form = _connector_form()
     settings = get_settings()
     job = new_import_job(
         wiring.repository(),
@@ -184,9 +206,7 @@ def confirm_delete() -> Response[str]:
 
 @router.post("/network/delete", include_in_schema=False)
 def delete() -> Response[str]:
-    found = _connector()
-    form = web.read_form(router.current_event)
-    web.check_csrf(form, found.session_id)
+    found, _form = _connector_form()
     deleted = wiring.repository().delete_network(found.member.email)
     logger.info("network deleted", extra={"items": deleted})
     return web.redirect("/network?notice=deleted")

@@ -27,6 +27,7 @@ TIMELINE_LABELS = {
     "accepted": "Accepted",
     "declined": "Declined",
     "introduced": "Introduced",
+    "skipped": "Passed over",
 }
 STATUS_LABELS = {
     "matching": "Finding paths",
@@ -120,7 +121,10 @@ def ask(request_id: str) -> Response[str]:
     session_id, member = _signed_in()
     form = web.read_form(router.current_event)
     web.check_csrf(form, session_id)
-    service.choose_connector(wiring.repository(), wiring.event_bus(), member, request_id, form.get("path_id", ""))
+    order = form.all("order")  # the ticked connectors, in the order the page lists them
+    first = form.get("path_id") or (order[0] if order else "")
+    rest = [p for p in order if p != first]
+    service.choose_connector(wiring.repository(), wiring.event_bus(), member, request_id, first, rest)
     metrics.add_metric(name="AskRequested", unit="Count", value=1)
     return web.redirect(f"/requests/{request_id}?notice=asking")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from warmpath.identity import normalise_email, normalise_linkedin_url
@@ -70,6 +71,11 @@ class RequestIn(BaseModel):
 
 class AskIn(BaseModel):
     path_id: str = Field(min_length=1, max_length=64, description="The path to ask, from the request's paths.")
+    then: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Paths to ask next, in order, each after the one before declines.",
+    )
 
 
 class PathOut(BaseModel):
@@ -78,8 +84,13 @@ class PathOut(BaseModel):
     connector_title: str | None
     connector_location: str | None
     connector_type: str | None
-    path_type: str
+    path_type: str = Field(description="direct (knows the target) or indirect (knows a colleague of theirs)")
+    via_name: str | None = Field(description="who the connector knows: the target, or a colleague of theirs")
+    via_title: str | None
     strength: str
+    score: float
+    responsiveness: str | None
+    unavailable: str | None = Field(description="why this connector cannot be asked now (null when they can)")
     reasons: list[str]
     ask_status: str | None = Field(description="asked, accepted or declined; null when not asked yet")
 

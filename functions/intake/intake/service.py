@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -130,16 +131,35 @@ def askable_paths(bundle: RequestBundle) -> set[str]:
     if bundle.request.status not in ASKABLE_STATUSES:
         return set()
     asked = {a.connector_email for a in bundle.asks}
-    return {p.path_id for p in bundle.request.paths if p.connector_email not in asked}
+    return {p.path_id for p in bundle.request.paths if p.connector_email not in asked and not p.unavailable}
 
 
-def choose_connector(repo: Repository, bus: EventBus, member: Member, request_id: str, path_id: str) -> None:
+def choose_connector(
+    repo: Repository, bus: EventBus, member: Member, request_id: str, path_id: str, then: Sequence[str] = ()
+) -> None:
+    """Ask one connector, and optionally the ones in ``then`` in turn, each after the one before declines.
+
+    A connector past a fatigue limit cannot be asked; the reason says why (re-checked by matching at ask
+    time, since the limit may be reached meanwhile).
+    """
     bundle = visible_request(repo, member, request_id)
-    if path_id not in {p.path_id for p in bundle.request.paths}:
+    paths = {p.path_id: p for p in bundle.request.paths}
+    order = list(dict.fromkeys([path_id, *then]))
+    unknown = [p for p in order if p not in paths]
+    if unknown:
         raise NotFound("That connector is not one of this request's paths.")
-    if path_id not in askable_paths(bundle):
-        raise Conflict(_not_askable_reason(bundle))
-    bus.publish(AskRequested(tenant=member.tenant, request_id=request_id, path_id=path_id, requested_by=member.email))
+    askable = askable_paths(bundle)
+    if path_id not in askable:
+        unavailable = paths[path_id].unavailable
+        raise Conflict(
+            f"{paths[path_id].connector_name} cannot be asked now. {unavailable}"
+            if unavailable
+            else _not_askable_reason(bundle)
+        )
+    rest = [p for p in order[1:] if p in askable]
+    bus.publish(
+        AskRequested(tenant=member.tenant, request_id=request_id, path_id=path_id, requested_by=member.email, then=rest)
+    )
 
 
 def _not_askable_reason(bundle: RequestBundle) -> str:
@@ -170,7 +190,12 @@ def describe(bundle: RequestBundle) -> RequestOut:
                 connector_location=p.connector_location,
                 connector_type=p.connector_type,
                 path_type=p.path_type,
+                via_name=p.via_name,
+                via_title=p.via_title,
                 strength=p.strength,
+                score=float(p.score),
+                responsiveness=p.responsiveness,
+                unavailable=p.unavailable,
                 reasons=[str(r) for r in p.reasons],
                 ask_status=asks.get(p.connector_email),
             )

@@ -100,8 +100,19 @@ def redirect(location: str, cookies: list[Cookie] | None = None) -> Response[str
     return Response(status_code=303, headers={"Location": location}, body="", cookies=cookies or [])
 
 
-def read_form(event: BaseProxyEvent) -> dict[str, str]:
-    """Parse an urlencoded form body (first value of each field), refusing other content types."""
+class Form(dict[str, str]):
+    """A submitted form: the first value of each field, and ``all(name)`` for fields sent several times."""
+
+    def __init__(self, values: dict[str, list[str]]) -> None:
+        super().__init__({k: v[0] for k, v in values.items()})
+        self._values = values
+
+    def all(self, name: str) -> list[str]:
+        return list(self._values.get(name, []))
+
+
+def read_form(event: BaseProxyEvent) -> Form:
+    """Parse an urlencoded form body, refusing other content types."""
     content_type = (event.headers.get("content-type") or "").lower()
     if not content_type.startswith("application/x-www-form-urlencoded"):
         raise InvalidInput("Send this form as application/x-www-form-urlencoded.")
@@ -109,7 +120,7 @@ def read_form(event: BaseProxyEvent) -> dict[str, str]:
         body = event.decoded_body or ""
     except (UnicodeDecodeError, binascii.Error):
         raise InvalidInput("This form could not be read: send it as UTF-8.") from None
-    return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+    return Form(parse_qs(body, keep_blank_values=True))
 
 
 def cookies_of(event: BaseProxyEvent) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Matching function: EventBridge events in (IntroRequested, AskRequested), paths and asks out."""
+"""Matching function: EventBridge events in (IntroRequested, AskRequested, AskAnswered), paths and asks out."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
-from warmpath.events import AskRequested, IntroRequested, parse_event
+from warmpath.events import AskAnswered, AskRequested, IntroRequested, parse_event
 from warmpath.observability import logger, metrics, tracer
 
 
@@ -25,6 +25,11 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         return {"paths": found}
     if isinstance(contract, AskRequested):
         asked = service.create_ask(repo, bus, contract)
+        if asked:
+            metrics.add_metric(name="AskCreated", unit="Count", value=1)
+        return {"asked": asked}
+    if isinstance(contract, AskAnswered):
+        asked = service.ask_next(repo, bus, contract)
         if asked:
             metrics.add_metric(name="AskCreated", unit="Count", value=1)
         return {"asked": asked}

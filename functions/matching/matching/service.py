@@ -7,19 +7,27 @@ and the announcement, this is what recovers it, and consumers handle a repeated 
 
 from __future__ import annotations
 
-from warmpath.events import AskCreated, AskRequested, EventBus, IntroRequested, MatchingCompleted
+from typing import TYPE_CHECKING, Any
+
+from warmpath.events import AskAnswered, AskCreated, AskRequested, EventBus, IntroRequested, MatchingCompleted
 from warmpath.lifecycle import ASKABLE_STATUSES
+from warmpath.models import utcnow
 from warmpath.observability import logger
+from warmpath.pathfinding import history_of
+from warmpath.ranking import RankingSettings, unavailable_reason
 from warmpath.repository import Repository
 
-from matching.paths import find_candidates, rank_paths
+from matching.paths import paths_for
+
+if TYPE_CHECKING:
+    from warmpath.models import IntroRequest
 
 
 def match_request(repo: Repository, bus: EventBus, event: IntroRequested) -> int | None:
     """Rank paths for a new request once; returns how many were found, or None if it was matched before."""
     request = repo.get_request(event.tenant, event.request_id)
     if request.status == "matching":
-        paths = rank_paths(find_candidates(repo, request), request)
+        paths = paths_for(repo, request, utcnow())
         status = "paths_found" if paths else "no_path"
         detail = f"{len(paths)} connector(s) can introduce you" if paths else "no connector knows this person yet"
         if repo.save_paths(request, paths, status, detail):
@@ -32,24 +40,78 @@ def match_request(repo: Repository, bus: EventBus, event: IntroRequested) -> int
 
 
 def create_ask(repo: Repository, bus: EventBus, event: AskRequested) -> bool:
-    """Ask the connector behind ``path_id``; False when the request cannot take that ask (logged)."""
+    """Ask the connector behind ``path_id`` (or, if they cannot be asked now, the next in ``then``).
+
+    False when the request cannot take that ask (logged).
+    """
     request = repo.get_request(event.tenant, event.request_id)
-    path = next((p for p in request.paths if p.path_id == event.path_id), None)
-    if path is None or request.status not in (*ASKABLE_STATUSES, "asked"):
-        logger.warning(
-            "ask refused",
-            extra={"request_id": request.request_id, "status": request.status, "path_found": bool(path)},
+    return _ask_in_order(repo, bus, request, [event.path_id, *event.then])
+
+
+def ask_next(repo: Repository, bus: EventBus, event: AskAnswered) -> bool:
+    """After a decline, ask the next connector on the requester's list, if they gave one."""
+    if event.answer != "declined":
+        return False
+    request = repo.get_request(event.tenant, event.request_id)
+    queue = [str(p) for p in request.queue or []]
+    if not queue:
+        return False
+    if request.status != "declined":
+        # Already moved on: a redelivery. Re-announce the ask it created, if that is what happened.
+        return _announce_open_ask(repo, bus, request)
+    return _ask_in_order(repo, bus, request, queue)
+
+
+def _ask_in_order(repo: Repository, bus: EventBus, request: IntroRequest, path_ids: list[str]) -> bool:
+    """Ask the first of ``path_ids`` who may be asked now; the rest stay queued for a decline."""
+    by_id = {p.path_id: p for p in request.paths}
+    if request.status not in (*ASKABLE_STATUSES, "asked") or not any(p in by_id for p in path_ids):
+        logger.warning("ask refused", extra={"request_id": request.request_id, "status": request.status})
+        return False
+    if request.status == "asked":
+        return _announce_open_ask(repo, bus, request, wanted={by_id[p].connector_email for p in path_ids if p in by_id})
+    settings = RankingSettings.from_tenant(_settings(repo, request.tenant))
+    now = utcnow()
+    for index, path_id in enumerate(path_ids):
+        path = by_id.get(path_id)
+        if path is None:
+            continue
+        member = repo.get_member(request.tenant, path.connector_email)
+        reason = (
+            unavailable_reason(history_of(member, request.requester_email), settings.fatigue, now)
+            if member is not None and member.status == "joined"
+            else "Not available: no longer a connector here"
         )
+        if reason is not None:
+            repo.note_skipped(request, path_id, f"{path.connector_name}: {reason}")
+            continue
+        created = repo.create_ask(request, path.connector_email, path.connector_name, queue=path_ids[index + 1 :])
+        if created is None:
+            request = repo.get_request(request.tenant, request.request_id)
+            return _announce_open_ask(repo, bus, request, wanted={path.connector_email})
+        bus.publish(
+            AskCreated(tenant=request.tenant, request_id=request.request_id, connector_email=path.connector_email)
+        )
+        return True
+    logger.info("nobody on the list can be asked now", extra={"request_id": request.request_id})
+    return False
+
+
+def _announce_open_ask(repo: Repository, bus: EventBus, request: IntroRequest, wanted: set[str] | None = None) -> bool:
+    """Announce again an ask a previous delivery created (its announcement may have been lost)."""
+    bundle = repo.get_request_bundle(request.tenant, request.request_id)
+    open_asks = [a for a in bundle.asks if a.status == "asked" and (wanted is None or a.connector_email in wanted)]
+    if not open_asks:
+        logger.warning("ask refused: another ask is open", extra={"request_id": request.request_id})
         return False
-    created = repo.create_ask(request, path.connector_email, path.connector_name)
-    announce = AskCreated(tenant=event.tenant, request_id=event.request_id, connector_email=path.connector_email)
-    if created is None:
-        existing = repo.find_ask(event.tenant, event.request_id, path.connector_email)
-        if existing is not None and existing.status == "asked":
-            logger.info("connector already asked; announcing again", extra={"request_id": request.request_id})
-            bus.publish(announce)
-        else:
-            logger.warning("ask refused: another ask is open", extra={"request_id": request.request_id})
-        return False
-    bus.publish(announce)
-    return True
+    logger.info("connector already asked; announcing again", extra={"request_id": request.request_id})
+    for ask in open_asks:
+        bus.publish(
+            AskCreated(tenant=request.tenant, request_id=request.request_id, connector_email=ask.connector_email)
+        )
+    return False
+
+
+def _settings(repo: Repository, tenant: str) -> dict[str, Any] | None:
+    settings = repo.get_tenant(tenant).settings
+    return settings.as_dict() if settings else None

@@ -251,7 +251,7 @@ class Notifier:
         except Exception:
             self.repo.release_introduction(ask)
             raise
-        if self.repo.mark_introduced(ask, self.now):
+        if self.repo.mark_introduced(ask, self.now, request.requester_email):
             self.bus.publish(
                 IntroductionSent(tenant=event.tenant, request_id=event.request_id, connector_email=ask.connector_email)
             )
@@ -260,8 +260,12 @@ class Notifier:
         bundle = self.repo.get_request_bundle(event.tenant, event.request_id)
         request = bundle.request
         asked = {a.connector_email for a in bundle.asks}
-        remaining = [p for p in request.paths if p.connector_email not in asked]
+        remaining = [p for p in request.paths if p.connector_email not in asked and not p.unavailable]
         declined = bundle.ask_for(event.connector_email)
+        # On the requester's list, the next connector is asked automatically (by matching, maybe already).
+        by_id = {p.path_id: p for p in request.paths}
+        now_asked = [a.connector_name for a in bundle.asks if a.status == "asked"]
+        queued = [by_id[str(q)].connector_name for q in request.queue or [] if str(q) in by_id]
         self._send(
             "ask_declined",
             to=[request.requester_email],
@@ -269,6 +273,7 @@ class Notifier:
             connector_name=declined.connector_name if declined else "The connector",
             remaining=len(remaining),
             next_name=remaining[0].connector_name if remaining else "",
+            asking_next=(now_asked or queued or [""])[0],
             **self._about(request),
         )
 

@@ -1,0 +1,273 @@
+"""Finding the paths from a tenant's connectors to a target: direct and indirect, private and fatigue-aware.
+
+Used by the matching function (for requests) and ``warmpath paths`` (for admins and support).
+
+- **Direct**: the connector knows the target. The target is looked up through identity resolution
+  (mailbox, LinkedIn profile, name at the organisation or at an organisation linked to it), and the ties to
+  each person found are read from the KNOWN# index.
+- **Indirect**: the connector knows someone at the target's organisation (or a linked one), who can pass
+  the request on. Read from the per-connector-per-organisation aggregates (ORGTIES# index), never from ties.
+
+Only joined connectors of the tenant count, and only ties they let this tenant see (the tie's own
+privacy and the tenant's sharing, ``network.effective_visibility``); hidden and ask-me-first ties are
+never named, and "never ask me about X" removes the connector. Reads are O(candidates): a query of the
+organisation's links, a batch read of the target's claims, one index query per person found and per
+organisation, then batch reads of the candidates' memberships and "never ask" settings. No scan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from warmpath.identity import Claim, OrgLink, organisation_key, target_claims
+from warmpath.models import STRENGTHS, Member, OrgTies, PathMap, Relationship
+from warmpath.network import effective_visibility
+from warmpath.ranking import (
+    SOURCE_LABELS,
+    STRENGTH_LABELS,
+    ConnectorHistory,
+    PathFacts,
+    RankingSettings,
+    common_reasons,
+    responsiveness_label,
+    score,
+    title_level,
+    unavailable_reason,
+)
+from warmpath.repository import Repository, requester_key
+
+MAX_PATHS = 10
+MAX_UNAVAILABLE_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Target:
+    """Who a requester wants to meet (a request's target, or the CLI's arguments)."""
+
+    name: str
+    company: str
+    title: str | None = None
+    email: str | None = None
+    linkedin_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One connector's best path: a direct tie, or their aggregate at the target's organisation."""
+
+    member: Member
+    kind: str  # direct, indirect
+    person_id: str  # the person the connector knows (the target, or their colleague)
+    facts: PathFacts
+    via_name: str | None
+    via_title: str | None
+    reasons: list[str]
+
+
+def path_id_for(request_id: str, connector_email: str) -> str:
+    return hashlib.sha256(f"{request_id}|{connector_email}".encode()).hexdigest()[:12]
+
+
+def history_of(member: Member, requester_email: str) -> ConnectorHistory:
+    times = []
+    for value in cast(list[str], member.ask_times or []):
+        try:
+            times.append(datetime.fromisoformat(value))
+        except ValueError:
+            continue
+    return ConnectorHistory(
+        ask_times=times,
+        answered=int(member.answered or 0),
+        accepted=int(member.accepted or 0),
+        response_hours=cast(list[float], member.response_hours or []),
+        last_declined_at=member.last_declined_at,
+        paused=bool(member.paused),
+        snoozed_until=member.snoozed_until,
+        introduced_requester=cast(list[str], member.introduced_for or []).count(requester_key(requester_email)),
+    )
+
+
+def _shared(member: Member | None, visibility: str) -> bool:
+    """Whether this tenant may see a tie of ``visibility`` through this membership."""
+    return (
+        member is not None
+        and "connector" in member.roles
+        and member.status == "joined"
+        and effective_visibility(visibility, member.network_sharing or "visible") == "visible"
+    )
+
+
+def _entry(entry: Any) -> dict[str, str]:
+    return entry.as_dict() if hasattr(entry, "as_dict") else dict(entry)  # type: ignore[no-any-return]
+
+
+def find_paths(
+    repo: Repository,
+    tenant: str,
+    requester_email: str,
+    target: Target,
+    *,
+    request_id: str,
+    now: datetime,
+    settings: RankingSettings | None = None,
+    limit: int = MAX_PATHS,
+) -> list[PathMap]:
+    """The ranked paths to ``target`` for ``requester_email`` in ``tenant``: available first, best first."""
+    settings = settings or RankingSettings()
+    org_key = organisation_key(target.company)
+    links = repo.org_links(org_key)
+    claims = target_claims(
+        email=target.email, linkedin_url=target.linkedin_url, name=target.name, organisation=target.company, links=links
+    )
+    # Direct ties, the strongest per connector, with the claim that recognised the target.
+    direct: dict[str, tuple[Relationship, Claim]] = {}
+    target_people: set[str] = set()
+    for person_id, claim in repo.find_people(claims):
+        target_people.add(person_id)
+        for tie in repo.ties_to(person_id):
+            if tie.visibility != "visible" or tie.connector_email == requester_email:
+                continue
+            current = direct.get(tie.connector_email)
+            if current is None or STRENGTHS.get(tie.strength, 0) > STRENGTHS.get(current[0].strength, 0):
+                direct[tie.connector_email] = (tie, claim)
+    # Indirect: aggregates at the organisation and at every organisation linked to it.
+    family: dict[str, OrgLink | None] = {org_key: None, **{link.other(org_key): link for link in links}}
+    indirect: dict[str, tuple[OrgTies, OrgLink | None]] = {}
+    for key, link in family.items():
+        for aggregate in repo.connectors_at(key):
+            email = aggregate.connector_email
+            if email in direct or email == requester_email or email in indirect:
+                continue
+            indirect[email] = (aggregate, link)
+    members = repo.get_members(tenant, sorted({*direct, *indirect}))
+    organisations = set(family) | {t.org_key for t, _ in direct.values() if t.org_key}
+    never = repo.never_ask_among(sorted(members), sorted(organisations))
+    level = title_level(target.title)
+
+    candidates: list[Candidate] = []
+    for email, member in members.items():
+        if email in never:
+            continue
+        history = history_of(member, requester_email)
+        if email in direct:
+            tie, claim = direct[email]
+            if not _shared(member, tie.visibility):
+                continue
+            candidates.append(_direct(member, tie, claim, target, level, history))
+        else:
+            aggregate, link = indirect[email]
+            found = _indirect(member, aggregate, link, target, level, history, target_people)
+            if found is not None:
+                candidates.append(found)
+    return rank(candidates, request_id, settings, now, limit)
+
+
+def _direct(
+    member: Member, tie: Relationship, claim: Claim, target: Target, level: str | None, history: ConnectorHistory
+) -> Candidate:
+    source = SOURCE_LABELS.get(tie.source, tie.source)
+    knows = f"Knows {target.name} directly ({source}"
+    knows += f", connected on {tie.connected_on})" if tie.connected_on else ")"
+    rated = "rated by the connector" if tie.strength_rated_by == "connector" else "inferred"
+    facts = PathFacts(
+        kind="direct",
+        strength=tie.strength,
+        rated_by_connector=tie.strength_rated_by == "connector",
+        match_confidence=claim.confidence,
+        connector_type=member.connector_type,
+        target_level=level,
+        history=history,
+        connected_on=tie.connected_on,
+        source=tie.source,
+    )
+    reasons = [
+        knows,
+        f"Relationship strength: {STRENGTH_LABELS.get(tie.strength, tie.strength)} ({rated})",
+        f"Recognised by {claim.evidence}",
+    ]
+    return Candidate(member, "direct", tie.person_id, facts, tie.person_name, tie.person_title, reasons)
+
+
+def _indirect(
+    member: Member,
+    aggregate: OrgTies,
+    link: OrgLink | None,
+    target: Target,
+    level: str | None,
+    history: ConnectorHistory,
+    target_people: set[str],
+) -> Candidate | None:
+    """A colleague of the target the connector knows and lets this tenant see; None when there is none."""
+    if not _shared(member, "visible") or not (aggregate.visible_count or 0):
+        return None
+    shown = [
+        e
+        for e in map(_entry, aggregate.top or [])
+        if e.get("visibility") == "visible" and e.get("person_id") not in target_people
+    ]
+    if not shown:
+        return None
+    best = shown[0]
+    count = int(aggregate.visible_count or 0)
+    where = aggregate.organisation
+    colleague = best["name"] + (f" ({best['title']})" if best.get("title") else "")
+    others = f" and {count - 1} other{'s' if count > 2 else ''}" if count > 1 else ""
+    reasons = [
+        f"Knows {colleague}{others} at {where}, who can pass the request on to {target.name}",
+        f"Strongest tie there: {STRENGTH_LABELS.get(best['strength'], best['strength'])}",
+    ]
+    if link is not None:
+        reasons.append(f"{where} is linked to {target.company}: {link.describe()}")
+    facts = PathFacts(
+        kind="indirect",
+        strength=best["strength"],
+        rated_by_connector=False,
+        match_confidence=link.confidence if link is not None else 1.0,
+        connector_type=member.connector_type,
+        target_level=level,
+        history=history,
+    )
+    return Candidate(member, "indirect", best["person_id"], facts, best["name"], best.get("title") or None, reasons)
+
+
+def rank(
+    candidates: list[Candidate], request_id: str, settings: RankingSettings, now: datetime, limit: int = MAX_PATHS
+) -> list[PathMap]:
+    """Available connectors first, then by score, name and email (the same data always gives the same order).
+
+    Up to ``limit`` available ones, then the best MAX_UNAVAILABLE_SHOWN who cannot be asked now (fatigue),
+    with the reason: a requester sees why their best path is not offered.
+    """
+    scored = [
+        (unavailable_reason(c.facts.history, settings.fatigue, now), score(c.facts, settings, now), c)
+        for c in candidates
+    ]
+    scored.sort(key=lambda row: (row[0] is not None, -row[1], row[2].member.name.lower(), row[2].member.email))
+    available = [row for row in scored if row[0] is None][:limit]
+    resting = [row for row in scored if row[0] is not None][:MAX_UNAVAILABLE_SHOWN]
+    paths = []
+    for unavailable, value, c in available + resting:
+        reasons = c.reasons + common_reasons(c.facts, settings.fatigue, now)
+        paths.append(
+            PathMap(
+                path_id=path_id_for(request_id, c.member.email),
+                person_id=c.person_id,
+                connector_email=c.member.email,
+                connector_name=c.member.name,
+                connector_title=c.member.title,
+                connector_location=c.member.location,
+                connector_type=c.member.connector_type,
+                path_type=c.kind,
+                strength=c.facts.strength,
+                score=value,
+                reasons=reasons,
+                via_name=c.via_name,
+                via_title=c.via_title,
+                responsiveness=responsiveness_label(c.facts.history),
+                unavailable=unavailable,
+            )
+        )
+    return paths

@@ -1,0 +1,254 @@
+"""Matching beyond the first direct path: indirect paths, fatigue, the requester's ordered list, history.
+
+Through the public entry points: the API and pages of intake, and the matching and notify handlers with
+the events they really receive.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from warmpath import wiring
+from warmpath.events import AskAnswered, AskCreated, AskRequested, IntroRequested, MatchingCompleted
+from warmpath.models import TimelineEntry
+
+from tests.conftest import AwsWorld, call_function, call_intake, eventbridge_event
+from tests.integration.conftest import BEN, DAVID, MARGARET, RILEY, SAM, priya_request, session_cookies
+
+
+def _deliver(module: str, contract: Any) -> Any:
+    return call_function(module, eventbridge_event(contract))
+
+
+def _request(aws: AwsWorld, requester: str = RILEY, **overrides: str) -> str:
+    created = call_intake(
+        "POST", "/api/requests", json_body=priya_request(**overrides), cookies=session_cookies(requester)
+    )
+    assert created.status == 201, created.body
+    _deliver("matching.app", aws.bus.of_type(IntroRequested)[-1])
+    return str(created.json()["request_id"])
+
+
+def _paths(request_id: str, requester: str = RILEY) -> list[dict[str, Any]]:
+    body = call_intake("GET", f"/api/requests/{request_id}", cookies=session_cookies(requester)).json()
+    return list(body["paths"])
+
+
+def _path(request_id: str, email_name: str, requester: str = RILEY) -> dict[str, Any]:
+    return next(p for p in _paths(request_id, requester) if p["connector_name"] == email_name)
+
+
+def _ask(aws: AwsWorld, request_id: str, first: str, *then: str, requester: str = RILEY) -> Any:
+    ids = [_path(request_id, n, requester)["path_id"] for n in (first, *then)]
+    result = call_intake(
+        "POST",
+        f"/api/requests/{request_id}/asks",
+        json_body={"path_id": ids[0], "then": ids[1:]},
+        cookies=session_cookies(requester),
+    )
+    if result.status == 202:
+        _deliver("matching.app", aws.bus.of_type(AskRequested)[-1])
+    return result
+
+
+def _answer(aws: AwsWorld, connector: str, answer: str) -> None:
+    """The connector clicks the link in their latest ask email and confirms."""
+    email = [m for m in aws.sent_emails() if m["to"] == [connector] and "would like an introduction" in m["subject"]]
+    if not email:
+        _deliver("notify.app", aws.bus.of_type(AskCreated)[-1])
+        email = [m for m in aws.sent_emails() if m["to"] == [connector]]
+    links = [u for u in email[-1]["links"] if "/a/" in u]
+    token = (links[0] if answer == "accept" else links[1]).split("/a/")[1]
+    page = call_intake("GET", f"/a/{token}")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
+    assert csrf
+    assert call_intake("POST", f"/a/{token}", form={"csrf_token": csrf.group(1)}, cookies=page.cookies).status == 200
+
+
+def _timeline(request_id: str) -> list[tuple[str, str | None]]:
+    entries = TimelineEntry.query(f"TENANT#demo#REQUEST#{request_id}", TimelineEntry.SK.startswith("EVENT#"))
+    return [(t.what, t.detail) for t in sorted(entries, key=lambda t: t.at)]
+
+
+# -- indirect paths ----------------------------------------------------------------------------------------
+
+
+def test_colleagues_of_an_unknown_target_give_indirect_paths_with_who_they_know(aws: AwsWorld, demo: dict) -> None:
+    request_id = _request(aws, target_name="Nadia Newhire", target_email="nadia@northwind.example")
+
+    paths = _paths(request_id)
+
+    assert paths and all(p["path_type"] == "indirect" for p in paths)
+    first = paths[0]
+    assert first["via_name"] and first["via_name"] != "Nadia Newhire"
+    assert any(f"Knows {first['via_name']}" in r and "Northwind Logistics" in r for r in first["reasons"])
+    assert "who can pass the request on to Nadia Newhire" in first["reasons"][0]
+    scores = [p["score"] for p in paths]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_an_indirect_path_never_names_a_hidden_or_ask_first_colleague(aws: AwsWorld, demo: dict) -> None:
+    repo = wiring.repository()
+    hidden_or_private = {
+        t.person_name
+        for email in (MARGARET, DAVID, BEN)
+        for t in repo.network_of(email)
+        if t.visibility != "visible" and t.org_key == "northwind-logistics"
+    }
+    request_id = _request(aws, target_name="Nadia Newhire", target_email="nadia@northwind.example")
+
+    assert not {p["via_name"] for p in _paths(request_id)} & hidden_or_private
+
+
+def test_a_company_nobody_has_ties_at_gives_no_path(aws: AwsWorld, demo: dict) -> None:
+    request_id = _request(aws, target_name="Ann Other", target_company="Nowhere Ltd", target_email="")
+
+    assert _paths(request_id) == []
+    assert aws.bus.of_type(MatchingCompleted)[-1].path_count == 0
+
+
+# -- fatigue -----------------------------------------------------------------------------------------------
+
+
+def test_a_connector_at_the_tenants_cap_is_listed_last_with_the_reason_and_cannot_be_asked(
+    aws: AwsWorld, demo: dict
+) -> None:
+    wiring.repository().set_tenant_settings("demo", {"asks_per_30_days": 1})
+    first = _request(aws)
+    assert _ask(aws, first, "Margaret Hale").status == 202
+
+    second = _request(aws, requester=SAM)
+    paths = _paths(second, SAM)
+    margaret = _path(second, "Margaret Hale", SAM)
+
+    assert paths[-1]["connector_name"] == "Margaret Hale"
+    assert margaret["unavailable"] == "Not available: asked 1 times in the last 30 days (limit 1)"
+    refused = call_intake(
+        "POST", f"/api/requests/{second}/asks", json_body={"path_id": margaret["path_id"]}, cookies=session_cookies(SAM)
+    )
+    assert refused.status == 409
+    assert "Margaret Hale cannot be asked now. Not available: asked 1 times" in refused.json()["message"]
+    page = call_intake("GET", f"/requests/{second}", cookies=session_cookies(SAM))
+    assert "Not available: asked 1 times in the last 30 days (limit 1)" in page.body
+
+
+def test_a_connector_who_just_declined_rests_before_being_asked_again(aws: AwsWorld, demo: dict) -> None:
+    first = _request(aws)
+    _ask(aws, first, "Margaret Hale")
+    _answer(aws, MARGARET, "decline")
+
+    second = _request(aws, requester=SAM)
+
+    assert _path(second, "Margaret Hale", SAM)["unavailable"].startswith("Not available: declined an ask today")
+
+
+def test_a_paused_connector_is_not_asked_anywhere_until_they_resume(aws: AwsWorld, demo: dict) -> None:
+    cookies = session_cookies(DAVID)
+    page = call_intake("GET", "/network", cookies=cookies)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
+    assert csrf
+    paused = call_intake(
+        "POST", "/network/availability", form={"csrf_token": csrf.group(1), "availability": "pause"}, cookies=cookies
+    )
+    assert paused.status == 303
+    assert all(m.paused for m in wiring.repository().memberships_of(DAVID))
+
+    request_id = _request(aws)
+    assert _path(request_id, "David Kim")["unavailable"] == "Not available: has paused all asks"
+
+    call_intake(
+        "POST",
+        "/network/availability",
+        form={"csrf_token": csrf.group(1), "availability": "available"},
+        cookies=cookies,
+    )
+    assert _path(_request(aws, requester=SAM), "David Kim", SAM)["unavailable"] is None
+
+
+def test_snoozing_asks_shows_until_when(aws: AwsWorld, demo: dict) -> None:
+    cookies = session_cookies(DAVID)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', call_intake("GET", "/network", cookies=cookies).body)
+    assert csrf
+    call_intake(
+        "POST",
+        "/network/availability",
+        form={"csrf_token": csrf.group(1), "availability": "snooze_14"},
+        cookies=cookies,
+    )
+
+    assert _path(_request(aws), "David Kim")["unavailable"].startswith("Not available: snoozed until ")
+    assert "Asks are <strong>snoozed</strong> until" in call_intake("GET", "/network", cookies=cookies).body
+
+
+# -- the requester's ordered list --------------------------------------------------------------------------
+
+
+def test_after_a_decline_the_next_connector_on_the_list_is_asked_automatically(aws: AwsWorld, demo: dict) -> None:
+    request_id = _request(aws)
+    assert _ask(aws, request_id, "Margaret Hale", "David Kim", "Ben Carter").status == 202
+    assert [e.connector_email for e in aws.bus.of_type(AskCreated)] == [MARGARET]
+
+    _answer(aws, MARGARET, "decline")
+    declined = aws.bus.of_type(AskAnswered)[-1]
+    _deliver("matching.app", declined)
+    _deliver("matching.app", declined)  # a duplicate delivery asks nobody twice
+    _deliver("notify.app", declined)
+
+    assert [e.connector_email for e in aws.bus.of_type(AskCreated)] == [MARGARET, DAVID, DAVID]
+    asks = call_intake("GET", f"/api/requests/{request_id}", cookies=session_cookies(RILEY)).json()
+    assert asks["status"] == "asked"
+    [email] = [m for m in aws.sent_emails() if "can't introduce you" in m["subject"]]
+    assert "we are asking the next connector on your list: David Kim" in email["text"]
+
+
+def test_a_connector_on_the_list_who_cannot_be_asked_now_is_passed_over_with_the_reason(
+    aws: AwsWorld, demo: dict
+) -> None:
+    request_id = _request(aws)
+    wiring.repository().set_availability(DAVID, paused=True, snoozed_until=None)  # after matching, before the ask
+
+    _ask(aws, request_id, "David Kim", "Ben Carter")
+
+    assert [e.connector_email for e in aws.bus.of_type(AskCreated)] == [BEN]
+    assert ("skipped", "David Kim: Not available: has paused all asks") in _timeline(request_id)
+
+
+def test_the_page_asks_the_ticked_connectors_in_order(aws: AwsWorld, demo: dict) -> None:
+    request_id = _request(aws)
+    cookies = session_cookies(RILEY)
+    page = call_intake("GET", f"/requests/{request_id}", cookies=cookies)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
+    assert csrf and 'id="ask-in-order"' in page.body
+    ids = [_path(request_id, n)["path_id"] for n in ("David Kim", "Ben Carter")]
+
+    body = f"csrf_token={csrf.group(1)}&order={ids[0]}&order={ids[1]}"
+    result = call_intake(
+        "POST",
+        f"/requests/{request_id}/asks",
+        raw_body=body,
+        content_type="application/x-www-form-urlencoded",
+        cookies=cookies,
+    )
+
+    assert result.status == 303
+    [requested] = aws.bus.of_type(AskRequested)
+    assert (requested.path_id, requested.then) == (ids[0], [ids[1]])
+
+
+# -- history -----------------------------------------------------------------------------------------------
+
+
+def test_answers_and_introductions_feed_responsiveness_and_the_requesters_history(aws: AwsWorld, demo: dict) -> None:
+    first = _request(aws)
+    _ask(aws, first, "Margaret Hale")
+    _answer(aws, MARGARET, "accept")
+    _deliver("notify.app", aws.bus.of_type(AskAnswered)[-1])
+
+    again = _path(_request(aws), "Margaret Hale")
+    other = _path(_request(aws, requester=SAM), "Margaret Hale", SAM)
+
+    assert again["responsiveness"].startswith("accepted 1 of 1 asks, usually within")
+    assert "Has introduced you before (1 time)" in again["reasons"]
+    assert "Has introduced you before (1 time)" not in other["reasons"]  # Sam's history is Sam's
+    assert "Asked 1 time in the last 30 days (limit 3)" in again["reasons"]
