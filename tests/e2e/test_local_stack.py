@@ -28,6 +28,7 @@ RILEY = "riley@acme.example"
 SAM = "sam@acme.example"
 MARGARET = "margaret.hale@hale-ventures.example"
 DAVID = "david.kim@summitcap.example"
+BEN = "ben.carter@acme.example"
 PRIYA = "priya.natarajan@northwind.example"
 
 
@@ -226,6 +227,27 @@ def test_the_cli_lists_requests_and_mail_as_json(stack: LocalStack, tmp_path: Pa
     assert code == 0 and len(mail["messages"]) == len(mailbox(stack))
     code, error = warmpath("requests", "list", "--tenant", "nope")
     assert code == 2 and "no tenant 'nope'" in error["error"]
+
+
+def test_the_cli_ranks_paths_to_a_prospect_with_reasons(stack: LocalStack, tmp_path: Path) -> None:
+    connection = tmp_path / "local.json"
+    stack.write_connection_file(connection)
+    base = [sys.executable, "-m", "warmpath_cli.main", "paths", "--connection", str(connection), "--tenant", "demo"]
+    prospect = ["--name", "Priya Natarajan", "--company", "Northwind Logistics", "--title", "VP Sales"]
+
+    done = subprocess.run([*base, *prospect, "--json"], capture_output=True, text=True, timeout=60, check=False)
+
+    assert done.returncode == 0, done.stderr
+    ranked = json.loads(done.stdout)
+    # Earlier tests asked these connectors, so their order depends on that history; who is direct does not.
+    assert {p["connector_email"] for p in ranked if p["kind"] == "direct"} == {MARGARET, DAVID, BEN}
+    assert {p["kind"] for p in ranked} == {"direct", "indirect"}
+    assert all(p["via"] and p["reasons"] and isinstance(p["score"], float) for p in ranked)
+    assert [p["score"] for p in ranked if not p["unavailable"]] == sorted(
+        (p["score"] for p in ranked if not p["unavailable"]), reverse=True
+    )
+    text = subprocess.run([*base, *prospect], capture_output=True, text=True, timeout=60, check=False)
+    assert text.stdout.startswith(f" 1. {ranked[0]['connector_name']} <") and "- Knows Priya Natarajan directly" in text.stdout
 
 
 def test_the_cli_imports_a_linkedin_export_and_reports_it(stack: LocalStack, tmp_path: Path) -> None:

@@ -164,6 +164,46 @@ def network_delete(args: argparse.Namespace) -> Any:
     return {"deleted_items": deleted}
 
 
+def paths(args: argparse.Namespace) -> Any:
+    """The ranked paths to a prospect, as matching would rank them (nothing is stored or sent)."""
+    _use(_connection(args))
+    from warmpath import wiring
+    from warmpath.models import utcnow
+    from warmpath.pathfinding import Target, find_paths
+    from warmpath.ranking import RankingSettings
+
+    repo = wiring.repository()
+    tenant = repo.get_tenant(args.tenant)
+    try:
+        settings = RankingSettings.from_tenant(tenant.settings.as_dict() if tenant.settings else None)
+    except ValueError as error:
+        raise CliError(f"Tenant '{args.tenant}' has bad ranking settings: {error}") from None
+    found = find_paths(
+        repo,
+        args.tenant,
+        (args.requester or "").strip().lower(),
+        Target(args.name, args.company, args.title, args.email, args.linkedin),
+        request_id="cli",
+        now=utcnow(),
+        settings=settings,
+    )
+    return [
+        {
+            "connector_email": p.connector_email,
+            "connector_name": p.connector_name,
+            "connector_type": p.connector_type,
+            "kind": p.path_type,
+            "via": p.via_name,
+            "strength": p.strength,
+            "score": p.score,
+            "responsiveness": p.responsiveness,
+            "unavailable": p.unavailable,
+            "reasons": list(p.reasons),
+        }
+        for p in found
+    ]
+
+
 def _org_link_rows(links: Any) -> dict[str, Any]:
     return {"links": [{"a": x.a, "relation": x.relation, "b": x.b, "evidence": x.evidence} for x in links]}
 
@@ -204,7 +244,16 @@ def org_unlink(args: argparse.Namespace) -> Any:
     return _org_link_rows(repo.org_links(a))
 
 
-def _print_table(result: dict[str, Any]) -> None:
+def _print_table(result: dict[str, Any] | list[dict[str, Any]]) -> None:
+    if isinstance(result, list):  # ranked paths
+        if not result:
+            print("No path: nobody in this tenant's network knows this person or their organisation yet.")
+        for rank, p in enumerate(result, 1):
+            via = f" via {p['via']}" if p["kind"] == "indirect" else ""
+            print(f"{rank:>2}. {p['connector_name']} <{p['connector_email']}>  {p['kind']}{via}  score {p['score']}")
+            for reason in ([p["unavailable"]] if p["unavailable"] else []) + p["reasons"]:
+                print(f"      - {reason}")
+        return
     if "requests" in result:
         rows = result["requests"]
         if not rows:
@@ -274,6 +323,16 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--connector", required=True)
     delete.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
     delete.set_defaults(run=network_delete)
+
+    ranking = groups.add_parser("paths", parents=[common], help="the ranked paths to a prospect, with reasons")
+    ranking.add_argument("--tenant", required=True)
+    ranking.add_argument("--name", required=True, help="the prospect's full name")
+    ranking.add_argument("--company", required=True)
+    ranking.add_argument("--email")
+    ranking.add_argument("--linkedin", help="the prospect's LinkedIn profile URL")
+    ranking.add_argument("--title", help="the prospect's job title (seniority changes the ranking)")
+    ranking.add_argument("--requester", help="rank for this requester (their history with connectors counts)")
+    ranking.set_defaults(run=paths)
 
     orgs = groups.add_parser("org", help="organisations that belong together").add_subparsers(
         dest="action", required=True
