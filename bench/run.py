@@ -13,6 +13,8 @@ is the ratio (lower is better), ``baseline`` what it is a ratio to. Never run by
 - identity.precision / identity.recall: identity resolution on tests/data/identity_pairs.csv.
 - network_import.*: a 30,000-row LinkedIn export over a bare BatchWriteItem of the same items, and the
   import process's peak memory (bench/import_bench.py; BENCH_IMPORT_ROWS sets the size).
+- matching.*: items read per match, a match's time over the raw reads it needs, and hit@1 / NDCG@5 on
+  a synthetic tenant with planted ground truth (bench/match_bench.py, bench/synthetic_tenant.py).
 """
 
 from __future__ import annotations
@@ -147,7 +149,12 @@ def bench_network_import() -> None:
     subprocess.run([sys.executable, str(ROOT / "bench" / "import_bench.py")], check=True)
 
 
+def bench_matching() -> None:
+    subprocess.run([sys.executable, str(ROOT / "bench" / "match_bench.py")], check=True)
+
+
 if __name__ == "__main__":
+    bench_matching()
     bench_identity()
     bench_cold_start()
     bench_email_render()

@@ -83,6 +83,7 @@ class MatchingCompleted(EventContract):
     DETAIL_TYPE = "MatchingCompleted"
     request_id: str
     path_count: int
+    joined_request_id: str | None = None  # set when the request joined another open request for its target
 
 
 class AskCreated(EventContract):

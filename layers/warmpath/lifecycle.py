@@ -2,8 +2,12 @@
 
 request: matching -> paths_found | no_path -> asked -> accepted -> introduced
                                                asked -> declined -> asked (the next connector) ...
+         matching -> joined (another requester's open request for the same target)
 ask:     asked -> accepted | declined
 """
 
 # A requester may pick a connector to ask only in these request statuses (one open ask at a time).
 ASKABLE_STATUSES = ("paths_found", "declined")
+
+# A request still working towards an introduction: a second request for its target joins it.
+OPEN_STATUSES = ("matching", "paths_found", "no_path", "asked", "declined", "accepted")

@@ -28,6 +28,7 @@ connectors who know a person (matching, O(ties))       GSI1         GSI1PK=KNOWN
 an import job                                          table        PK=IMPORT#job_id, SK=IMPORT
 a connector's import jobs, newest first                GSI1         GSI1PK=IMPORTS#email
 get a request (with its asks and timeline)             table        PK=TENANT#t#REQUEST#id
+a tenant's open request for a target (by identifier)   table        PK=TENANT#t#TARGET#<claim>, SK=TARGET
 list a tenant's requests, newest first                 GSI1         GSI1PK=TENANT#t#REQUESTS
 list one requester's requests, newest first            GSI2         GSI2PK=TENANT#t#REQUESTER#email
 a connector's asks across tenants, newest first        GSI1         GSI1PK=ASKED#email
@@ -410,12 +411,22 @@ class IntroRequest(WarmpathItem, discriminator="IntroRequest"):
     paths = ListAttribute(of=PathMap, default=list)
     # The path ids to ask next, in the requester's order, after a decline (or, later, an expiry).
     queue = ListAttribute(of=UnicodeAttribute, null=True)
+    # Two requesters, one target: the later request joins the earlier one (status "joined") and its
+    # requester is added to the earlier one's watchers, so no connector is asked twice.
+    joined_request_id = UnicodeAttribute(null=True)
+    watchers = UnicodeSetAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
     updated_at = UTCDateTimeAttribute(default=utcnow)
 
     @staticmethod
     def partition(tenant: str, request_id: str) -> str:
         return f"TENANT#{tenant}#REQUEST#{request_id}"
+
+
+class TargetClaim(WarmpathItem, discriminator="TargetClaim"):
+    """The tenant's open request for a target. PK=TENANT#<t>#TARGET#<hashed identity claim>, SK=TARGET."""
+
+    request_id = UnicodeAttribute()
 
 
 class TimelineEntry(WarmpathItem, discriminator="TimelineEntry"):

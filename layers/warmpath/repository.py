@@ -20,7 +20,7 @@ from pynamodb.transactions import TransactWrite
 
 from warmpath.errors import NotFound
 from warmpath.identity import Claim, OrgLink, organisation_key, target_claims
-from warmpath.lifecycle import ASKABLE_STATUSES
+from warmpath.lifecycle import ASKABLE_STATUSES, OPEN_STATUSES
 from warmpath.models import (
     Ask,
     DomainOwner,
@@ -40,6 +40,7 @@ from warmpath.models import (
     ReplyAddress,
     Session,
     Suppressed,
+    TargetClaim,
     Tenant,
     Throttle,
     TimelineEntry,
@@ -589,6 +590,54 @@ class Repository:
         else:
             items = WarmpathItem.gsi1.query(f"TENANT#{tenant}#REQUESTS", scan_index_forward=False, limit=limit)
         return [r for r in items if isinstance(r, IntroRequest)]
+
+    def open_request_for(self, request: IntroRequest, target_keys: Sequence[str]) -> str | None:
+        """Another open request of the tenant for the same target (by any of its identifiers), or None.
+
+        When there is none, this request becomes the open one for each identifier.
+        """
+        if not target_keys:
+            return None
+        partition = f"TENANT#{request.tenant}#TARGET#"
+        keys = [(f"{partition}{k}", "TARGET") for k in dict.fromkeys(target_keys)]
+        others = {c.request_id for c in _batch_get(keys) if isinstance(c, TargetClaim)} - {request.request_id}
+        for other_id in sorted(others):
+            try:
+                other = self.get_request(request.tenant, other_id)
+            except NotFound:
+                continue
+            if other.status in OPEN_STATUSES:
+                return other.joined_request_id or other.request_id
+        for pk, sk in keys:
+            TargetClaim(PK=pk, SK=sk, request_id=request.request_id).save()
+        return None
+
+    def join_request(self, request: IntroRequest, first_id: str) -> bool:
+        """The later request joins the earlier one (once); False when it was matched or joined before."""
+        first = IntroRequest(PK=IntroRequest.partition(request.tenant, first_id), SK="REQUEST")
+        try:
+            with self._transaction() as transaction:
+                transaction.update(
+                    request,
+                    actions=[
+                        IntroRequest.status.set("joined"),
+                        IntroRequest.joined_request_id.set(first_id),
+                        IntroRequest.updated_at.set(utcnow()),
+                    ],
+                    condition=IntroRequest.status == "matching",
+                )
+                transaction.update(
+                    first,
+                    actions=[IntroRequest.watchers.add({request.requester_email})],
+                    condition=IntroRequest.PK.exists(),
+                )
+                transaction.save(_timeline(request.tenant, request.request_id, "joined", first_id))
+                transaction.save(_timeline(request.tenant, first_id, "watcher_added", request.requester_name))
+        except TransactWriteError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
 
     def save_paths(self, request: IntroRequest, paths: list[PathMap], status: str, detail: str) -> bool:
         """Store matching's ranked paths once; False when the request was matched before."""

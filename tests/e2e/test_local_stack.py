@@ -247,7 +247,8 @@ def test_the_cli_ranks_paths_to_a_prospect_with_reasons(stack: LocalStack, tmp_p
         (p["score"] for p in ranked if not p["unavailable"]), reverse=True
     )
     text = subprocess.run([*base, *prospect], capture_output=True, text=True, timeout=60, check=False)
-    assert text.stdout.startswith(f" 1. {ranked[0]['connector_name']} <") and "- Knows Priya Natarajan directly" in text.stdout
+    assert text.stdout.startswith(f" 1. {ranked[0]['connector_name']} <")
+    assert "- Knows Priya Natarajan directly" in text.stdout
 
 
 def test_the_cli_imports_a_linkedin_export_and_reports_it(stack: LocalStack, tmp_path: Path) -> None:

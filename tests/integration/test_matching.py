@@ -30,6 +30,11 @@ def _request(aws: AwsWorld, requester: str = RILEY, **overrides: str) -> str:
     return str(created.json()["request_id"])
 
 
+def _withdraw(request_id: str) -> None:
+    """Remove a request, so a later one for the same person is matched afresh instead of joining it."""
+    wiring.repository().delete_request("demo", request_id)
+
+
 def _paths(request_id: str, requester: str = RILEY) -> list[dict[str, Any]]:
     body = call_intake("GET", f"/api/requests/{request_id}", cookies=session_cookies(requester)).json()
     return list(body["paths"])
@@ -117,6 +122,7 @@ def test_a_connector_at_the_tenants_cap_is_listed_last_with_the_reason_and_canno
     wiring.repository().set_tenant_settings("demo", {"asks_per_30_days": 1})
     first = _request(aws)
     assert _ask(aws, first, "Margaret Hale").status == 202
+    _withdraw(first)  # the ask still counts against Margaret's limit
 
     second = _request(aws, requester=SAM)
     paths = _paths(second, SAM)
@@ -137,6 +143,7 @@ def test_a_connector_who_just_declined_rests_before_being_asked_again(aws: AwsWo
     first = _request(aws)
     _ask(aws, first, "Margaret Hale")
     _answer(aws, MARGARET, "decline")
+    _withdraw(first)
 
     second = _request(aws, requester=SAM)
 
@@ -156,6 +163,7 @@ def test_a_paused_connector_is_not_asked_anywhere_until_they_resume(aws: AwsWorl
 
     request_id = _request(aws)
     assert _path(request_id, "David Kim")["unavailable"] == "Not available: has paused all asks"
+    _withdraw(request_id)
 
     call_intake(
         "POST",
@@ -245,10 +253,60 @@ def test_answers_and_introductions_feed_responsiveness_and_the_requesters_histor
     _answer(aws, MARGARET, "accept")
     _deliver("notify.app", aws.bus.of_type(AskAnswered)[-1])
 
-    again = _path(_request(aws), "Margaret Hale")
+    again_id = _request(aws)  # the first was introduced: a new request is matched afresh
+    again = _path(again_id, "Margaret Hale")
+    _withdraw(again_id)
     other = _path(_request(aws, requester=SAM), "Margaret Hale", SAM)
 
     assert again["responsiveness"].startswith("accepted 1 of 1 asks, usually within")
     assert "Has introduced you before (1 time)" in again["reasons"]
     assert "Has introduced you before (1 time)" not in other["reasons"]  # Sam's history is Sam's
     assert "Asked 1 time in the last 30 days (limit 3)" in again["reasons"]
+
+
+# -- two requesters, one target ----------------------------------------------------------------------------
+
+
+def test_a_second_request_for_the_same_person_joins_the_open_one(aws: AwsWorld, demo: dict) -> None:
+    first = _request(aws)
+    _ask(aws, first, "Margaret Hale")
+
+    # Sam knows Priya only by name and company: still the same person.
+    second = _request(aws, requester=SAM, target_email="", target_name="Natarajan, Priya")
+    _deliver("matching.app", aws.bus.of_type(IntroRequested)[-1])  # a duplicate delivery joins once
+    _deliver("notify.app", aws.bus.of_type(MatchingCompleted)[-1])
+
+    sams = call_intake("GET", f"/api/requests/{second}", cookies=session_cookies(SAM)).json()
+    assert (sams["status"], sams["joined_request_id"], sams["paths"]) == ("joined", first, [])
+    assert [e.connector_email for e in aws.bus.of_type(AskCreated)] == [MARGARET]  # nobody asked twice
+    [email] = [m for m in aws.sent_emails() if m["to"] == [SAM]]
+    assert email["subject"] == "Priya Natarajan is already being asked for by Riley Chen"
+    assert f"https://app.warmpath.test/requests/{first}" in email["links"]
+    followed = call_intake("GET", f"/requests/{first}", cookies=session_cookies(SAM))
+    assert followed.status == 200 and "Waiting for the connector" in followed.body
+    assert [w for w, _ in _timeline(first)].count("watcher_added") == 1
+    path = _paths(first)[1]["path_id"]
+    refused = call_intake(
+        "POST", f"/api/requests/{first}/asks", json_body={"path_id": path}, cookies=session_cookies(SAM)
+    )
+    assert refused.status == 409 and "you are following it" in refused.json()["message"]
+
+
+def test_a_request_after_the_first_was_introduced_is_matched_afresh(aws: AwsWorld, demo: dict) -> None:
+    first = _request(aws)
+    _ask(aws, first, "Margaret Hale")
+    _answer(aws, MARGARET, "accept")
+    _deliver("notify.app", aws.bus.of_type(AskAnswered)[-1])
+
+    second = _request(aws, requester=SAM)
+
+    body = call_intake("GET", f"/api/requests/{second}", cookies=session_cookies(SAM)).json()
+    assert body["status"] == "paths_found" and body["joined_request_id"] is None
+
+
+def test_a_different_person_at_the_same_company_is_not_joined(aws: AwsWorld, demo: dict) -> None:
+    _request(aws)
+
+    other = _request(aws, requester=SAM, target_name="Mei Wong", target_email="mei.wong@northwind.example")
+
+    assert call_intake("GET", f"/api/requests/{other}", cookies=session_cookies(SAM)).json()["status"] != "joined"

@@ -39,7 +39,10 @@ def _connectors_suggested(aws: AwsWorld, tenant: str = "demo", requester: str = 
     created = call_intake("POST", "/api/requests", json_body=priya_request(**overrides), cookies=cookies)
     assert created.status == 201, created.body
     call_function("matching.app", eventbridge_event(aws.bus.of_type(IntroRequested)[-1]))
-    body = call_intake("GET", f"/api/requests/{created.json()['request_id']}", cookies=cookies).json()
+    request_id = created.json()["request_id"]
+    body = call_intake("GET", f"/api/requests/{request_id}", cookies=cookies).json()
+    # Withdrawn, so the next check is a fresh request rather than one joining this (one open request per target).
+    wiring.repository().delete_request(tenant, request_id)
     return [p["connector_name"] for p in body["paths"] if p["path_type"] == "direct"]
 
 
@@ -130,7 +133,7 @@ def test_a_target_at_the_new_name_is_found_through_a_known_rename(aws: AwsWorld,
     assert _connectors_suggested(aws, **renamed) == []
 
     wiring.repository().put_org_links([NORTHWIND_RENAMED], source="operator")
-    cookies = session_cookies(RILEY)
+    cookies = session_cookies(RILEY)  # the request above was withdrawn by the helper
     created = call_intake("POST", "/api/requests", json_body=priya_request(**renamed), cookies=cookies).json()
     call_function("matching.app", eventbridge_event(aws.bus.of_type(IntroRequested)[-1]))
     paths = call_intake("GET", f"/api/requests/{created['request_id']}", cookies=cookies).json()["paths"]

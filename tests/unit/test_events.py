@@ -61,7 +61,7 @@ class FakeEventsClient:
         (SignInRequested, {"tenant": "acme", "email": "rita@acme.example", "attempt": "a1"}),
         (IntroRequested, {"tenant": "acme", "request_id": "r1"}),
         (AskAnswered, {"tenant": "acme", "request_id": "r1", "connector_email": "c@a.example", "answer": "declined"}),
-        (MatchingCompleted, {"tenant": "acme", "request_id": "r1", "path_count": 3}),
+        (MatchingCompleted, {"tenant": "acme", "request_id": "r1", "path_count": 3, "joined_request_id": None}),
         (AskCreated, {"tenant": "acme", "request_id": "r1", "connector_email": "c@a.example"}),
     ],
 )
@@ -153,7 +153,12 @@ def test_publish_sends_source_detail_type_bus_name_and_json_detail() -> None:
     assert entry["Source"] == "warmpath.matching"
     assert entry["DetailType"] == "MatchingCompleted"
     assert entry["EventBusName"] == "warmpath-test"
-    assert json.loads(entry["Detail"]) == {"tenant": "acme", "request_id": "r1", "path_count": 2}
+    assert json.loads(entry["Detail"]) == {
+        "tenant": "acme",
+        "request_id": "r1",
+        "path_count": 2,
+        "joined_request_id": None,
+    }
 
 
 def test_a_published_detail_parses_back_into_the_same_contract() -> None:

@@ -18,6 +18,10 @@ PATH = {
     "connector_name": "Cara Connector",
     "connector_title": "CTO",
     "connector_location": "Paris",
+    "connector_type": "board_member",
+    "path_type": "direct",
+    "strength": "very_strong",
+    "responsiveness": "accepted 4 of 5 asks, usually within 6 hours",
     "reasons": ["Knows Tom Target directly (LinkedIn connection)", "Relationship strength: strong (inferred)"],
 }
 
@@ -139,6 +143,32 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "next_name": "",
             "asking_next": "",
             "request_url": "https://app.example/requests/r1",
+        },
+    ),
+    "request_joined_colleague": (
+        "request_joined",
+        {
+            "tenant_name": "Acme",
+            "requester_name": "Sam Seller",
+            "target_name": "Tom Target",
+            "target_company": "Big Corp",
+            "first_requester_name": "Rita Requester",
+            "same_requester": False,
+            "first_status": "asked",
+            "first_url": "https://app.example/requests/r1",
+        },
+    ),
+    "request_joined_own": (
+        "request_joined",
+        {
+            "tenant_name": "Acme",
+            "requester_name": "Rita Requester",
+            "target_name": "Tom Target",
+            "target_company": "Big Corp",
+            "first_requester_name": "Rita Requester",
+            "same_requester": True,
+            "first_status": "asked",
+            "first_url": "https://app.example/requests/r1",
         },
     ),
     "invite": (
@@ -267,8 +297,10 @@ def test_paths_found_lists_each_path_with_its_reasons(renderer: EmailRenderer) -
 
     assert email.subject == "1 warm path to Tom Target"
     assert "1. Cara Connector, CTO - Paris" in email.text
+    assert "Board member, direct, very strong tie, accepted 4 of 5 asks, usually within 6 hours" in email.text
     assert "Knows Tom Target directly (LinkedIn connection)" in email.text
     html = visible_text(email.html)
+    assert "accepted 4 of 5 asks, usually within 6 hours" in html
     assert "Cara Connector" in html
     assert "Relationship strength: strong (inferred)" in html
     assert "Choose who to ask" in html
@@ -436,3 +468,15 @@ def test_an_import_report_lists_skipped_lines_and_how_many_more(renderer: EmailR
     assert email.subject == "Your contacts are in: 120 new, 3 updated"
     assert "line 9: no name, email or LinkedIn URL" in email.text
     assert "and 24 more" in email.text
+
+
+def test_a_joined_request_names_the_colleague_or_says_it_was_your_own(renderer: EmailRenderer) -> None:
+    colleague = renderer.render("request_joined", **CASES["request_joined_colleague"][1])
+    own = renderer.render("request_joined", **CASES["request_joined_own"][1])
+
+    assert colleague.subject == "Tom Target is already being asked for by Rita Requester"
+    assert "we added you to that request" in colleague.text
+    assert own.subject == "Tom Target is already being asked for"
+    assert "You already have an open request" in own.text
+    assert "Follow the request" in visible_text(colleague.html)
+    assert "https://app.example/requests/r1" in colleague.text

@@ -28,6 +28,8 @@ TIMELINE_LABELS = {
     "declined": "Declined",
     "introduced": "Introduced",
     "skipped": "Passed over",
+    "joined": "Joined an open request",
+    "watcher_added": "A colleague joined",
 }
 STATUS_LABELS = {
     "matching": "Finding paths",
@@ -37,6 +39,7 @@ STATUS_LABELS = {
     "accepted": "Accepted",
     "declined": "Declined - ask the next connector",
     "introduced": "Introduced",
+    "joined": "Joined a colleague's request",
 }
 FORM_FIELDS = (
     "target_name",
@@ -111,7 +114,7 @@ def detail_page(request_id: str) -> Response[str]:
         session_id,
         member,
         request=service.describe(bundle),
-        askable=service.askable_paths(bundle),
+        askable=service.askable_paths(bundle) if service.may_choose(bundle, member) else set(),
         notice=router.current_event.get_query_string_value("notice", None),
     )
 

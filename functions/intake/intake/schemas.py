@@ -115,6 +115,9 @@ class RequestOut(RequestSummary):
     target_email: str | None
     target_linkedin_url: str | None
     reason: str
+    joined_request_id: str | None = Field(
+        default=None, description="set when this request joined a colleague's open request for the same person"
+    )
     paths: list[PathOut]
     timeline: list[TimelineOut]
 

@@ -121,9 +121,14 @@ def submit_request(
 def visible_request(repo: Repository, member: Member, request_id: str) -> RequestBundle:
     """A request the member may see: their own, or any in the tenant for an admin. Others are 'not found'."""
     bundle = repo.get_request_bundle(member.tenant, request_id)
-    if bundle.request.requester_email != member.email and "admin" not in member.roles:
+    if not may_choose(bundle, member) and member.email not in set(bundle.request.watchers or ()):
         raise NotFound(f"there is no request '{request_id}'")
     return bundle
+
+
+def may_choose(bundle: RequestBundle, member: Member) -> bool:
+    """The requester (or an admin) picks who to ask; colleagues who joined the request follow it."""
+    return bundle.request.requester_email == member.email or "admin" in member.roles
 
 
 def askable_paths(bundle: RequestBundle) -> set[str]:
@@ -143,6 +148,8 @@ def choose_connector(
     time, since the limit may be reached meanwhile).
     """
     bundle = visible_request(repo, member, request_id)
+    if not may_choose(bundle, member):
+        raise Conflict("Only the person who made this request chooses who to ask; you are following it.")
     paths = {p.path_id: p for p in bundle.request.paths}
     order = list(dict.fromkeys([path_id, *then]))
     unknown = [p for p in order if p not in paths]
@@ -182,6 +189,7 @@ def describe(bundle: RequestBundle) -> RequestOut:
         target_email=request.target_email,
         target_linkedin_url=request.target_linkedin_url,
         reason=request.reason,
+        joined_request_id=request.joined_request_id,
         paths=[
             PathOut(
                 path_id=p.path_id,

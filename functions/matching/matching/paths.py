@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from warmpath.identity import target_claims
 from warmpath.models import IntroRequest, PathMap
 from warmpath.pathfinding import Target, find_paths
 from warmpath.ranking import RankingSettings
@@ -31,3 +32,14 @@ def paths_for(repo: Repository, request: IntroRequest, now: datetime) -> list[Pa
         now=now,
         settings=RankingSettings.from_tenant(tenant.settings.as_dict() if tenant.settings else None),
     )
+
+
+def target_keys(request: IntroRequest) -> list[str]:
+    """The request's target by each of its identifiers (what tells two requests for one person apart)."""
+    claims = target_claims(
+        email=request.target_email,
+        linkedin_url=request.target_linkedin_url,
+        name=request.target_name,
+        organisation=request.target_company,
+    )
+    return [c.key for c in claims]

@@ -17,25 +17,46 @@ from warmpath.pathfinding import history_of
 from warmpath.ranking import RankingSettings, unavailable_reason
 from warmpath.repository import Repository
 
-from matching.paths import paths_for
+from matching.paths import paths_for, target_keys
 
 if TYPE_CHECKING:
     from warmpath.models import IntroRequest
 
 
 def match_request(repo: Repository, bus: EventBus, event: IntroRequested) -> int | None:
-    """Rank paths for a new request once; returns how many were found, or None if it was matched before."""
+    """Rank paths for a new request once; returns how many were found, or None if it was matched before.
+
+    A request for a target another open request of the tenant already covers joins that request instead
+    (so the same connector is not asked twice), and returns 0.
+    """
     request = repo.get_request(event.tenant, event.request_id)
     if request.status == "matching":
-        paths = paths_for(repo, request, utcnow())
-        status = "paths_found" if paths else "no_path"
-        detail = f"{len(paths)} connector(s) can introduce you" if paths else "no connector knows this person yet"
-        if repo.save_paths(request, paths, status, detail):
-            bus.publish(MatchingCompleted(tenant=event.tenant, request_id=event.request_id, path_count=len(paths)))
-            return len(paths)
+        first = repo.open_request_for(request, target_keys(request))
+        if first is not None:
+            if repo.join_request(request, first):
+                bus.publish(
+                    MatchingCompleted(
+                        tenant=event.tenant, request_id=event.request_id, path_count=0, joined_request_id=first
+                    )
+                )
+                return 0
+        else:
+            paths = paths_for(repo, request, utcnow())
+            status = "paths_found" if paths else "no_path"
+            detail = f"{len(paths)} connector(s) can introduce you" if paths else "no connector knows this person yet"
+            if repo.save_paths(request, paths, status, detail):
+                bus.publish(MatchingCompleted(tenant=event.tenant, request_id=event.request_id, path_count=len(paths)))
+                return len(paths)
         request = repo.get_request(event.tenant, event.request_id)
     logger.info("request already matched", extra={"request_id": request.request_id, "status": request.status})
-    bus.publish(MatchingCompleted(tenant=event.tenant, request_id=event.request_id, path_count=len(request.paths)))
+    bus.publish(
+        MatchingCompleted(
+            tenant=event.tenant,
+            request_id=event.request_id,
+            path_count=len(request.paths),
+            joined_request_id=request.joined_request_id,
+        )
+    )
     return None
 
 

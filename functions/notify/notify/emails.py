@@ -121,16 +121,34 @@ class Notifier:
 
     def send_paths(self, event: MatchingCompleted) -> None:
         request = self.repo.get_request(event.tenant, event.request_id)
+        if event.joined_request_id:
+            self.send_joined(request, event.joined_request_id)
+            return
         self._send(
             "paths_found",
             to=[request.requester_email],
             tag="paths_found",
-            paths=[p.as_dict() for p in request.paths],
+            paths=[p.as_dict() for p in request.paths if not p.unavailable],  # the page shows the others
             **self._about(request),
         )
         for path in request.paths:
             if path.strength == "unknown" and path.person_id:
                 self.send_rating(request, path.connector_email, path.connector_name, path.person_id)
+
+    def send_joined(self, request: IntroRequest, first_id: str) -> None:
+        """Tell a requester their request joined a colleague's open request for the same person."""
+        first = self.repo.get_request(request.tenant, first_id)
+        about = self._about(request) | {"target_name": first.target_name, "target_company": first.target_company}
+        self._send(
+            "request_joined",
+            to=[request.requester_email],
+            tag="request_joined",
+            first_requester_name=first.requester_name,
+            same_requester=first.requester_email == request.requester_email,
+            first_status=first.status,
+            first_url=self._url(f"/requests/{first_id}"),
+            **about,
+        )
 
     def send_rating(self, request: IntroRequest, connector_email: str, connector_name: str, person_id: str) -> None:
         """Ask a connector how well they know someone an open request needs (at most once a month per tie)."""

@@ -1,0 +1,260 @@
+"""Matching at scale: items read per match, time against the raw queries it needs, and ranking quality.
+
+The synthetic tenant (bench/synthetic_tenant.py) is loaded straight into moto's in-process backend (the
+fixture is not what is measured), then every planted target is matched through ``find_paths``:
+
+- ``matching.items_read``: DynamoDB items returned per match (counted from the responses through botocore's
+  ``after-call`` events) minus the candidate connectors considered; the bar is "candidates + a small
+  constant", so the figure is the worst constant seen. Any Scan fails the bench.
+- ``matching.time``: a match's time over the same reads issued raw with a boto3 client (no models, no
+  ranking) against the same backend in the same run.
+- ``matching.hit_at_1`` / ``matching.ndcg_at_5``: against the planted ground truth.
+
+BENCH_MATCH_SCALE (default 0.02: about 20,000 ties) scales every network; 1.0 is the full 1,000,000
+ties. moto answers an index query by walking the whole table (about 15 us an item here), so time grows
+with the scale on both sides of the ratio, and the full size takes hours; DynamoDB's reads are by key and
+do not grow with the table, so the item counts and the ranking quality are what the scale does not change.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "layers"), str(ROOT / "tools"), str(ROOT / "bench")]
+SCALE = float(os.environ.get("BENCH_MATCH_SCALE", "0.02"))
+TIMED = int(os.environ.get("BENCH_MATCH_TIMED", "10"))  # matches also issued raw, for the time ratio
+TENANT = "synthetic"
+
+
+def emit(
+    name: str, value: float, unit: str, baseline: str, target: float | None, higher: bool = False, **extra: Any
+) -> None:
+    meets = None if target is None else (value >= target if higher else value <= target)
+    line = {"name": name, "value": round(value, 3), "unit": unit, "baseline": baseline, "target": target}
+    print(json.dumps({**line, "meets_target": meets, **extra}), flush=True)
+
+
+def load(backend: Any, table: str, synthetic: Any) -> None:
+    """Write the synthetic tenant's members, people, claims, ties and aggregates as the import would."""
+    from warmpath.identity import claim_keys, organisation_key
+    from warmpath.models import IdentityClaim, Member, OrgTies, Person, Relationship, Tenant
+    from warmpath.network import TOP_CONTACTS
+
+    def put(item: Any) -> None:
+        backend.put_item(table, item.serialize())
+
+    put(Tenant(PK=f"TENANT#{TENANT}", SK="TENANT", slug=TENANT, name="Synthetic"))
+    for email, name, kind in synthetic.connectors:
+        put(
+            Member(
+                PK=f"TENANT#{TENANT}", SK=f"MEMBER#{email}", GSI1PK=f"USER#{email}", GSI1SK=f"TENANT#{TENANT}",
+                tenant=TENANT, email=email, name=name, roles={"connector"}, status="joined", connector_type=kind,
+            )
+        )  # fmt: skip
+    known = set()
+    for tie in synthetic.ties:
+        known.add(tie.person)
+    for person in sorted(known):
+        name, title, org = synthetic.people[person]
+        organisation = synthetic.organisations[org]
+        claims = claim_keys(email=synthetic.person_email(person), name=name, organisation=organisation)
+        put(Person(PK=f"PERSON#p{person}", SK="PERSON", person_id=f"p{person}", name=name, title=title,
+                   organisation=organisation, org_key=organisation_key(organisation), claims=set(claims)))  # fmt: skip
+        for claim in claims:
+            put(IdentityClaim(PK=f"IDENT#{claim}", SK="IDENT", person_id=f"p{person}"))
+    aggregates: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    for tie in synthetic.ties:
+        email = synthetic.connectors[tie.connector][0]
+        name, title, org = synthetic.people[tie.person]
+        organisation = synthetic.organisations[org]
+        put(
+            Relationship(
+                PK=f"NETWORK#{email}", SK=f"TIE#p{tie.person}",
+                GSI1PK=f"KNOWN#p{tie.person}", GSI1SK=f"NETWORK#{email}", connector_email=email,
+                person_id=f"p{tie.person}", person_name=name, person_title=title,
+                person_organisation=organisation, org_key=organisation_key(organisation), strength=tie.strength,
+                strength_rated_by="connector" if tie.rated else "inferred", source="linkedin",
+                connected_on=tie.connected_on, visibility="visible",
+            )
+        )  # fmt: skip
+        aggregates[(tie.connector, org)].append(tie)
+    order = {"very_strong": 4, "strong": 3, "average": 2, "weak": 1, "unknown": 1}
+    for (connector, org), ties in aggregates.items():
+        email = synthetic.connectors[connector][0]
+        key = organisation_key(synthetic.organisations[org])
+        ranked = sorted(ties, key=lambda t: (-order[t.strength], t.person))[:TOP_CONTACTS]
+        top = [
+            {"person_id": f"p{t.person}", "name": synthetic.people[t.person][0], "title": synthetic.people[t.person][1],
+             "strength": t.strength, "visibility": "visible"}
+            for t in ranked
+        ]  # fmt: skip
+        put(
+            OrgTies(
+                PK=f"NETWORK#{email}", SK=f"ORG#{key}", GSI1PK=f"ORGTIES#{key}", GSI1SK=f"NETWORK#{email}",
+                connector_email=email, org_key=key, organisation=synthetic.organisations[org], tie_count=len(ties),
+                visible_count=len(ties), strongest=ranked[0].strength, top=top,
+            )
+        )  # fmt: skip
+
+
+class ReadCounter:
+    """Counts DynamoDB items returned and operations called, from botocore's after-call events."""
+
+    def __init__(self) -> None:
+        self.items = 0
+        self.operations: dict[str, int] = defaultdict(int)
+
+    def __call__(self, http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        self.operations[model.name] += 1
+        if model.name in ("Query", "Scan"):
+            self.items += len(parsed.get("Items", []))
+        elif model.name == "BatchGetItem":
+            self.items += sum(len(v) for v in parsed.get("Responses", {}).values())
+        elif model.name == "GetItem":
+            self.items += 1 if parsed.get("Item") else 0
+
+
+def raw_reads(client: Any, table: str, target: Any, requester: str) -> int:
+    """The reads a match needs, issued raw: links, claims, ties to each person, aggregates, members, never-ask."""
+    from warmpath.identity import organisation_key, target_claims
+
+    org = organisation_key(target.company)
+    links = client.query(
+        TableName=table,
+        KeyConditionExpression="PK = :p AND begins_with(SK, :s)",
+        ExpressionAttributeValues={":p": {"S": f"ORG#{org}"}, ":s": {"S": "LINK#"}},
+    )["Items"]
+    claims = target_claims(email=target.email, name=target.name, organisation=target.company)
+    keys = [{"PK": {"S": f"IDENT#{c.key}"}, "SK": {"S": "IDENT"}} for c in claims]
+    found = client.batch_get_item(RequestItems={table: {"Keys": keys}})["Responses"][table]
+    connectors: set[str] = set()
+    for person in {i["person_id"]["S"] for i in found}:
+        for item in client.query(TableName=table, IndexName="GSI1", KeyConditionExpression="GSI1PK = :p",
+                                 ExpressionAttributeValues={":p": {"S": f"KNOWN#{person}"}})["Items"]:  # fmt: skip
+            connectors.add(item["connector_email"]["S"])
+    for item in client.query(TableName=table, IndexName="GSI1", KeyConditionExpression="GSI1PK = :p",
+                             ExpressionAttributeValues={":p": {"S": f"ORGTIES#{org}"}})["Items"]:  # fmt: skip
+        connectors.add(item["connector_email"]["S"])
+    emails = sorted(connectors - {requester})
+    for start in range(0, len(emails), 100):
+        chunk = emails[start : start + 100]
+        client.batch_get_item(RequestItems={table: {"Keys": [
+            {"PK": {"S": f"TENANT#{TENANT}"}, "SK": {"S": f"MEMBER#{e}"}} for e in chunk]}})  # fmt: skip
+        client.batch_get_item(RequestItems={table: {"Keys": [
+            {"PK": {"S": f"NETWORK#{e}"}, "SK": {"S": f"NEVER#{org}"}} for e in chunk]}})  # fmt: skip
+    return len(emails) + len(links)
+
+
+def ndcg(ranked: list[int], truth: dict[int, int], k: int = 5) -> float:
+    gains = [truth.get(c, 0) for c in ranked[:k]]
+    dcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains))
+    ideal = sorted(truth.values(), reverse=True)[:k]
+    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def main() -> None:
+    os.environ.update(AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+    os.environ.update(TABLE_NAME="bench-match")
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    from moto import mock_aws
+
+    with mock_aws():
+        run()
+
+
+def run() -> None:
+    import boto3
+    from moto.dynamodb.models import dynamodb_backends
+    from synthetic_tenant import generate, network_sizes
+    from warmpath import wiring
+    from warmpath.models import shared_connection, utcnow
+    from warmpath.pathfinding import Target, find_paths
+    from warmpath_local.template import load_template
+
+    started = time.perf_counter()
+    synthetic = generate(scale=SCALE)
+    client = boto3.client("dynamodb")
+    client.create_table(TableName="bench-match", **load_template().table_definition())
+    load(dynamodb_backends["123456789012"]["us-east-1"], "bench-match", synthetic)
+    load_seconds = time.perf_counter() - started
+    wiring.reset()
+    repo = wiring.repository()
+    counter = ReadCounter()
+    shared_connection().connection.client.meta.events.register("after-call.dynamodb", counter)
+    email_of = {e: i for i, (e, _, _) in enumerate(synthetic.connectors)}
+    now = utcnow()
+
+    extra: list[int] = []
+    candidates_seen: list[int] = []
+    match_times: list[float] = []
+    raw_times: list[float] = []
+    hits = 0
+    ndcgs: list[float] = []
+    for planted in synthetic.planted:
+        name, title, org = synthetic.people[planted.person]
+        target = Target(name=name, company=synthetic.organisations[org], title=title)
+        counter.items = 0
+        t0 = time.perf_counter()
+        paths = find_paths(repo, TENANT, "requester@bench.example", target, request_id="bench", now=now, limit=1000)
+        elapsed = time.perf_counter() - t0
+        read = counter.items
+        t0 = time.perf_counter()
+        considered = raw_reads(client, "bench-match", target, "requester@bench.example")
+        if len(raw_times) < TIMED:
+            match_times.append(elapsed)
+            raw_times.append(time.perf_counter() - t0)
+        candidates_seen.append(considered)
+        extra.append(read - considered)
+        direct = [email_of[p.connector_email] for p in paths if p.path_type == "direct"]
+        hits += bool(direct) and planted.truth.get(direct[0]) == max(planted.truth.values())
+        ndcgs.append(ndcg(direct, planted.truth))
+    if counter.operations.get("Scan"):
+        raise SystemExit("a match used Scan")
+    sizes = sorted(network_sizes(synthetic))
+    common = {
+        "scale": SCALE,
+        "ties": len(synthetic.ties),
+        "connectors": len(synthetic.connectors),
+        "network_size_median": sizes[len(sizes) // 2],
+        "network_size_max": sizes[-1],
+        "matches": len(synthetic.planted),
+        "timed_matches": len(raw_times),
+        "load_s": round(load_seconds, 1),
+    }
+    per_candidate = candidates_seen
+    emit(
+        "matching.items_read_beyond_candidates",
+        max(extra),
+        "items read minus candidate connectors (worst match)",
+        f"candidates per match: median {statistics.median(per_candidate)}, max {max(per_candidate)}",
+        5,
+        items_per_candidate=round(max((e + c) / c for e, c in zip(extra, per_candidate, strict=True) if c), 2),
+        operations=dict(counter.operations),
+        **common,
+    )
+    ratio = statistics.median(match_times) / statistics.median(raw_times)
+    emit(
+        "matching.time",
+        ratio,
+        "x the raw queries it needs (median of matches)",
+        f"raw = {statistics.median(raw_times) * 1000:.0f} ms",
+        1.5,
+        match_ms=round(statistics.median(match_times) * 1000),
+        **common,
+    )
+    emit("matching.hit_at_1", hits / len(synthetic.planted), "fraction", "planted ground truth", 0.9, True, **common)
+    emit("matching.ndcg_at_5", statistics.mean(ndcgs), "mean", "planted ground truth", None, True, **common)
+
+
+if __name__ == "__main__":
+    main()
