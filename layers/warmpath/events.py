@@ -12,7 +12,8 @@ This module is the one place the contracts live. ``infra/template.yaml`` routes 
 | MatchingCompleted    | warmpath.matching | ranked paths (maybe none) are stored            | notify      |
 | AskCreated           | warmpath.matching | a connector is asked                            | notify      |
 | ConnectorsInvited    | warmpath.intake   | an admin's bulk invite was processed            | notify      |
-| NetworkImported      | warmpath.matching | a network import job finished (done or failed)  | notify      |
+| NetworkImported      | warmpath.matching | a network import job finished (done or failed)  | notify, matching |
+| NetworkChanged       | warmpath.intake   | a connector rated a tie or changed its privacy  | matching    |
 | IntroductionSent     | warmpath.notify   | the three-way introduction email went out       | (analytics) |
 | InboundMailReceived  | warmpath.notify   | an email reached the inbound address            | (replies)   |
 
@@ -84,6 +85,7 @@ class MatchingCompleted(EventContract):
     request_id: str
     path_count: int
     joined_request_id: str | None = None  # set when the request joined another open request for its target
+    new_paths: bool = False  # set when a network change gave an open request new paths
 
 
 class AskCreated(EventContract):
@@ -91,6 +93,15 @@ class AskCreated(EventContract):
     DETAIL_TYPE = "AskCreated"
     request_id: str
     connector_email: str
+
+
+class NetworkChanged(EventContract):
+    """A connector's ties at these organisations changed (a rating, a privacy setting)."""
+
+    SOURCE = SOURCE_INTAKE
+    DETAIL_TYPE = "NetworkChanged"
+    connector_email: str
+    org_keys: list[str]
 
 
 class NetworkImported(EventContract):
@@ -127,6 +138,7 @@ CONTRACTS: dict[tuple[str, str], type[EventContract]] = {
         MatchingCompleted,
         AskCreated,
         NetworkImported,
+        NetworkChanged,
         IntroductionSent,
         InboundMailReceived,
     )

@@ -29,6 +29,7 @@ an import job                                          table        PK=IMPORT#jo
 a connector's import jobs, newest first                GSI1         GSI1PK=IMPORTS#email
 get a request (with its asks and timeline)             table        PK=TENANT#t#REQUEST#id
 a tenant's open request for a target (by identifier)   table        PK=TENANT#t#TARGET#<claim>, SK=TARGET
+a tenant's open requests at an organisation            table        PK=TENANT#t#OPENORG#org, SK=OPEN
 list a tenant's requests, newest first                 GSI1         GSI1PK=TENANT#t#REQUESTS
 list one requester's requests, newest first            GSI2         GSI2PK=TENANT#t#REQUESTER#email
 a connector's asks across tenants, newest first        GSI1         GSI1PK=ASKED#email
@@ -336,6 +337,7 @@ class ImportJob(WarmpathItem, discriminator="ImportJob"):
     skipped_count = NumberAttribute(default=0)
     skipped = ListAttribute(of=SkippedLine, default=list)
     error = UnicodeAttribute(null=True)
+    org_keys = UnicodeSetAttribute(null=True)  # the organisations the import touched (re-matching reads only these)
     created_at = UTCDateTimeAttribute(default=utcnow)
     finished_at = UTCDateTimeAttribute(null=True)
 
@@ -427,6 +429,16 @@ class TargetClaim(WarmpathItem, discriminator="TargetClaim"):
     """The tenant's open request for a target. PK=TENANT#<t>#TARGET#<hashed identity claim>, SK=TARGET."""
 
     request_id = UnicodeAttribute()
+
+
+class OpenAtOrg(WarmpathItem, discriminator="OpenAtOrg"):
+    """A tenant's open requests for people at one organisation. PK=TENANT#<t>#OPENORG#<org key>, SK=OPEN.
+
+    Read by key (a batch per 100 organisations) when a network changes, so re-matching reads only the
+    organisations that changed; ids of requests no longer open are dropped as they are found.
+    """
+
+    request_ids = UnicodeSetAttribute(null=True)
 
 
 class TimelineEntry(WarmpathItem, discriminator="TimelineEntry"):

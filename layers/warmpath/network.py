@@ -212,11 +212,16 @@ CHUNK = 5_000  # contacts per pass: bounds memory whatever the file's size
 
 
 def import_in_chunks(
-    repo: Repository, connector_email: str, parsed: ParsedFile, on_progress: Callable[[int, int], None] | None = None
+    repo: Repository,
+    connector_email: str,
+    parsed: ParsedFile,
+    on_progress: Callable[[int, int], None] | None = None,
+    touched: set[str] | None = None,
 ) -> tuple[int, int]:
     """Import a whole file a chunk at a time (later chunks see earlier ones, so merges still happen).
 
-    Returns (imported, merged); ``on_progress(imported, merged)`` is called after each chunk.
+    Returns (imported, merged); ``on_progress(imported, merged)`` is called after each chunk, and the
+    keys of the organisations the file's ties are at are added to ``touched``.
     """
     imported = merged = 0
     for start in range(0, len(parsed.contacts), CHUNK):
@@ -224,6 +229,8 @@ def import_in_chunks(
             repo, connector_email, ParsedFile(parsed.format, parsed.contacts[start : start + CHUNK])
         )
         imported, merged = imported + report.imported, merged + report.merged
+        if touched is not None:
+            touched.update(t.org_key for t in report.ties if t.org_key)
         if on_progress is not None:
             on_progress(imported, merged)
     return imported, merged
@@ -272,7 +279,7 @@ def rate_tie(
     strength: str,
     visibility: str | None = None,
     rated_by: str = "connector",
-) -> None:
+) -> Relationship:
     """The connector says how well they know someone (and who may see it); the aggregate follows."""
     if strength not in STRENGTHS:
         raise ValueError(f"strength must be one of {', '.join(STRENGTHS)}")
@@ -291,3 +298,4 @@ def rate_tie(
             aggregate.visible_count = max(0, (aggregate.visible_count or 0) + change)
             _merge_top(aggregate, [tie])
             repo.put_org_ties([aggregate])
+    return tie

@@ -31,6 +31,7 @@ from warmpath.models import (
     InviteBatch,
     Member,
     NeverAsk,
+    OpenAtOrg,
     Organisation,
     OrgLinkItem,
     OrgTies,
@@ -639,6 +640,42 @@ class Repository:
             raise
         return True
 
+    def open_requests_at(self, tenant: str, org_keys: Sequence[str]) -> dict[str, set[str]]:
+        """The ids of the tenant's open requests at each of these organisations (those with any)."""
+        prefix = f"TENANT#{tenant}#OPENORG#"
+        keys = [(f"{prefix}{k}", "OPEN") for k in dict.fromkeys(org_keys)]
+        return {
+            i.PK.removeprefix(prefix): set(i.request_ids or ())
+            for i in _batch_get(keys)
+            if isinstance(i, OpenAtOrg) and i.request_ids
+        }
+
+    def drop_open_at(self, tenant: str, org_key: str, request_ids: set[str]) -> None:
+        OpenAtOrg(PK=f"TENANT#{tenant}#OPENORG#{org_key}", SK="OPEN").update(
+            actions=[OpenAtOrg.request_ids.delete(request_ids)]
+        )
+
+    def update_paths(self, request: IntroRequest, paths: list[PathMap], detail: str) -> bool:
+        """Replace an open request's paths after a network change; False when the request moved on meanwhile."""
+        status = "paths_found" if request.status == "no_path" else request.status
+        try:
+            with self._transaction() as transaction:
+                transaction.update(
+                    request,
+                    actions=[
+                        IntroRequest.paths.set(paths),
+                        IntroRequest.status.set(status),
+                        IntroRequest.updated_at.set(utcnow()),
+                    ],
+                    condition=(IntroRequest.status == request.status) & (IntroRequest.updated_at == request.updated_at),
+                )
+                transaction.save(_timeline(request.tenant, request.request_id, "new_paths", detail))
+        except TransactWriteError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
+
     def save_paths(self, request: IntroRequest, paths: list[PathMap], status: str, detail: str) -> bool:
         """Store matching's ranked paths once; False when the request was matched before."""
         try:
@@ -651,6 +688,14 @@ class Repository:
                         IntroRequest.updated_at.set(utcnow()),
                     ],
                     condition=IntroRequest.status == "matching",
+                )
+                open_at = OpenAtOrg(
+                    PK=f"TENANT#{request.tenant}#OPENORG#{organisation_key(request.target_company)}", SK="OPEN"
+                )
+                transaction.update(
+                    open_at,
+                    # Created by this update when new: the type must be set, or it could not be read back.
+                    actions=[OpenAtOrg.kind.set(OpenAtOrg), OpenAtOrg.request_ids.add({request.request_id})],
                 )
                 transaction.save(_timeline(request.tenant, request.request_id, status, detail))
         except TransactWriteError as error:

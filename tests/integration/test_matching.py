@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from warmpath import wiring
-from warmpath.events import AskAnswered, AskCreated, AskRequested, IntroRequested, MatchingCompleted
+from warmpath.events import AskAnswered, AskCreated, AskRequested, IntroRequested, MatchingCompleted, NetworkImported
 from warmpath.models import TimelineEntry
 
 from tests.conftest import AwsWorld, call_function, call_intake, eventbridge_event
@@ -310,3 +310,87 @@ def test_a_different_person_at_the_same_company_is_not_joined(aws: AwsWorld, dem
     other = _request(aws, requester=SAM, target_name="Mei Wong", target_email="mei.wong@northwind.example")
 
     assert call_intake("GET", f"/api/requests/{other}", cookies=session_cookies(SAM)).json()["status"] != "joined"
+
+
+# -- when networks change ----------------------------------------------------------------------------------
+
+
+def _upload(aws: AwsWorld, connector: str, data: bytes) -> None:
+    """Import a file into a connector's network through the real upload path (S3 event, import function)."""
+    import copy
+
+    from warmpath.network import new_import_job
+
+    from tests.conftest import aws_client, load_fixture
+
+    job = new_import_job(wiring.repository(), connector, requested_by="cli", tenant="demo", filename="c.csv")
+    bucket = aws.env["UPLOADS_BUCKET"]
+    aws_client("s3").put_object(Bucket=bucket, Key=job.s3_key, Body=data)
+    event = copy.deepcopy(load_fixture("aws_events/powertools-lambda-python/events/s3Event.json"))
+    event["Records"][0]["s3"]["bucket"].update(name=bucket, arn=f"arn:aws:s3:::{bucket}")
+    event["Records"][0]["s3"]["object"]["key"] = job.s3_key.replace("/", "%2F")
+    call_function("matching.imports", event)
+
+
+EXPORT = (
+    b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+    b"Olga,Petrova,https://www.linkedin.com/in/olga-petrova,,Vandelay Industries,Chief Buyer,02 Mar 2026\r\n"
+)
+
+
+def test_an_import_that_creates_a_path_re_matches_the_open_request_and_tells_the_requester(
+    aws: AwsWorld, demo: dict
+) -> None:
+    request_id = _request(aws, target_name="Olga Petrova", target_company="Vandelay Industries", target_email="")
+    assert _paths(request_id) == []
+
+    _upload(aws, BEN, EXPORT)
+    [imported] = aws.bus.of_type(NetworkImported)
+    _deliver("matching.app", imported)
+    _deliver("matching.app", imported)  # a redelivery changes nothing more
+
+    body = call_intake("GET", f"/api/requests/{request_id}", cookies=session_cookies(RILEY)).json()
+    assert body["status"] == "paths_found"
+    assert [(p["connector_name"], p["path_type"]) for p in body["paths"]] == [("Ben Carter", "direct")]
+    [news] = [e for e in aws.bus.of_type(MatchingCompleted) if e.new_paths]
+    _deliver("notify.app", news)
+    [email] = [m for m in aws.sent_emails() if m["to"] == [RILEY] and m["subject"].startswith("New paths:")]
+    assert "Ben Carter" in email["text"]
+    assert [w for w, _ in _timeline(request_id)].count("new_paths") == 1
+
+
+def test_making_a_hidden_tie_visible_adds_that_connector_to_the_open_request(aws: AwsWorld, demo: dict) -> None:
+    from warmpath.events import NetworkChanged
+
+    from tests.integration.conftest import YUKI
+
+    request_id = _request(aws)
+    assert "Yuki Tanaka" not in {p["connector_name"] for p in _paths(request_id)}
+    priya = next(t for t in wiring.repository().network_of(YUKI) if t.person_name == "Priya Natarajan")
+    cookies = session_cookies(YUKI)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', call_intake("GET", "/network", cookies=cookies).body)
+    assert csrf
+
+    call_intake(
+        "POST",
+        f"/network/ties/{priya.person_id}",
+        form={"csrf_token": csrf.group(1), "strength": "strong", "visibility": "visible"},
+        cookies=cookies,
+    )
+    [changed] = aws.bus.of_type(NetworkChanged)
+    assert changed.org_keys == ["northwind-logistics"]
+    _deliver("matching.app", changed)
+
+    assert "Yuki Tanaka" in {p["connector_name"] for p in _paths(request_id) if p["path_type"] == "direct"}
+
+
+def test_a_change_at_another_organisation_leaves_open_requests_alone(aws: AwsWorld, demo: dict) -> None:
+    from warmpath.events import NetworkChanged
+
+    request_id = _request(aws)
+    before = _paths(request_id)
+
+    _deliver("matching.app", NetworkChanged(tenant="demo", connector_email=BEN, org_keys=["initech"]))
+
+    assert _paths(request_id) == before
+    assert not [e for e in aws.bus.of_type(MatchingCompleted) if e.new_paths]

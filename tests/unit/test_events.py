@@ -61,7 +61,10 @@ class FakeEventsClient:
         (SignInRequested, {"tenant": "acme", "email": "rita@acme.example", "attempt": "a1"}),
         (IntroRequested, {"tenant": "acme", "request_id": "r1"}),
         (AskAnswered, {"tenant": "acme", "request_id": "r1", "connector_email": "c@a.example", "answer": "declined"}),
-        (MatchingCompleted, {"tenant": "acme", "request_id": "r1", "path_count": 3, "joined_request_id": None}),
+        (
+            MatchingCompleted,
+            {"tenant": "acme", "request_id": "r1", "path_count": 3, "joined_request_id": None, "new_paths": False},
+        ),
         (AskCreated, {"tenant": "acme", "request_id": "r1", "connector_email": "c@a.example"}),
     ],
 )
@@ -158,6 +161,7 @@ def test_publish_sends_source_detail_type_bus_name_and_json_detail() -> None:
         "request_id": "r1",
         "path_count": 2,
         "joined_request_id": None,
+        "new_paths": False,
     }
 
 

@@ -44,6 +44,7 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "target_name": "Tom Target",
             "target_company": "Big Corp",
             "paths": [PATH],
+            "new_paths": False,
             "request_url": "https://app.example/requests/r1",
         },
     ),
@@ -55,6 +56,7 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "target_name": "Tom Target",
             "target_company": "Big Corp",
             "paths": [],
+            "new_paths": False,
             "request_url": "https://app.example/requests/r1",
         },
     ),
@@ -480,3 +482,10 @@ def test_a_joined_request_names_the_colleague_or_says_it_was_your_own(renderer: 
     assert "You already have an open request" in own.text
     assert "Follow the request" in visible_text(colleague.html)
     assert "https://app.example/requests/r1" in colleague.text
+
+
+def test_new_paths_after_a_network_change_say_so(renderer: EmailRenderer) -> None:
+    email = renderer.render("paths_found", **dict(CASES["paths_found"][1], new_paths=True))
+
+    assert email.subject == "New paths: 1 warm path to Tom Target"
+    assert "someone's network changed" in email.text

@@ -141,10 +141,18 @@ def rate(person_id: str) -> Response[str]:
     strength, visibility = form.get("strength", ""), form.get("visibility", "")
     if strength not in dict(STRENGTH_CHOICES) or visibility not in dict(VISIBILITY_CHOICES):
         raise InvalidInput("Choose a strength and a privacy setting from the lists.")
-    from warmpath.network import rate_tie
+    from intake.service import record_rating
 
     try:
-        rate_tie(wiring.repository(), found.member.email, person_id, strength, visibility=visibility)
+        record_rating(
+            wiring.repository(),
+            wiring.event_bus(),
+            found.member.tenant,
+            found.member.email,
+            person_id,
+            strength,
+            visibility=visibility,
+        )
     except ValueError:
         raise NotFound("That person is not in your network.") from None
     metrics.add_metric(name="TieRated", unit="Count", value=1)

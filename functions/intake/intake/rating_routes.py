@@ -12,7 +12,7 @@ from warmpath.errors import TokenError
 from warmpath.observability import metrics
 from warmpath.tokens import verify
 
-from intake import web
+from intake import service, web
 
 router = Router()
 LABELS = {"very_strong": "very well", "strong": "well", "average": "somewhat", "weak": "barely"}
@@ -43,14 +43,14 @@ def confirm_rating(token: str) -> Response[str]:
 
 @router.post("/r/<token>", include_in_schema=False)
 def record_rating(token: str) -> Response[str]:
-    from warmpath.network import rate_tie
-
     event = router.current_event
     web.check_csrf(web.read_form(event), web.form_binding(event))
     claims, tie = _rating_link(token)
     repo = wiring.repository()
     if repo.spend_token(claims.jti, claims.expires_at, outcome=claims.ref["strength"]):
-        rate_tie(repo, claims.subject, tie.person_id, claims.ref["strength"])
+        service.record_rating(
+            repo, wiring.event_bus(), claims.tenant, claims.subject, tie.person_id, claims.ref["strength"]
+        )
         metrics.add_metric(name="TieRated", unit="Count", value=1)
     return web.render(
         "message.html", title="Thank you", body=f"Saved: you know {tie.person_name} {LABELS[claims.ref['strength']]}."

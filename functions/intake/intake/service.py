@@ -273,3 +273,24 @@ def answer_ask(repo: Repository, bus: EventBus, link: AskLink) -> tuple[bool, As
         )
     )
     return outcome.recorded, ask
+
+
+def record_rating(
+    repo: Repository,
+    bus: EventBus,
+    tenant: str,
+    connector_email: str,
+    person_id: str,
+    strength: str,
+    visibility: str | None = None,
+) -> None:
+    """Save a connector's rating of a tie and announce it, so open requests at that organisation are re-ranked.
+
+    Raises ValueError when the person is not in the connector's network.
+    """
+    from warmpath.events import NetworkChanged
+    from warmpath.network import rate_tie
+
+    tie = rate_tie(repo, connector_email, person_id, strength, visibility=visibility)
+    if tie.org_key:
+        bus.publish(NetworkChanged(tenant=tenant, connector_email=connector_email, org_keys=[tie.org_key]))

@@ -1,4 +1,8 @@
-"""Matching function: EventBridge events in (IntroRequested, AskRequested, AskAnswered), paths and asks out."""
+"""Matching function: EventBridge events in, paths and asks out.
+
+IntroRequested ranks a new request; AskRequested and AskAnswered (a decline) ask a connector;
+NetworkImported and NetworkChanged re-rank the open requests at the organisations that changed.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
-from warmpath.events import AskAnswered, AskRequested, IntroRequested, parse_event
+from warmpath.events import AskAnswered, AskRequested, IntroRequested, NetworkChanged, NetworkImported, parse_event
 from warmpath.observability import logger, metrics, tracer
 
 
@@ -33,4 +37,11 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         if asked:
             metrics.add_metric(name="AskCreated", unit="Count", value=1)
         return {"asked": asked}
+    if isinstance(contract, NetworkChanged):
+        return {"rematched": service.rematch(repo, bus, contract.connector_email, contract.org_keys)}
+    if isinstance(contract, NetworkImported):
+        if contract.status != "done":
+            return {"rematched": 0}
+        job = repo.get_import_job(contract.job_id)
+        return {"rematched": service.rematch(repo, bus, job.connector_email, sorted(job.org_keys or ()))}
     raise ValueError(f"matching does not handle {type(contract).__name__}")

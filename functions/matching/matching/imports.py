@@ -54,15 +54,18 @@ def run_import(job_id: str, data: bytes) -> str:
         announce("failed")
         return "failed"
     job.update(actions=[ImportJob.format.set(parsed.format), ImportJob.total.set(len(parsed.contacts))])
+    touched: set[str] = set()
     imported, merged = import_in_chunks(
         repo,
         job.connector_email,
         parsed,
         on_progress=lambda i, m: job.update(actions=[ImportJob.imported.set(i), ImportJob.merged.set(m)]),
+        touched=touched,
     )
     job.update(
         actions=[
             ImportJob.status.set("done"),
+            *([ImportJob.org_keys.set(touched)] if touched else []),
             ImportJob.skipped.set(
                 [SkippedLine(line=s.line, reason=s.reason) for s in parsed.skipped[:MAX_REPORTED_SKIPS]]
             ),

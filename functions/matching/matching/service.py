@@ -7,10 +7,12 @@ and the announcement, this is what recovers it, and consumers handle a repeated 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from warmpath.errors import NotFound
 from warmpath.events import AskAnswered, AskCreated, AskRequested, EventBus, IntroRequested, MatchingCompleted
-from warmpath.lifecycle import ASKABLE_STATUSES
+from warmpath.lifecycle import ASKABLE_STATUSES, OPEN_STATUSES
 from warmpath.models import utcnow
 from warmpath.observability import logger
 from warmpath.pathfinding import history_of
@@ -136,3 +138,51 @@ def _announce_open_ask(repo: Repository, bus: EventBus, request: IntroRequest, w
 def _settings(repo: Repository, tenant: str) -> dict[str, Any] | None:
     settings = repo.get_tenant(tenant).settings
     return settings.as_dict() if settings else None
+
+
+REMATCH_STATUSES = ("no_path", "paths_found", "declined")  # waiting for a path or for the requester's pick
+
+
+def rematch(repo: Repository, bus: EventBus, connector_email: str, org_keys: list[str]) -> int:
+    """A connector's ties at these organisations changed: re-rank the open requests there that it may help.
+
+    Reads only the changed organisations' open-request markers (a batch per 100), in each tenant the
+    connector has joined. A request is updated, and its requester told, only when a connector who was
+    not among its paths now is; returns how many requests were.
+    """
+    updated = 0
+    now = utcnow()
+    for membership in repo.memberships_of(connector_email):
+        if "connector" not in membership.roles or membership.status != "joined":
+            continue
+        for org_key, request_ids in repo.open_requests_at(membership.tenant, org_keys).items():
+            closed: set[str] = set()
+            for request_id in sorted(request_ids):
+                try:
+                    request = repo.get_request(membership.tenant, request_id)
+                except NotFound:
+                    closed.add(request_id)
+                    continue
+                if request.status not in OPEN_STATUSES:
+                    closed.add(request_id)  # introduced or joined: no longer open
+                if request.status not in REMATCH_STATUSES:
+                    continue  # asked or accepted: waiting for a connector, not for a path
+                updated += _rematch_one(repo, bus, request, now)
+            if closed:
+                repo.drop_open_at(membership.tenant, org_key, closed)
+    return updated
+
+
+def _rematch_one(repo: Repository, bus: EventBus, request: IntroRequest, now: datetime) -> int:
+    paths = paths_for(repo, request, now)
+    before = {p.connector_email for p in request.paths}
+    added = [p for p in paths if p.connector_email not in before and not p.unavailable]
+    if not added:
+        return 0
+    names = ", ".join(p.connector_name for p in added)
+    if not repo.update_paths(request, paths, f"new path(s) through {names}"):
+        return 0
+    bus.publish(
+        MatchingCompleted(tenant=request.tenant, request_id=request.request_id, path_count=len(paths), new_paths=True)
+    )
+    return 1

@@ -129,6 +129,7 @@ class Notifier:
             to=[request.requester_email],
             tag="paths_found",
             paths=[p.as_dict() for p in request.paths if not p.unavailable],  # the page shows the others
+            new_paths=event.new_paths,
             **self._about(request),
         )
         for path in request.paths:
