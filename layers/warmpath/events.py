@@ -9,6 +9,7 @@ This module is the one place the contracts live. ``infra/template.yaml`` routes 
 | IntroRequested       | warmpath.intake   | a requester submits a request                   | matching    |
 | AskRequested         | warmpath.intake   | a requester picks a connector to ask            | matching    |
 | AskAnswered          | warmpath.intake   | a connector accepts or declines (once)          | notify, matching |
+| AskApproved          | warmpath.intake   | a connector's approver let the ask through      | notify      |
 | MatchingCompleted    | warmpath.matching | ranked paths (maybe none) are stored            | notify      |
 | AskCreated           | warmpath.matching | a connector is asked                            | notify      |
 | ConnectorsInvited    | warmpath.intake   | an admin's bulk invite was processed            | notify      |
@@ -73,6 +74,13 @@ class AskAnswered(EventContract):
     answer: Literal["accepted", "declined"]
 
 
+class AskApproved(EventContract):
+    SOURCE = SOURCE_INTAKE
+    DETAIL_TYPE = "AskApproved"
+    request_id: str
+    connector_email: str
+
+
 class ConnectorsInvited(EventContract):
     SOURCE = SOURCE_INTAKE
     DETAIL_TYPE = "ConnectorsInvited"
@@ -134,6 +142,7 @@ CONTRACTS: dict[tuple[str, str], type[EventContract]] = {
         IntroRequested,
         AskRequested,
         AskAnswered,
+        AskApproved,
         ConnectorsInvited,
         MatchingCompleted,
         AskCreated,

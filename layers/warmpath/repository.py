@@ -705,7 +705,12 @@ class Repository:
         return True
 
     def create_ask(
-        self, request: IntroRequest, connector_email: str, connector_name: str, queue: Sequence[str] = ()
+        self,
+        request: IntroRequest,
+        connector_email: str,
+        connector_name: str,
+        queue: Sequence[str] = (),
+        awaiting_approval: bool = False,
     ) -> Ask | None:
         """Ask a connector once, and only while no other ask is open.
 
@@ -721,6 +726,7 @@ class Repository:
             request_id=request.request_id,
             connector_email=connector_email,
             connector_name=connector_name,
+            status="awaiting_approval" if awaiting_approval else "asked",
         )
         ask.GSI1SK = f"{ask.asked_at.isoformat()}#{request.tenant}#{request.request_id}"
         try:
@@ -804,6 +810,36 @@ class Repository:
             raise
         ask.refresh()
         return AnswerOutcome(recorded=True, ask=ask)
+
+    def decide_approval(self, ask: Ask, approved: bool, *, jti: str, token_expires_at: int) -> bool:
+        """Record an approver's decision once (spending the token); False when the ask was decided before."""
+        now = utcnow()
+        used = UsedToken(
+            PK=f"USED#{jti}", SK="USED", ttl=token_expires_at, outcome="approved" if approved else "declined"
+        )
+        try:
+            with self._transaction() as transaction:
+                transaction.save(used, condition=UsedToken.PK.does_not_exist())
+                actions: list[Action] = [Ask.status.set("asked" if approved else "declined")]
+                if approved:
+                    actions.append(Ask.asked_at.set(now))  # the connector's time to answer starts now
+                else:
+                    actions.append(Ask.answered_at.set(now))
+                    transaction.update(
+                        IntroRequest(PK=ask.PK, SK="REQUEST"),
+                        actions=[IntroRequest.status.set("declined"), IntroRequest.updated_at.set(now)],
+                        condition=IntroRequest.PK.exists(),
+                    )
+                transaction.update(ask, actions=actions, condition=Ask.status == "awaiting_approval")
+                what = "approved" if approved else "declined"
+                transaction.save(_timeline(ask.tenant, ask.request_id, what, f"{ask.connector_name} (their approver)"))
+        except TransactWriteError as error:
+            if _condition_failed(error):
+                ask.refresh()
+                return False
+            raise
+        ask.refresh()
+        return True
 
     def claim_introduction(self, ask: Ask, now: datetime) -> bool:
         """Claim the right to send an accepted ask's introduction; False when it is sent or being sent.

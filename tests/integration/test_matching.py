@@ -394,3 +394,89 @@ def test_a_change_at_another_organisation_leaves_open_requests_alone(aws: AwsWor
 
     assert _paths(request_id) == before
     assert not [e for e in aws.bus.of_type(MatchingCompleted) if e.new_paths]
+
+
+# -- approvers ---------------------------------------------------------------------------------------------
+
+PA = "pa@hale-ventures.example"
+
+
+def _with_approver() -> None:
+    from warmpath.models import Member
+
+    member = wiring.repository().get_member("demo", MARGARET)
+    assert member is not None
+    member.update(actions=[Member.approver_email.set(PA)])
+
+
+def _approval_links(aws: AwsWorld) -> dict[str, str]:
+    [email] = [m for m in aws.sent_emails() if m["to"] == [PA]]
+    links = [u for u in email["links"] if "/approve/" in u]
+    return {"approve": links[0].split("/approve/")[1], "decline": links[1].split("/approve/")[1]}
+
+
+def _decide(token: str, clicks: int = 1) -> Any:
+    """Open the link, then press the button ``clicks`` times; returns the last answer."""
+    page = call_intake("GET", f"/approve/{token}")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
+    assert csrf, page.body
+    for _ in range(clicks):
+        result = call_intake("POST", f"/approve/{token}", form={"csrf_token": csrf.group(1)}, cookies=page.cookies)
+    return result
+
+
+def test_an_ask_to_a_connector_with_an_approver_waits_for_their_one_click_approval(aws: AwsWorld, demo: dict) -> None:
+    from warmpath.events import AskApproved
+
+    _with_approver()
+    request_id = _request(aws)
+    _ask(aws, request_id, "Margaret Hale")
+    _deliver("notify.app", aws.bus.of_type(AskCreated)[-1])
+
+    [approval] = [m for m in aws.sent_emails() if m["to"] == [PA]]
+    assert approval["subject"] == "May Margaret Hale be asked to introduce Riley Chen to Priya Natarajan?"
+    assert not [m for m in aws.sent_emails() if m["to"] == [MARGARET]]
+    links = _approval_links(aws)
+    page = call_intake("GET", f"/approve/{links['approve']}")
+    assert page.status == 200 and "Let Margaret Hale be asked?" in page.body
+    assert wiring.repository().get_ask("demo", request_id, MARGARET).status == "awaiting_approval"
+
+    again = _decide(links["approve"], clicks=2)  # a double click
+    for approved in aws.bus.of_type(AskApproved):
+        _deliver("notify.app", approved)
+
+    assert again.status == 200 and len(aws.bus.of_type(AskApproved)) == 2
+    asks = [m for m in aws.sent_emails() if m["to"] == [MARGARET] and "would like an introduction" in m["subject"]]
+    assert len(asks) == 1
+    assert wiring.repository().get_ask("demo", request_id, MARGARET).status == "asked"
+    assert ("approved", "Margaret Hale (their approver)") in _timeline(request_id)
+    declined = call_intake("GET", f"/approve/{links['decline']}")  # the other link of the pair
+    assert "Already decided" in declined.body
+
+
+def test_an_approver_saying_no_moves_on_to_the_next_connector_without_naming_them(aws: AwsWorld, demo: dict) -> None:
+    _with_approver()
+    request_id = _request(aws)
+    _ask(aws, request_id, "Margaret Hale", "David Kim")
+    _deliver("notify.app", aws.bus.of_type(AskCreated)[-1])
+
+    assert _decide(_approval_links(aws)["decline"]).status == 200
+    declined = aws.bus.of_type(AskAnswered)[-1]
+    _deliver("matching.app", declined)
+    _deliver("notify.app", declined)
+
+    assert [e.connector_email for e in aws.bus.of_type(AskCreated)] == [MARGARET, DAVID]
+    [email] = [m for m in aws.sent_emails() if "can't introduce you" in m["subject"]]
+    assert "Margaret Hale can't introduce you" in email["text"] and "approver" not in email["text"].lower()
+    margaret = wiring.repository().get_member("demo", MARGARET)
+    assert margaret is not None and int(margaret.answered or 0) == 0  # not held against Margaret
+
+
+def test_an_ask_link_cannot_be_used_as_an_approval(aws: AwsWorld, demo: dict) -> None:
+    request_id = _request(aws)
+    _ask(aws, request_id, "Margaret Hale")
+    _deliver("notify.app", aws.bus.of_type(AskCreated)[-1])
+    [email] = [m for m in aws.sent_emails() if m["to"] == [MARGARET]]
+    token = next(u for u in email["links"] if "/a/" in u).split("/a/")[1]
+
+    assert call_intake("GET", f"/approve/{token}").status == 400

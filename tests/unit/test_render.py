@@ -147,6 +147,21 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "request_url": "https://app.example/requests/r1",
         },
     ),
+    "approval_request": (
+        "approval_request",
+        {
+            "tenant_name": "Acme",
+            "requester_name": "Rita Requester",
+            "connector_name": "Cara Connector",
+            "target_name": "Tom Target",
+            "target_title": "CTO",
+            "target_company": "Big Corp",
+            "reason": "We would like to talk about their sales tooling.",
+            "approve_url": "https://app.example/approve/yes",
+            "decline_url": "https://app.example/approve/no",
+            "days": 7,
+        },
+    ),
     "request_joined_colleague": (
         "request_joined",
         {
@@ -489,3 +504,12 @@ def test_new_paths_after_a_network_change_say_so(renderer: EmailRenderer) -> Non
 
     assert email.subject == "New paths: 1 warm path to Tom Target"
     assert "someone's network changed" in email.text
+
+
+def test_an_approval_request_asks_the_approver_with_both_links(renderer: EmailRenderer) -> None:
+    email = renderer.render("approval_request", **CASES["approval_request"][1])
+
+    assert email.subject == "May Cara Connector be asked to introduce Rita Requester to Tom Target?"
+    assert "Let Cara Connector be asked: https://app.example/approve/yes" in email.text
+    assert "Not this time: https://app.example/approve/no" in email.text
+    assert "Not this time" in visible_text(email.html)

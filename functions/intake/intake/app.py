@@ -19,6 +19,7 @@ from warmpath.observability import logger, metrics, tracer
 from intake import (
     action_routes,
     api_routes,
+    approval_routes,
     auth_routes,
     invite_routes,
     network_routes,
@@ -41,7 +42,16 @@ SECURITY_HEADERS = {
 }
 
 
-for module in (auth_routes, request_routes, api_routes, action_routes, network_routes, invite_routes, rating_routes):
+for module in (
+    auth_routes,
+    request_routes,
+    api_routes,
+    action_routes,
+    approval_routes,
+    network_routes,
+    invite_routes,
+    rating_routes,
+):
     app.include_router(module.router)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from warmpath.errors import NotFound
 from warmpath.events import AskAnswered, AskCreated, AskRequested, EventBus, IntroRequested, MatchingCompleted
-from warmpath.lifecycle import ASKABLE_STATUSES, OPEN_STATUSES
+from warmpath.lifecycle import ASKABLE_STATUSES, OPEN_ASK_STATUSES, OPEN_STATUSES
 from warmpath.models import utcnow
 from warmpath.observability import logger
 from warmpath.pathfinding import history_of
@@ -108,7 +108,13 @@ def _ask_in_order(repo: Repository, bus: EventBus, request: IntroRequest, path_i
         if reason is not None:
             repo.note_skipped(request, path_id, f"{path.connector_name}: {reason}")
             continue
-        created = repo.create_ask(request, path.connector_email, path.connector_name, queue=path_ids[index + 1 :])
+        created = repo.create_ask(
+            request,
+            path.connector_email,
+            path.connector_name,
+            queue=path_ids[index + 1 :],
+            awaiting_approval=bool(member is not None and member.approver_email),
+        )
         if created is None:
             request = repo.get_request(request.tenant, request.request_id)
             return _announce_open_ask(repo, bus, request, wanted={path.connector_email})
@@ -123,7 +129,9 @@ def _ask_in_order(repo: Repository, bus: EventBus, request: IntroRequest, path_i
 def _announce_open_ask(repo: Repository, bus: EventBus, request: IntroRequest, wanted: set[str] | None = None) -> bool:
     """Announce again an ask a previous delivery created (its announcement may have been lost)."""
     bundle = repo.get_request_bundle(request.tenant, request.request_id)
-    open_asks = [a for a in bundle.asks if a.status == "asked" and (wanted is None or a.connector_email in wanted)]
+    open_asks = [
+        a for a in bundle.asks if a.status in OPEN_ASK_STATUSES and (wanted is None or a.connector_email in wanted)
+    ]
     if not open_asks:
         logger.warning("ask refused: another ask is open", extra={"request_id": request.request_id})
         return False

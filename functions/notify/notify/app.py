@@ -15,6 +15,7 @@ from warmpath import wiring
 from warmpath.config import get_settings
 from warmpath.events import (
     AskAnswered,
+    AskApproved,
     AskCreated,
     ConnectorsInvited,
     MatchingCompleted,
@@ -45,6 +46,7 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
         SignInRequested: notifier.send_sign_in,
         MatchingCompleted: notifier.send_paths,
         AskCreated: notifier.send_ask,
+        AskApproved: notifier.send_ask,
         AskAnswered: notifier.send_answer,
         NetworkImported: notifier.send_import_report,
         ConnectorsInvited: notifier.send_invite_report,

@@ -13,6 +13,7 @@ from typing import Any
 from warmpath.config import Settings
 from warmpath.events import (
     AskAnswered,
+    AskApproved,
     AskCreated,
     ConnectorsInvited,
     EventBus,
@@ -21,8 +22,9 @@ from warmpath.events import (
     NetworkImported,
     SignInRequested,
 )
+from warmpath.lifecycle import OPEN_ASK_STATUSES
 from warmpath.mail import MailSender, OutgoingEmail
-from warmpath.models import IntroRequest
+from warmpath.models import Ask, IntroRequest
 from warmpath.observability import logger
 from warmpath.repository import Repository
 from warmpath.tokens import Claims, SigningKeys, expiry, sign
@@ -172,9 +174,16 @@ class Notifier:
             **self._about(request),
         )
 
-    def send_ask(self, event: AskCreated) -> None:
+    def send_ask(self, event: AskCreated | AskApproved) -> None:
+        """Ask the connector (once their approver, if they have one, let the ask through)."""
         request = self.repo.get_request(event.tenant, event.request_id)
         ask = self.repo.get_ask(event.tenant, event.request_id, event.connector_email)
+        if ask.status == "awaiting_approval":
+            self.send_approval_request(request, ask)
+            return
+        if ask.status != "asked":
+            logger.info("ask no longer open; not sent", extra={"status": ask.status})
+            return
         expires_at = expiry(self.now, ASK_TTL)
         # Accept and decline share one jti: whichever is used first spends both.
         jti = secrets.token_urlsafe(12)
@@ -196,6 +205,37 @@ class Notifier:
             tag="ask",
             connector_name=ask.connector_name,
             accept_url=link("accept"),
+            decline_url=link("decline"),
+            days=ASK_TTL.days,
+            **self._about(request),
+        )
+
+    def send_approval_request(self, request: IntroRequest, ask: Ask) -> None:
+        """The connector's approver (an assistant, or the CEO for a board member) decides whether they are asked."""
+        member = self.repo.get_member(request.tenant, ask.connector_email)
+        if member is None or not member.approver_email:
+            logger.warning("approval needed but no approver", extra={"request_id": request.request_id})
+            return
+        expires_at = expiry(self.now, ASK_TTL)
+        jti = secrets.token_urlsafe(12)  # approve and decline share one jti: the first used spends both
+
+        def link(decision: str) -> str:
+            claims = Claims(
+                purpose="approve",
+                tenant=request.tenant,
+                subject=member.approver_email or "",
+                expires_at=expires_at,
+                ref={"request_id": request.request_id, "connector": ask.connector_email, "decision": decision},
+                jti=jti,
+            )
+            return self._url(f"/approve/{sign(claims, self.keys)}")
+
+        self._send(
+            "approval_request",
+            to=[member.approver_email],
+            tag="approval_request",
+            connector_name=ask.connector_name,
+            approve_url=link("approve"),
             decline_url=link("decline"),
             days=ASK_TTL.days,
             **self._about(request),
@@ -283,7 +323,7 @@ class Notifier:
         declined = bundle.ask_for(event.connector_email)
         # On the requester's list, the next connector is asked automatically (by matching, maybe already).
         by_id = {p.path_id: p for p in request.paths}
-        now_asked = [a.connector_name for a in bundle.asks if a.status == "asked"]
+        now_asked = [a.connector_name for a in bundle.asks if a.status in OPEN_ASK_STATUSES]
         queued = [by_id[str(q)].connector_name for q in request.queue or [] if str(q) in by_id]
         self._send(
             "ask_declined",
