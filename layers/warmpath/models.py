@@ -342,6 +342,8 @@ class ImportJob(WarmpathItem, discriminator="ImportJob"):
     finished_at = UTCDateTimeAttribute(null=True)
 
 
+PRIVATE_CONNECTOR = "A connector who keeps this contact private"
+
 # "unknown" until the connector rates the tie (imports never guess a strength).
 STRENGTHS = {"very_strong": 4, "strong": 3, "average": 2, "weak": 1, "unknown": 1}
 VISIBILITIES = ("visible", "ask_first", "hidden")
@@ -390,6 +392,9 @@ class PathMap(MapAttribute[str, Any]):
     via_title = UnicodeAttribute(null=True)
     responsiveness = UnicodeAttribute(null=True)
     unavailable = UnicodeAttribute(null=True)  # why this connector may not be asked now (fatigue)
+    # An "ask me first" tie: the connector is not named (connector_name holds PRIVATE_CONNECTOR) until
+    # they accept the ask, which reaches them like any other.
+    anonymous = BooleanAttribute(default=False)
 
 
 class IntroRequest(WarmpathItem, discriminator="IntroRequest"):
@@ -459,6 +464,7 @@ class Ask(WarmpathItem, discriminator="Ask"):
     status = UnicodeAttribute(default="asked")
     asked_at = UTCDateTimeAttribute(default=utcnow)
     answered_at = UTCDateTimeAttribute(null=True)
+    anonymous = BooleanAttribute(default=False)  # asked through an "ask me first" tie: not named to the requester
     # Sending the introduction: claimed (so two deliveries cannot both send), then marked sent.
     intro_claimed_at = UTCDateTimeAttribute(null=True)
     introduced_at = UTCDateTimeAttribute(null=True)

@@ -9,8 +9,10 @@ Used by the matching function (for requests) and ``warmpath paths`` (for admins 
   the request on. Read from the per-connector-per-organisation aggregates (ORGTIES# index), never from ties.
 
 Only joined connectors of the tenant count, and only ties they let this tenant see (the tie's own
-privacy and the tenant's sharing, ``network.effective_visibility``); hidden and ask-me-first ties are
-never named, and "never ask me about X" removes the connector. Reads are O(candidates): a query of the
+privacy and the tenant's sharing, ``network.effective_visibility``). Hidden ties never surface; an
+ask-me-first direct tie surfaces as an anonymous path ("a connector who keeps this contact private",
+nothing that names them) which the requester may ask: the connector is named only if they accept. "Never
+ask me about X" removes the connector. Reads are O(candidates): a query of the
 organisation's links, a batch read of the target's claims, one index query per person found and per
 organisation, then batch reads of the candidates' memberships and "never ask" settings. No scan.
 """
@@ -23,7 +25,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from warmpath.identity import Claim, OrgLink, organisation_key, target_claims
-from warmpath.models import STRENGTHS, Member, OrgTies, PathMap, Relationship
+from warmpath.models import PRIVATE_CONNECTOR, STRENGTHS, Member, OrgTies, PathMap, Relationship
 from warmpath.network import effective_visibility
 from warmpath.ranking import (
     SOURCE_LABELS,
@@ -65,6 +67,7 @@ class Candidate:
     via_name: str | None
     via_title: str | None
     reasons: list[str]
+    anonymous: bool = False
 
 
 def path_id_for(request_id: str, connector_email: str) -> str:
@@ -90,14 +93,21 @@ def history_of(member: Member, requester_email: str) -> ConnectorHistory:
     )
 
 
-def _shared(member: Member | None, visibility: str) -> bool:
-    """Whether this tenant may see a tie of ``visibility`` through this membership."""
+def _shared(member: Member | None, visibility: str, allow: str = "visible") -> bool:
+    """Whether this tenant may see a tie of ``visibility`` through this membership (named, or anonymously
+    with ``allow="ask_first"``)."""
     return (
         member is not None
         and "connector" in member.roles
         and member.status == "joined"
-        and effective_visibility(visibility, member.network_sharing or "visible") == "visible"
+        and effective_visibility(visibility, member.network_sharing or "visible") == allow
     )
+
+
+def _better(tie: Relationship, current: Relationship) -> bool:
+    """Visible ties beat ask-me-first ones; then the stronger tie wins."""
+    rank = (tie.visibility == "visible", STRENGTHS.get(tie.strength, 0))
+    return rank > (current.visibility == "visible", STRENGTHS.get(current.strength, 0))
 
 
 def _entry(entry: Any) -> dict[str, str]:
@@ -122,16 +132,17 @@ def find_paths(
     claims = target_claims(
         email=target.email, linkedin_url=target.linkedin_url, name=target.name, organisation=target.company, links=links
     )
-    # Direct ties, the strongest per connector, with the claim that recognised the target.
+    # Direct ties, the best per connector (visible before ask-me-first, then strongest), with the claim
+    # that recognised the target. Hidden ties are never read further.
     direct: dict[str, tuple[Relationship, Claim]] = {}
     target_people: set[str] = set()
     for person_id, claim in repo.find_people(claims):
         target_people.add(person_id)
         for tie in repo.ties_to(person_id):
-            if tie.visibility != "visible" or tie.connector_email == requester_email:
+            if tie.visibility == "hidden" or tie.connector_email == requester_email:
                 continue
             current = direct.get(tie.connector_email)
-            if current is None or STRENGTHS.get(tie.strength, 0) > STRENGTHS.get(current[0].strength, 0):
+            if current is None or _better(tie, current[0]):
                 direct[tie.connector_email] = (tie, claim)
     # Indirect: aggregates at the organisation and at every organisation linked to it.
     family: dict[str, OrgLink | None] = {org_key: None, **{link.other(org_key): link for link in links}}
@@ -154,9 +165,10 @@ def find_paths(
         history = history_of(member, requester_email)
         if email in direct:
             tie, claim = direct[email]
-            if not _shared(member, tie.visibility):
-                continue
-            candidates.append(_direct(member, tie, claim, target, level, history))
+            if _shared(member, tie.visibility):
+                candidates.append(_direct(member, tie, claim, target, level, history))
+            elif _shared(member, "ask_first", allow="ask_first"):
+                candidates.append(_private(member, tie, claim, target, level, history))
         else:
             aggregate, link = indirect[email]
             found = _indirect(member, aggregate, link, target, level, history, target_people)
@@ -189,6 +201,19 @@ def _direct(
         f"Recognised by {claim.evidence}",
     ]
     return Candidate(member, "direct", tie.person_id, facts, tie.person_name, tie.person_title, reasons)
+
+
+def _private(
+    member: Member, tie: Relationship, claim: Claim, target: Target, level: str | None, history: ConnectorHistory
+) -> Candidate:
+    """An ask-me-first tie: ranked like any direct tie, shown without anything that names the connector."""
+    found = _direct(member, tie, claim, target, level, history)
+    reasons = [
+        f"Someone in the network knows {target.name} directly and asked to be asked first: they are named "
+        "only if they agree to introduce you",
+        found.reasons[1],
+    ]
+    return Candidate(member, "direct", tie.person_id, found.facts, target.name, None, reasons, anonymous=True)
 
 
 def _indirect(
@@ -250,24 +275,26 @@ def rank(
     resting = [row for row in scored if row[0] is not None][:MAX_UNAVAILABLE_SHOWN]
     paths = []
     for unavailable, value, c in available + resting:
-        reasons = c.reasons + common_reasons(c.facts, settings.fatigue, now)
+        private = c.anonymous
+        reasons = c.reasons if private else c.reasons + common_reasons(c.facts, settings.fatigue, now)
         paths.append(
             PathMap(
                 path_id=path_id_for(request_id, c.member.email),
                 person_id=c.person_id,
                 connector_email=c.member.email,
-                connector_name=c.member.name,
-                connector_title=c.member.title,
-                connector_location=c.member.location,
-                connector_type=c.member.connector_type,
+                connector_name=PRIVATE_CONNECTOR if private else c.member.name,
+                connector_title=None if private else c.member.title,
+                connector_location=None if private else c.member.location,
+                connector_type=None if private else c.member.connector_type,
+                anonymous=private,
                 path_type=c.kind,
                 strength=c.facts.strength,
                 score=value,
                 reasons=reasons,
                 via_name=c.via_name,
                 via_title=c.via_title,
-                responsiveness=responsiveness_label(c.facts.history),
-                unavailable=unavailable,
+                responsiveness=None if private else responsiveness_label(c.facts.history),
+                unavailable=("Not available just now" if private and unavailable else unavailable),
             )
         )
     return paths

@@ -711,6 +711,7 @@ class Repository:
         connector_name: str,
         queue: Sequence[str] = (),
         awaiting_approval: bool = False,
+        anonymous: bool = False,
     ) -> Ask | None:
         """Ask a connector once, and only while no other ask is open.
 
@@ -727,6 +728,7 @@ class Repository:
             connector_email=connector_email,
             connector_name=connector_name,
             status="awaiting_approval" if awaiting_approval else "asked",
+            anonymous=anonymous,
         )
         ask.GSI1SK = f"{ask.asked_at.isoformat()}#{request.tenant}#{request.request_id}"
         try:

@@ -480,3 +480,58 @@ def test_an_ask_link_cannot_be_used_as_an_approval(aws: AwsWorld, demo: dict) ->
     token = next(u for u in email["links"] if "/a/" in u).split("/a/")[1]
 
     assert call_intake("GET", f"/approve/{token}").status == 400
+
+
+# -- ask-me-first ties --------------------------------------------------------------------------------------
+
+
+def _yuki_keeps_priya_private() -> None:
+    from warmpath.network import rate_tie
+
+    from tests.integration.conftest import YUKI
+
+    repo = wiring.repository()
+    priya = next(t for t in repo.network_of(YUKI) if t.person_name == "Priya Natarajan")
+    rate_tie(repo, YUKI, priya.person_id, "very_strong", visibility="ask_first")
+
+
+def test_an_ask_me_first_tie_surfaces_without_the_connectors_name(aws: AwsWorld, demo: dict) -> None:
+    _yuki_keeps_priya_private()
+
+    request_id = _request(aws)
+    body = call_intake("GET", f"/api/requests/{request_id}", cookies=session_cookies(RILEY))
+    page = call_intake("GET", f"/requests/{request_id}", cookies=session_cookies(RILEY))
+
+    [private] = [p for p in body.json()["paths"] if p["anonymous"]]
+    assert private["connector_name"] == "A connector who keeps this contact private"
+    assert (private["connector_title"], private["connector_location"], private["connector_type"]) == (None, None, None)
+    for shown in (body.body, page.body):
+        assert "Yuki" not in shown and "Tanaka" not in shown
+    assert "Ask privately" in page.body
+
+
+def test_asking_a_private_connector_reaches_them_and_names_them_only_if_they_accept(aws: AwsWorld, demo: dict) -> None:
+    from tests.integration.conftest import YUKI
+
+    _yuki_keeps_priya_private()
+    request_id = _request(aws)
+    private = next(p for p in _paths(request_id) if p["anonymous"])
+    call_intake(
+        "POST",
+        f"/api/requests/{request_id}/asks",
+        json_body={"path_id": private["path_id"]},
+        cookies=session_cookies(RILEY),
+    )
+    _deliver("matching.app", aws.bus.of_type(AskRequested)[-1])
+    _deliver("notify.app", aws.bus.of_type(AskCreated)[-1])
+
+    [ask] = [m for m in aws.sent_emails() if m["to"] == [YUKI]]
+    assert ask["text"].startswith("Hello Yuki Tanaka,")
+    assert "does not know this is you" in ask["text"]
+    timeline = call_intake("GET", f"/requests/{request_id}", cookies=session_cookies(RILEY)).body
+    assert "Yuki" not in timeline
+
+    _answer(aws, YUKI, "accept")
+    _deliver("notify.app", aws.bus.of_type(AskAnswered)[-1])
+    [intro] = [m for m in aws.sent_emails() if m["subject"].startswith("Introduction:")]
+    assert intro["from"].startswith("Yuki Tanaka via Warmpath")

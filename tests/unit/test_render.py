@@ -71,6 +71,7 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "target_title": "VP Sales",
             "target_company": "Big Corp",
             "reason": "We would like to talk about their sales tooling.",
+            "private": False,
             "accept_url": "https://app.example/a/accept-token",
             "decline_url": "https://app.example/a/decline-token",
             "days": 7,
@@ -513,3 +514,10 @@ def test_an_approval_request_asks_the_approver_with_both_links(renderer: EmailRe
     assert "Let Cara Connector be asked: https://app.example/approve/yes" in email.text
     assert "Not this time: https://app.example/approve/no" in email.text
     assert "Not this time" in visible_text(email.html)
+
+
+def test_an_ask_through_a_private_tie_tells_the_connector_they_are_not_named(renderer: EmailRenderer) -> None:
+    email = renderer.render("ask", **dict(CASES["ask"][1], private=True))
+
+    assert "does not know this is you. If you decline, they never will." in email.text
+    assert "does not know this is you" in visible_text(email.html)

@@ -91,6 +91,9 @@ class PathOut(BaseModel):
     score: float
     responsiveness: str | None
     unavailable: str | None = Field(description="why this connector cannot be asked now (null when they can)")
+    anonymous: bool = Field(
+        default=False, description="an 'ask me first' tie: the connector is named only if they accept"
+    )
     reasons: list[str]
     ask_status: str | None = Field(description="asked, accepted or declined; null when not asked yet")
 

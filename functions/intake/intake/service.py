@@ -204,6 +204,7 @@ def describe(bundle: RequestBundle) -> RequestOut:
                 score=float(p.score),
                 responsiveness=p.responsiveness,
                 unavailable=p.unavailable,
+                anonymous=bool(p.anonymous),
                 reasons=[str(r) for r in p.reasons],
                 ask_status=asks.get(p.connector_email),
             )

@@ -114,6 +114,7 @@ def _ask_in_order(repo: Repository, bus: EventBus, request: IntroRequest, path_i
             path.connector_name,
             queue=path_ids[index + 1 :],
             awaiting_approval=bool(member is not None and member.approver_email),
+            anonymous=bool(path.anonymous),
         )
         if created is None:
             request = repo.get_request(request.tenant, request.request_id)

@@ -135,7 +135,7 @@ class Notifier:
             **self._about(request),
         )
         for path in request.paths:
-            if path.strength == "unknown" and path.person_id:
+            if path.strength == "unknown" and path.person_id and not path.anonymous:
                 self.send_rating(request, path.connector_email, path.connector_name, path.person_id)
 
     def send_joined(self, request: IntroRequest, first_id: str) -> None:
@@ -203,12 +203,20 @@ class Notifier:
             "ask",
             to=[ask.connector_email],
             tag="ask",
-            connector_name=ask.connector_name,
+            connector_name=self._connector_name(ask),
+            private=bool(ask.anonymous),
             accept_url=link("accept"),
             decline_url=link("decline"),
             days=ASK_TTL.days,
             **self._about(request),
         )
+
+    def _connector_name(self, ask: Ask) -> str:
+        """The connector's own name (an anonymous ask carries a placeholder, for what the requester sees)."""
+        if not ask.anonymous:
+            return ask.connector_name
+        member = self.repo.get_member(ask.tenant, ask.connector_email)
+        return member.name if member is not None else ask.connector_name
 
     def send_approval_request(self, request: IntroRequest, ask: Ask) -> None:
         """The connector's approver (an assistant, or the CEO for a board member) decides whether they are asked."""
@@ -234,7 +242,7 @@ class Notifier:
             "approval_request",
             to=[member.approver_email],
             tag="approval_request",
-            connector_name=ask.connector_name,
+            connector_name=member.name,
             approve_url=link("approve"),
             decline_url=link("decline"),
             days=ASK_TTL.days,
@@ -291,6 +299,7 @@ class Notifier:
             logger.info("introduction already made, being made, or not accepted", extra={"status": ask.status})
             return
         request = self.repo.get_request(event.tenant, event.request_id)
+        connector_name = self._connector_name(ask)  # accepting names an anonymous connector: they agreed
         target_email = self._target_email(request, ask.connector_email)
         to = [target_email] if target_email else [ask.connector_email]
         cc = [request.requester_email] + ([ask.connector_email] if target_email else [])
@@ -300,11 +309,11 @@ class Notifier:
                 to=to,
                 cc=cc,
                 reply_to=[ask.connector_email],
-                sender_name=f"{ask.connector_name} via Warmpath",
+                sender_name=f"{connector_name} via Warmpath",
                 tag="introduction",
                 target_known=bool(target_email),
-                connector_name=ask.connector_name,
-                connector_first_name=_first_name(ask.connector_name),
+                connector_name=connector_name,
+                connector_first_name=_first_name(connector_name),
                 **self._about(request),
             )
         except Exception:
