@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from warmpath.contacts import UnreadableFile, decode
 from warmpath.identity import normalise_email
 from warmpath.models import CONNECTOR_TYPES, Member
+from warmpath.ranking import size_band, split_products
 
 if TYPE_CHECKING:
     from warmpath.events import EventBus
@@ -34,6 +35,10 @@ COLUMNS = {
     "location": ("location", "city", "region", "country"),
     "approver_email": ("approver", "approver email", "approver e mail", "assistant email", "approved by"),
     "note": ("note", "personal note", "message", "notes"),
+    # A customer connector's profile, used to pick references (optional; the CRM can fill it later).
+    "industry": ("industry", "sector", "vertical"),
+    "company_size": ("company size", "employees", "size", "headcount"),
+    "products": ("products", "product", "products used", "product used"),
 }
 TYPE_ALIASES = {
     "board member": "board_member", "board": "board_member", "director": "board_member",
@@ -56,6 +61,9 @@ class InviteLine:
     location: str | None = None
     approver_email: str | None = None
     note: str | None = None
+    industry: str | None = None
+    company_size: str | None = None
+    products: str | None = None
     status: str = "invited"
     reason: str = ""
 
@@ -126,6 +134,9 @@ def _read_line(line: int, record: list[str], columns: dict[str, int]) -> InviteL
         title=cell("title") or None,
         location=cell("location") or None,
         note=cell("note") or None,
+        industry=cell("industry") or None,
+        company_size=cell("company_size") or None,
+        products=cell("products") or None,
     )
     try:
         invite.email = normalise_email(invite.email)
@@ -208,6 +219,9 @@ def invite_connectors(
             location=line.location,
             approver_email=line.approver_email,
             invite_note=line.note,
+            industry=line.industry,
+            company_size=size_band(line.company_size),
+            products=set(split_products(line.products)) or None,
             invited_by=admin_email,
         )
         if repo.add_invited_member(member):

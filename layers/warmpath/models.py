@@ -189,6 +189,10 @@ class Member(WarmpathItem, discriminator="Member"):
     invite_note = UnicodeAttribute(null=True)
     invited_by = UnicodeAttribute(null=True)
     network_sharing = UnicodeAttribute(default="visible")
+    # A customer connector's profile, for picking references (``ranking.reference_fit``).
+    industry = UnicodeAttribute(null=True)
+    company_size = UnicodeAttribute(null=True)  # one of ranking.SIZE_BANDS
+    products = UnicodeSetAttribute(null=True)
     # The tenant's history with this connector, updated in the same transaction as each ask, answer and
     # introduction (``ranking.ConnectorHistory`` reads it): fatigue caps, responsiveness, load.
     ask_times = ListAttribute(of=UnicodeAttribute, null=True)  # ISO times of asks
@@ -414,6 +418,13 @@ class IntroRequest(WarmpathItem, discriminator="IntroRequest"):
     target_linkedin_url = UnicodeAttribute(null=True)
     target_person_id = UnicodeAttribute(null=True)
     reason = UnicodeAttribute()
+    # "introduction" (a warm path to the target) or "reference" (a call between the prospect and a happy
+    # customer, ranked by fit to the prospect's profile below).
+    request_kind = UnicodeAttribute(default="introduction")
+    prospect_industry = UnicodeAttribute(null=True)
+    prospect_size = UnicodeAttribute(null=True)
+    prospect_region = UnicodeAttribute(null=True)
+    product = UnicodeAttribute(null=True)
     status = UnicodeAttribute(default="matching")
     paths = ListAttribute(of=PathMap, default=list)
     # The path ids to ask next, in the requester's order, after a decline (or, later, an expiry).

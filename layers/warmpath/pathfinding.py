@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from warmpath.identity import Claim, OrgLink, organisation_key, target_claims
@@ -32,8 +32,10 @@ from warmpath.ranking import (
     STRENGTH_LABELS,
     ConnectorHistory,
     PathFacts,
+    Prospect,
     RankingSettings,
     common_reasons,
+    reference_fit,
     responsiveness_label,
     score,
     title_level,
@@ -298,3 +300,90 @@ def rank(
             )
         )
     return paths
+
+
+def find_references(
+    repo: Repository,
+    tenant: str,
+    requester_email: str,
+    target: Target,
+    prospect: Prospect,
+    *,
+    request_id: str,
+    now: datetime,
+    settings: RankingSettings | None = None,
+    limit: int = MAX_PATHS,
+) -> list[PathMap]:
+    """Customer connectors ranked as references for a prospect: fit to the prospect, any tie to them, and
+    the same fatigue rules as introductions (reference burnout is what ends advocate programs).
+
+    Reads the tenant's members (one query: the customers are the candidates), the prospect's claims and
+    ties, and the aggregates at their organisation. A customer is listed only when something fits.
+    """
+    settings = settings or RankingSettings()
+    org_key = organisation_key(target.company)
+    customers = {
+        m.email: m
+        for m in repo.list_members(tenant)
+        if m.connector_type == "customer" and m.email != requester_email and _shared(m, "visible")
+    }
+    claims = target_claims(
+        email=target.email, linkedin_url=target.linkedin_url, name=target.name, organisation=target.company
+    )
+    knows: set[str] = set()
+    for person_id, _ in repo.find_people(claims):
+        knows |= {t.connector_email for t in repo.ties_to(person_id) if t.visibility == "visible"}
+    at_org = {a.connector_email for a in repo.connectors_at(org_key) if a.visible_count}
+    never = repo.never_ask_among(sorted(customers), [org_key])
+    weights = settings.reference_weights
+    rows = []
+    for email, member in customers.items():
+        if email in never:
+            continue
+        values, reasons = reference_fit(
+            prospect,
+            industry=member.industry,
+            title=member.title,
+            size=member.company_size,
+            location=member.location,
+            products=sorted(member.products or ()),
+        )
+        if email in knows:
+            values["tie"] = 1.0
+            reasons.append(f"Knows {target.name} already")
+        elif email in at_org:
+            values["tie"] = 0.5
+            reasons.append(f"Knows people at {target.company}")
+        if not any(v > 0 for v in values.values()):
+            continue  # nothing in common with the prospect
+        history = history_of(member, requester_email)
+        recent = history.asks_since(now - timedelta(days=30))
+        values["responsiveness"] = history.acceptance
+        values["load"] = -min(1.0, recent / settings.fatigue.asks_per_30_days)
+        value = round(sum(weights.get(k, 0.0) * v for k, v in values.items()), 2)
+        unavailable = unavailable_reason(history, settings.fatigue, now)
+        reasons += common_reasons(
+            PathFacts("reference", "unknown", False, 1.0, None, None, history), settings.fatigue, now
+        )
+        rows.append((unavailable, value, member, reasons))
+    rows.sort(key=lambda r: (r[0] is not None, -r[1], r[2].name.lower(), r[2].email))
+    available = [r for r in rows if r[0] is None][:limit]
+    resting = [r for r in rows if r[0] is not None][:MAX_UNAVAILABLE_SHOWN]
+    return [
+        PathMap(
+            path_id=path_id_for(request_id, member.email),
+            person_id=None,
+            connector_email=member.email,
+            connector_name=member.name,
+            connector_title=member.title,
+            connector_location=member.location,
+            connector_type=member.connector_type,
+            path_type="reference",
+            strength="unknown",
+            score=value,
+            reasons=reasons,
+            responsiveness=responsiveness_label(history_of(member, requester_email)),
+            unavailable=unavailable,
+        )
+        for unavailable, value, member, reasons in available + resting
+    ]

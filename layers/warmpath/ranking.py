@@ -157,23 +157,30 @@ class RankingSettings:
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     fatigue: FatigueRules = FatigueRules()
+    reference_weights: Mapping[str, float] = field(default_factory=lambda: dict(REFERENCE_WEIGHTS))
 
     @classmethod
     def from_tenant(cls, settings: Mapping[str, Any] | None) -> RankingSettings:
         """Read a tenant's ``settings`` map; unknown keys are ignored, bad values raise ValueError."""
         settings = settings or {}
-        weights = dict(DEFAULT_WEIGHTS)
-        for name, value in dict(settings.get("weights") or {}).items():
-            if name not in DEFAULT_WEIGHTS:
-                raise ValueError(f"unknown ranking weight '{name}' (known: {', '.join(DEFAULT_WEIGHTS)})")
-            weights[name] = float(value)
+        weights = _overridden(DEFAULT_WEIGHTS, settings.get("weights"), "ranking weight")
+        reference_weights = _overridden(REFERENCE_WEIGHTS, settings.get("reference_weights"), "reference weight")
         fatigue = FatigueRules(
             asks_per_30_days=int(settings.get("asks_per_30_days", FatigueRules.asks_per_30_days)),
             decline_cooldown_days=int(settings.get("decline_cooldown_days", FatigueRules.decline_cooldown_days)),
         )
         if fatigue.asks_per_30_days < 1 or fatigue.decline_cooldown_days < 0:
             raise ValueError("asks_per_30_days must be at least 1 and decline_cooldown_days at least 0")
-        return cls(weights=weights, fatigue=fatigue)
+        return cls(weights=weights, fatigue=fatigue, reference_weights=reference_weights)
+
+
+def _overridden(defaults: Mapping[str, float], overrides: Any, what: str) -> dict[str, float]:
+    weights = dict(defaults)
+    for name, value in dict(overrides or {}).items():
+        if name not in defaults:
+            raise ValueError(f"unknown {what} '{name}' (known: {', '.join(defaults)})")
+        weights[name] = float(value)
+    return weights
 
 
 @dataclass(frozen=True)
@@ -330,3 +337,90 @@ def common_reasons(facts: PathFacts, rules: FatigueRules, now: datetime) -> list
         plural = "s" if recent != 1 else ""
         reasons.append(f"Asked {recent} time{plural} in the last 30 days (limit {rules.asks_per_30_days})")
     return reasons
+
+
+# -- customer references -------------------------------------------------------------------------------------
+
+SIZE_BANDS = ("1-50", "51-200", "201-1000", "1001-5000", "5000+")
+REFERENCE_WEIGHTS: dict[str, float] = {
+    "industry": 10.0,
+    "level": 5.0,
+    "size": 5.0,
+    "region": 5.0,
+    "product": 10.0,
+    "tie": 10.0,
+    "responsiveness": 10.0,
+    "load": 8.0,
+}
+
+
+def size_band(value: str | None) -> str | None:
+    """A company size as one of SIZE_BANDS: a band as written, or a headcount ("1,200" -> "1001-5000")."""
+    if not value or not value.strip():
+        return None
+    text = value.strip().replace(" ", "")
+    if text in SIZE_BANDS:
+        return text
+    digits = re.sub(r"[^0-9]", "", text.split("-")[-1])
+    if not digits:
+        return None
+    count = int(digits)
+    for band, limit in zip(SIZE_BANDS, (50, 200, 1000, 5000), strict=False):
+        if count <= limit:
+            return band
+    return "5000+"
+
+
+def split_products(value: str | None) -> list[str]:
+    return [p.strip() for p in re.split(r"[;,|/]", value or "") if p.strip()]
+
+
+def _region(value: str | None) -> str:
+    """The broadest part of a place ("Toronto, CA" -> "ca"), for a same-region test."""
+    return (value or "").split(",")[-1].strip().lower()
+
+
+@dataclass(frozen=True)
+class Prospect:
+    """What a reference request says about the prospect, to match a customer to."""
+
+    title: str | None = None
+    industry: str | None = None
+    size: str | None = None
+    region: str | None = None
+    product: str | None = None
+
+
+def reference_fit(
+    prospect: Prospect,
+    *,
+    industry: str | None,
+    title: str | None,
+    size: str | None,
+    location: str | None,
+    products: Sequence[str],
+) -> tuple[dict[str, float], list[str]]:
+    """How well a customer connector fits a prospect, feature by feature (0..1), with the reasons."""
+    values: dict[str, float] = {}
+    reasons: list[str] = []
+    if prospect.industry and industry and prospect.industry.strip().lower() == industry.strip().lower():
+        values["industry"] = 1.0
+        reasons.append(f"Same industry: {industry}")
+    prospect_level, own_level = title_level(prospect.title), title_level(title)
+    if prospect_level and own_level:
+        gap = abs(LEVELS.index(prospect_level) - LEVELS.index(own_level))
+        values["level"] = {0: 1.0, 1: 0.5}.get(gap, 0.0)
+        if gap == 0:
+            reasons.append(f"A peer: {LEVEL_LABELS[own_level]} like the prospect")
+    if prospect.size and size:
+        gap = abs(SIZE_BANDS.index(prospect.size) - SIZE_BANDS.index(size)) if size in SIZE_BANDS else 9
+        values["size"] = {0: 1.0, 1: 0.5}.get(gap, 0.0)
+        if gap == 0:
+            reasons.append(f"A company of the same size ({size} people)")
+    if prospect.region and location and _region(prospect.region) == _region(location):
+        values["region"] = 1.0
+        reasons.append(f"In the same region ({location})")
+    if prospect.product and any(prospect.product.strip().lower() == p.strip().lower() for p in products):
+        values["product"] = 1.0
+        reasons.append(f"Uses {prospect.product}")
+    return values, reasons

@@ -108,6 +108,23 @@ def test_reuploading_the_same_file_invites_nobody_twice(aws: AwsWorld, demo: dic
     assert _queued(aws) == []
 
 
+def test_a_customers_profile_columns_are_kept_for_picking_references(aws: AwsWorld, demo: dict) -> None:
+    csv_text = (
+        "Email,Name,Type,Title,Location,Industry,Employees,Products used\r\n"
+        'nina@clinic.example,Nina Berg,customer,CFO,"Oslo, NO",Healthcare,"2,400",Analytics; Reports\r\n'
+    )
+
+    _upload(csv_text, session_cookies(ADA))
+
+    member = wiring.repository().get_member("demo", "nina@clinic.example")
+    assert member is not None
+    assert (member.industry, member.company_size, member.products) == (
+        "Healthcare",
+        "1001-5000",
+        {"Analytics", "Reports"},
+    )
+
+
 def test_only_admins_may_invite(aws: AwsWorld, demo: dict) -> None:
     assert call_intake("GET", "/admin/invites", cookies=session_cookies(RILEY)).status == 403
 

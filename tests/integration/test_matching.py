@@ -535,3 +535,86 @@ def test_asking_a_private_connector_reaches_them_and_names_them_only_if_they_acc
     _deliver("notify.app", aws.bus.of_type(AskAnswered)[-1])
     [intro] = [m for m in aws.sent_emails() if m["subject"].startswith("Introduction:")]
     assert intro["from"].startswith("Yuki Tanaka via Warmpath")
+
+
+# -- customer references ------------------------------------------------------------------------------------
+
+CARLOS, GRACE, RAJ = "carlos.ruiz@verdant.example", "grace.liu@keystone.example", "raj.patel@brightlane.example"
+
+
+def _customer_profiles() -> None:
+    from warmpath.models import Member
+
+    profiles = {
+        GRACE: ("Healthcare", "1001-5000", {"Analytics"}),
+        CARLOS: ("Food", "1001-5000", {"Analytics"}),
+        RAJ: ("Retail", "5000+", {"Reports"}),
+    }
+    for email, (industry, size, products) in profiles.items():
+        member = wiring.repository().get_member("demo", email)
+        assert member is not None and member.connector_type == "customer"
+        member.update(
+            actions=[Member.industry.set(industry), Member.company_size.set(size), Member.products.set(products)]
+        )
+
+
+REFERENCE = {
+    "kind": "reference",
+    "target_name": "Hana Sato",
+    "target_company": "Maple Clinics",
+    "target_title": "VP Finance",
+    "target_email": "hana.sato@maple.example",
+    "prospect_industry": "Healthcare",
+    "prospect_size": "1001-5000",
+    "prospect_region": "CA",
+    "product": "Analytics",
+    "reason": "Hana wants to hear how a hospital group rolled out our analytics.",
+}
+
+
+def test_a_reference_request_ranks_customers_by_fit_to_the_prospect(aws: AwsWorld, demo: dict) -> None:
+    _customer_profiles()
+
+    request_id = _request(aws, **REFERENCE)
+    paths = _paths(request_id)
+
+    assert [p["connector_name"] for p in paths][:2] == ["Grace Liu", "Carlos Ruiz"]
+    assert {p["path_type"] for p in paths} == {"reference"} and {p["connector_type"] for p in paths} == {"customer"}
+    assert paths[0]["reasons"][:3] == [
+        "Same industry: Healthcare",
+        "A peer: VP-level like the prospect",
+        "A company of the same size (1001-5000 people)",
+    ]
+    assert "In the same region (Toronto, CA)" in paths[0]["reasons"] and "Uses Analytics" in paths[0]["reasons"]
+    body = call_intake("GET", f"/api/requests/{request_id}", cookies=session_cookies(RILEY)).json()
+    assert body["kind"] == "reference"
+
+
+def test_a_reference_ask_invites_the_customer_to_a_call_and_counts_towards_their_limit(
+    aws: AwsWorld, demo: dict
+) -> None:
+    _customer_profiles()
+    wiring.repository().set_tenant_settings("demo", {"asks_per_30_days": 1})
+    request_id = _request(aws, **REFERENCE)
+    _ask(aws, request_id, "Grace Liu")
+    _deliver("notify.app", aws.bus.of_type(AskCreated)[-1])
+
+    [ask] = [m for m in aws.sent_emails() if m["to"] == [GRACE]]
+    assert ask["subject"] == "Would you take a reference call with Hana Sato?"
+    _answer(aws, GRACE, "accept")
+    _deliver("notify.app", aws.bus.of_type(AskAnswered)[-1])
+    [intro] = [m for m in aws.sent_emails() if m["subject"].startswith("Introduction:")]
+    assert intro["to"] == ["hana.sato@maple.example"] and "hear from a customer" in intro["text"]
+
+    again = _request(aws, **dict(REFERENCE, target_name="Ken Ito", target_email="ken.ito@maple.example"))
+    grace = _path(again, "Grace Liu")
+    assert grace["unavailable"] == "Not available: asked 1 times in the last 30 days (limit 1)"
+
+
+def test_a_reference_request_needs_a_known_company_size(aws: AwsWorld, demo: dict) -> None:
+    result = call_intake(
+        "POST", "/api/requests", json_body=dict(REFERENCE, prospect_size="huge"), cookies=session_cookies(RILEY)
+    )
+
+    assert result.status == 422
+    assert "prospect_size" in result.body

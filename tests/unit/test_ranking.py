@@ -322,3 +322,42 @@ def test_the_best_unavailable_connectors_are_still_shown_after_a_full_list() -> 
     ranked = rank(resting + available, "r1", SETTINGS, NOW)
 
     assert [p.unavailable is None for p in ranked] == [True] * MAX_PATHS + [False] * 3
+
+
+# -- references -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "band"),
+    [("1,200", "1001-5000"), ("51-200", "51-200"), ("40", "1-50"), ("12000", "5000+"), ("", None), ("lots", None)],
+)
+def test_company_sizes_become_bands(value: str, band: str | None) -> None:
+    from warmpath.ranking import size_band
+
+    assert size_band(value) == band
+
+
+def test_a_customer_who_matches_the_prospect_says_how() -> None:
+    from warmpath.ranking import Prospect, reference_fit
+
+    prospect = Prospect(
+        title="VP Finance", industry="Healthcare", size="1001-5000", region="Ottawa, CA", product="Analytics"
+    )
+
+    values, reasons = reference_fit(
+        prospect, industry="healthcare", title="VP Operations", size="1001-5000", location="Toronto, CA",
+        products=["Analytics", "Reports"],
+    )  # fmt: skip
+    none, nothing = reference_fit(
+        prospect, industry="Retail", title="Engineer", size="1-50", location="Paris, FR", products=[]
+    )
+
+    assert values == {"industry": 1.0, "level": 1.0, "size": 1.0, "region": 1.0, "product": 1.0}
+    assert reasons == [
+        "Same industry: healthcare",
+        "A peer: VP-level like the prospect",
+        "A company of the same size (1001-5000 people)",
+        "In the same region (Toronto, CA)",
+        "Uses Analytics",
+    ]
+    assert nothing == [] and none == {"level": 0.0, "size": 0.0}

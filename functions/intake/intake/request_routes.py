@@ -48,6 +48,11 @@ FORM_FIELDS = (
     "target_email",
     "target_linkedin_url",
     "reason",
+    "kind",
+    "prospect_industry",
+    "prospect_size",
+    "prospect_region",
+    "product",
 )
 
 
@@ -93,6 +98,7 @@ def submit() -> Response[str]:
     form = web.read_form(router.current_event)
     web.check_csrf(form, session_id)
     values = {f: form.get(f, "") for f in FORM_FIELDS}
+    values["kind"] = values["kind"] or "introduction"
     form_key = form.get("form_key") or secrets.token_urlsafe(16)
     try:
         data = RequestIn.model_validate(values)

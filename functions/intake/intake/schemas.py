@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from warmpath.identity import normalise_email, normalise_linkedin_url
@@ -52,10 +52,31 @@ class RequestIn(BaseModel):
     target_email: str | None = Field(default=None, description="Their work email, if you know it.")
     target_linkedin_url: str | None = Field(default=None, description="Their LinkedIn profile URL.")
     reason: str = Field(min_length=10, max_length=2000, description="Why you want to meet; the connector sees this.")
+    kind: Literal["introduction", "reference"] = Field(
+        default="introduction",
+        description="introduction: a warm path to this person; reference: a call with a happy customer for them.",
+    )
+    prospect_industry: str | None = Field(default=None, max_length=100, description="For references.")
+    prospect_size: Literal["1-50", "51-200", "201-1000", "1001-5000", "5000+"] | None = Field(
+        default=None, description="For references: the prospect's company size."
+    )
+    prospect_region: str | None = Field(default=None, max_length=100, description="For references, e.g. 'CA'.")
+    product: str | None = Field(default=None, max_length=100, description="For references: the product they look at.")
 
-    _blanks = field_validator("target_title", "target_email", "target_linkedin_url", mode="before")(_blank_to_none)
+    _blanks = field_validator(
+        "target_title",
+        "target_email",
+        "target_linkedin_url",
+        "prospect_industry",
+        "prospect_size",
+        "prospect_region",
+        "product",
+        mode="before",
+    )(_blank_to_none)
 
-    _single_lines = field_validator("target_name", "target_company", "target_title")(_one_line)
+    _single_lines = field_validator(
+        "target_name", "target_company", "target_title", "prospect_industry", "prospect_region", "product"
+    )(_one_line)
     _reason = field_validator("reason")(_text)
 
     @field_validator("target_email")
@@ -118,6 +139,7 @@ class RequestOut(RequestSummary):
     target_email: str | None
     target_linkedin_url: str | None
     reason: str
+    kind: str = "introduction"
     joined_request_id: str | None = Field(
         default=None, description="set when this request joined a colleague's open request for the same person"
     )

@@ -101,6 +101,11 @@ def submit_request(
         target_email=data.target_email,
         target_linkedin_url=data.target_linkedin_url,
         reason=data.reason,
+        request_kind=data.kind,
+        prospect_industry=data.prospect_industry,
+        prospect_size=data.prospect_size,
+        prospect_region=data.prospect_region,
+        product=data.product,
     )
     announce = IntroRequested(tenant=member.tenant, request_id=request_id)
     if not repo.create_request(request):
@@ -189,6 +194,7 @@ def describe(bundle: RequestBundle) -> RequestOut:
         target_email=request.target_email,
         target_linkedin_url=request.target_linkedin_url,
         reason=request.reason,
+        kind=request.request_kind,
         joined_request_id=request.joined_request_id,
         paths=[
             PathOut(

@@ -97,6 +97,7 @@ class Notifier:
             "target_title": request.target_title,
             "target_company": request.target_company,
             "reason": request.reason,
+            "kind": request.request_kind,
             "request_url": self._url(f"/requests/{request.request_id}"),
         }
 
