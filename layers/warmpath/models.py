@@ -433,6 +433,8 @@ class IntroRequest(WarmpathItem, discriminator="IntroRequest"):
     # requester is added to the earlier one's watchers, so no connector is asked twice.
     joined_request_id = UnicodeAttribute(null=True)
     watchers = UnicodeSetAttribute(null=True)
+    # An Open Request (no path): connectors with ties at the organisation, for the open-requests digest.
+    digest_connectors = UnicodeSetAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
     updated_at = UTCDateTimeAttribute(default=utcnow)
 

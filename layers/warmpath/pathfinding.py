@@ -387,3 +387,21 @@ def find_references(
         )
         for unavailable, value, member, reasons in available + resting
     ]
+
+
+def digest_connectors(repo: Repository, tenant: str, company: str) -> list[str]:
+    """The tenant's connectors with any tie at the organisation (or one linked to it), for the open-requests
+    digest: they may be able to help even though no path could be shown (their ties there are private).
+
+    Connectors who share nothing with this tenant, or never want to be asked about it, are left out.
+    """
+    org_key = organisation_key(company)
+    keys = [org_key, *(link.other(org_key) for link in repo.org_links(org_key))]
+    emails = sorted({a.connector_email for key in keys for a in repo.connectors_at(key)})
+    members = repo.get_members(tenant, emails)
+    never = repo.never_ask_among(sorted(members), keys)
+    return sorted(
+        email
+        for email, m in members.items()
+        if email not in never and "connector" in m.roles and m.status == "joined" and m.network_sharing != "hidden"
+    )

@@ -676,17 +676,25 @@ class Repository:
             raise
         return True
 
-    def save_paths(self, request: IntroRequest, paths: list[PathMap], status: str, detail: str) -> bool:
-        """Store matching's ranked paths once; False when the request was matched before."""
+    def save_paths(
+        self, request: IntroRequest, paths: list[PathMap], status: str, detail: str, digest: Sequence[str] = ()
+    ) -> bool:
+        """Store matching's ranked paths once; False when the request was matched before.
+
+        ``digest``: for an Open Request, the connectors its open-requests digest goes to.
+        """
+        actions: list[Action] = [
+            IntroRequest.paths.set(paths),
+            IntroRequest.status.set(status),
+            IntroRequest.updated_at.set(utcnow()),
+        ]
+        if digest:
+            actions.append(IntroRequest.digest_connectors.set(set(digest)))
         try:
             with self._transaction() as transaction:
                 transaction.update(
                     request,
-                    actions=[
-                        IntroRequest.paths.set(paths),
-                        IntroRequest.status.set(status),
-                        IntroRequest.updated_at.set(utcnow()),
-                    ],
+                    actions=actions,
                     condition=IntroRequest.status == "matching",
                 )
                 open_at = OpenAtOrg(

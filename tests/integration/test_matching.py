@@ -618,3 +618,18 @@ def test_a_reference_request_needs_a_known_company_size(aws: AwsWorld, demo: dic
 
     assert result.status == 422
     assert "prospect_size" in result.body
+
+
+def test_an_open_request_records_who_has_ties_there_for_the_digest(aws: AwsWorld, demo: dict) -> None:
+    from warmpath.network import rate_tie
+
+    _upload(aws, BEN, EXPORT)
+    repo = wiring.repository()
+    olga = next(t for t in repo.network_of(BEN) if t.person_name == "Olga Petrova")
+    rate_tie(repo, BEN, olga.person_id, "strong", visibility="hidden")
+
+    request_id = _request(aws, target_name="Ivo Marek", target_company="Vandelay Industries", target_email="")
+
+    request = repo.get_request("demo", request_id)
+    assert (request.status, request.paths) == ("no_path", [])
+    assert request.digest_connectors == {BEN}  # Ben may offer from the digest; the requester sees nobody

@@ -15,7 +15,7 @@ from warmpath.events import AskAnswered, AskCreated, AskRequested, EventBus, Int
 from warmpath.lifecycle import ASKABLE_STATUSES, OPEN_ASK_STATUSES, OPEN_STATUSES
 from warmpath.models import utcnow
 from warmpath.observability import logger
-from warmpath.pathfinding import history_of
+from warmpath.pathfinding import digest_connectors, history_of
 from warmpath.ranking import RankingSettings, unavailable_reason
 from warmpath.repository import Repository
 
@@ -46,7 +46,8 @@ def match_request(repo: Repository, bus: EventBus, event: IntroRequested) -> int
             paths = paths_for(repo, request, utcnow())
             status = "paths_found" if paths else "no_path"
             detail = f"{len(paths)} connector(s) can introduce you" if paths else "no connector knows this person yet"
-            if repo.save_paths(request, paths, status, detail):
+            digest = [] if paths else digest_connectors(repo, request.tenant, request.target_company)
+            if repo.save_paths(request, paths, status, detail, digest=digest):
                 bus.publish(MatchingCompleted(tenant=event.tenant, request_id=event.request_id, path_count=len(paths)))
                 return len(paths)
         request = repo.get_request(event.tenant, event.request_id)
