@@ -229,6 +229,25 @@ def test_the_cli_lists_requests_and_mail_as_json(stack: LocalStack, tmp_path: Pa
     assert code == 2 and "no tenant 'nope'" in error["error"]
 
 
+def test_the_cli_changes_a_tenants_ranking_settings_only_when_they_are_valid(stack: LocalStack, tmp_path: Path) -> None:
+    connection = tmp_path / "local.json"
+    stack.write_connection_file(connection)
+    base = [sys.executable, "-m", "warmpath_cli.main", "tenant", "settings", "--connection", str(connection)]
+
+    def run(*args: str) -> tuple[int, Any]:
+        done = subprocess.run([*base, "--tenant", "demo", *args, "--json"], capture_output=True, text=True, timeout=60)
+        return done.returncode, json.loads(done.stdout)
+
+    code, changed = run("--set", "asks_per_30_days=5", "--set", "weights.type_fit=0")
+    assert code == 0
+    assert changed["effective"]["asks_per_30_days"] == 5 and changed["effective"]["weights"]["type_fit"] == 0
+    code, refused = run("--set", "weights.charm=3")
+    assert code == 2 and "unknown ranking weight 'charm'" in refused["error"]
+    code, restored = run("--unset", "asks_per_30_days", "--unset", "weights.type_fit")
+    assert code == 0 and restored["effective"]["asks_per_30_days"] == 3
+    assert restored["effective"]["weights"]["type_fit"] == 10.0
+
+
 def test_the_cli_ranks_paths_to_a_prospect_with_reasons(stack: LocalStack, tmp_path: Path) -> None:
     connection = tmp_path / "local.json"
     stack.write_connection_file(connection)

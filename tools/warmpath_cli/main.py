@@ -204,6 +204,48 @@ def paths(args: argparse.Namespace) -> Any:
     ]
 
 
+def tenant_settings(args: argparse.Namespace) -> Any:
+    """Show a tenant's ranking and fatigue settings, or change them (validated before anything is saved)."""
+    _use(_connection(args))
+    from warmpath import wiring
+    from warmpath.ranking import RankingSettings
+
+    repo = wiring.repository()
+    tenant = repo.get_tenant(args.tenant)
+    settings: dict[str, Any] = tenant.settings.as_dict() if tenant.settings else {}
+    for assignment in args.set or []:
+        key, sep, raw = assignment.partition("=")
+        if not sep:
+            raise CliError(f"'{assignment}' is not KEY=VALUE (for example asks_per_30_days=5, weights.type_fit=0).")
+        try:
+            value: Any = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        group, _, name = key.partition(".")
+        if name:
+            settings.setdefault(group, {})[name] = value
+        else:
+            settings[key] = value
+    for key in args.unset or []:
+        group, _, name = key.partition(".")
+        (settings.get(group, {}) if name else settings).pop(name or key, None)
+    try:
+        effective = RankingSettings.from_tenant(settings)
+    except (TypeError, ValueError) as error:
+        raise CliError(f"Nothing was saved: {error}.") from None
+    if args.set or args.unset:
+        repo.set_tenant_settings(args.tenant, settings)
+    return {
+        "settings": settings,
+        "effective": {
+            "asks_per_30_days": effective.fatigue.asks_per_30_days,
+            "decline_cooldown_days": effective.fatigue.decline_cooldown_days,
+            "weights": dict(effective.weights),
+            "reference_weights": dict(effective.reference_weights),
+        },
+    }
+
+
 def _org_link_rows(links: Any) -> dict[str, Any]:
     return {"links": [{"a": x.a, "relation": x.relation, "b": x.b, "evidence": x.evidence} for x in links]}
 
@@ -272,6 +314,8 @@ def _print_table(result: dict[str, Any] | list[dict[str, Any]]) -> None:
         for job in result["jobs"]:
             counts = f"{job['imported']} new, {job['merged']} merged, {job['skipped_count']} skipped"
             print(f"{job['job_id']}  {job['status']:<8} {counts}  {job['filename']}")
+    elif "effective" in result:
+        print(json.dumps(result, indent=2))
     elif "links" in result:
         if not result["links"]:
             print("No linked organisations.")
@@ -333,6 +377,13 @@ def build_parser() -> argparse.ArgumentParser:
     ranking.add_argument("--title", help="the prospect's job title (seniority changes the ranking)")
     ranking.add_argument("--requester", help="rank for this requester (their history with connectors counts)")
     ranking.set_defaults(run=paths)
+
+    tenant = groups.add_parser("tenant", help="a tenant's settings").add_subparsers(dest="action", required=True)
+    configuring = tenant.add_parser("settings", parents=[common], help="show or change ranking and fatigue settings")
+    configuring.add_argument("--tenant", required=True)
+    configuring.add_argument("--set", action="append", metavar="KEY=VALUE", help="e.g. asks_per_30_days=5")
+    configuring.add_argument("--unset", action="append", metavar="KEY", help="back to the default")
+    configuring.set_defaults(run=tenant_settings)
 
     orgs = groups.add_parser("org", help="organisations that belong together").add_subparsers(
         dest="action", required=True
