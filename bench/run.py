@@ -13,6 +13,7 @@ is the ratio (lower is better), ``baseline`` what it is a ratio to. Never run by
 - identity.precision / identity.recall: identity resolution on tests/data/identity_pairs.csv.
 - network_import.*: a 30,000-row LinkedIn export over a bare BatchWriteItem of the same items, and the
   import process's peak memory (bench/import_bench.py; BENCH_IMPORT_ROWS sets the size).
+- replies.<corpus>: the share of a labelled corpus of real replies whose visible text is extracted exactly.
 - matching.*: items read per match, a match's time over the raw reads it needs, and hit@1 / NDCG@5 on
   a synthetic tenant with planted ground truth (bench/match_bench.py, bench/synthetic_tenant.py).
 """
@@ -149,11 +150,23 @@ def bench_network_import() -> None:
     subprocess.run([sys.executable, str(ROOT / "bench" / "import_bench.py")], check=True)
 
 
+def bench_replies() -> None:
+    """Pass rates of the visible-reply extraction on the labelled corpora (not a timing)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.data.reply_corpora import CORPORA, pass_rate
+
+    for corpus, (cases, floor) in CORPORA.items():
+        rate, count = pass_rate(cases())
+        line = {"name": f"replies.{corpus}", "value": round(rate, 3), "unit": "fraction", "target": floor}
+        print(json.dumps({**line, "baseline": f"{count} labelled replies", "meets_target": rate >= floor}))
+
+
 def bench_matching() -> None:
     subprocess.run([sys.executable, str(ROOT / "bench" / "match_bench.py")], check=True)
 
 
 if __name__ == "__main__":
+    bench_replies()
     bench_matching()
     bench_identity()
     bench_cold_start()
