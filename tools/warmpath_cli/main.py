@@ -246,6 +246,45 @@ def tenant_settings(args: argparse.Namespace) -> Any:
     }
 
 
+def inbound_parse(args: argparse.Namespace) -> Any:
+    """What the inbound path concludes about a raw email, without acting on it (for support and tests).
+
+    The reply address is looked up in the table when a stack is reachable (the local one, or --aws);
+    without one, the token check fails and says so. Verdicts are read from the SES headers in the file.
+    """
+    from datetime import UTC, datetime
+
+    from warmpath.inbound_mail import conclude, read_mime, reply_ids, verdicts_from_headers
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"There is no file at {path}.")
+    raw = path.read_bytes()
+    mime = read_mime(raw)
+    ids = reply_ids(mime)
+    address, note = None, None
+    try:
+        _use(_connection(args))
+        from warmpath import wiring
+
+        repo = wiring.repository()
+        address = next((a for a in (repo.reply_address(i, datetime.now(UTC)) for i in ids) if a), None)
+    except CliError as error:
+        note = f"reply address not checked: {error}"
+    found = conclude(
+        raw,
+        verdicts=verdicts_from_headers(mime),
+        expected_sender=address.email if address else None,
+        reply_id=ids[0] if ids else None,
+        token_valid=address is not None,
+    ).as_json()
+    if address is not None:
+        found["purpose"] = address.purpose
+    if note:
+        found["note"] = note
+    return found
+
+
 def _org_link_rows(links: Any) -> dict[str, Any]:
     return {"links": [{"a": x.a, "relation": x.relation, "b": x.b, "evidence": x.evidence} for x in links]}
 
@@ -314,6 +353,8 @@ def _print_table(result: dict[str, Any] | list[dict[str, Any]]) -> None:
         for job in result["jobs"]:
             counts = f"{job['imported']} new, {job['merged']} merged, {job['skipped_count']} skipped"
             print(f"{job['job_id']}  {job['status']:<8} {counts}  {job['filename']}")
+    elif "intent" in result:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
     elif "effective" in result:
         print(json.dumps(result, indent=2))
     elif "links" in result:
@@ -377,6 +418,11 @@ def build_parser() -> argparse.ArgumentParser:
     ranking.add_argument("--title", help="the prospect's job title (seniority changes the ranking)")
     ranking.add_argument("--requester", help="rank for this requester (their history with connectors counts)")
     ranking.set_defaults(run=paths)
+
+    inbound = groups.add_parser("inbound", help="inbound mail").add_subparsers(dest="action", required=True)
+    parsing = inbound.add_parser("parse", parents=[common], help="what a raw email means, without acting on it")
+    parsing.add_argument("file", help="an .eml file (RFC 5322)")
+    parsing.set_defaults(run=inbound_parse)
 
     tenant = groups.add_parser("tenant", help="a tenant's settings").add_subparsers(dest="action", required=True)
     configuring = tenant.add_parser("settings", parents=[common], help="show or change ranking and fatigue settings")
