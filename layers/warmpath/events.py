@@ -15,6 +15,8 @@ This module is the one place the contracts live. ``infra/template.yaml`` routes 
 | ConnectorsInvited    | warmpath.intake   | an admin's bulk invite was processed            | notify      |
 | NetworkImported      | warmpath.matching | a network import job finished (done or failed)  | notify, matching |
 | NetworkChanged       | warmpath.intake   | a connector rated a tie or changed its privacy  | matching    |
+| AskAnsweredByEmail   | warmpath.notify   | a connector answered an ask by replying (once)  | notify, matching |
+| ReplyNeedsFollowUp   | warmpath.notify   | a reply was a question or unclear               | notify      |
 | IntroductionSent     | warmpath.notify   | the three-way introduction email went out       | (analytics) |
 | InboundMailReceived  | warmpath.notify   | an email reached the inbound address            | (replies)   |
 
@@ -72,6 +74,24 @@ class AskAnswered(EventContract):
     request_id: str
     connector_email: str
     answer: Literal["accepted", "declined"]
+
+
+class AskAnsweredByEmail(AskAnswered):
+    """The same as AskAnswered, from a reply read by the inbound function (so from notify's source)."""
+
+    SOURCE = SOURCE_NOTIFY
+    DETAIL_TYPE = "AskAnsweredByEmail"
+
+
+class ReplyNeedsFollowUp(EventContract):
+    """A reply to an ask was a question (forwarded to the requester) or unclear (the connector gets links)."""
+
+    SOURCE = SOURCE_NOTIFY
+    DETAIL_TYPE = "ReplyNeedsFollowUp"
+    request_id: str
+    connector_email: str
+    message_id: str
+    intent: Literal["question", "unclear"]
 
 
 class AskApproved(EventContract):
@@ -143,6 +163,8 @@ CONTRACTS: dict[tuple[str, str], type[EventContract]] = {
         AskRequested,
         AskAnswered,
         AskApproved,
+        AskAnsweredByEmail,
+        ReplyNeedsFollowUp,
         ConnectorsInvited,
         MatchingCompleted,
         AskCreated,

@@ -501,9 +501,10 @@ class ReplyAddress(WarmpathItem, discriminator="ReplyAddress"):
     local part is too short for a signed token), mapped here to its purpose, tenant and addressee.
     """
 
-    purpose = UnicodeAttribute()
+    purpose = UnicodeAttribute()  # network_import (an invitation), ask (an ask: the answer by reply)
     tenant = UnicodeAttribute()
     email = UnicodeAttribute()
+    ref = UnicodeAttribute(null=True)  # what it is about: the request id of an ask
 
 
 class Session(WarmpathItem, discriminator="Session"):
@@ -527,3 +528,8 @@ class InboundMessage(WarmpathItem, discriminator="InboundMessage"):
     s3_key = UnicodeAttribute(null=True)
     verdicts = MapAttribute[str, Any](default=dict)
     received_at = UTCDateTimeAttribute(default=utcnow)
+    # What reading it concluded (replies to asks): inbound_mail.Conclusion, kept for follow-ups and support.
+    intent = UnicodeAttribute(null=True)
+    visible_text = UnicodeAttribute(null=True)
+    request_id = UnicodeAttribute(null=True)
+    checks = MapAttribute[str, Any](null=True)

@@ -927,11 +927,13 @@ class Repository:
         throttle = Throttle(PK=f"THROTTLE#{key}", SK="THROTTLE", ttl=start + int(window.total_seconds()))
         return _save_unless(throttle, Throttle.PK.does_not_exist() | (Throttle.ttl <= start))
 
-    def create_reply_address(self, purpose: str, tenant: str, email: str, expires_at: datetime) -> str:
+    def create_reply_address(
+        self, purpose: str, tenant: str, email: str, expires_at: datetime, ref: str | None = None
+    ) -> str:
         reply_id = secrets.token_hex(12)  # lower-case hex: mail systems may fold an address's case
         expires = int(expires_at.timestamp())
         ReplyAddress(
-            PK=f"REPLY#{reply_id}", SK="REPLY", purpose=purpose, tenant=tenant, email=email, ttl=expires
+            PK=f"REPLY#{reply_id}", SK="REPLY", purpose=purpose, tenant=tenant, email=email, ttl=expires, ref=ref
         ).save()
         return reply_id
 
@@ -967,6 +969,25 @@ class Repository:
         Session(PK=f"SESSION#{_hash_session(session_id)}", SK="SESSION").delete()
 
     # -- inbound mail --------------------------------------------------------------------------
+
+    def note_reading(self, message_id: str, **fields: Any) -> None:
+        """Keep what reading an inbound message concluded (intent, visible text, request, checks)."""
+        attributes: dict[str, Any] = {
+            "intent": InboundMessage.intent,
+            "visible_text": InboundMessage.visible_text,
+            "request_id": InboundMessage.request_id,
+            "checks": InboundMessage.checks,
+        }
+        InboundMessage(PK=f"INBOUND#{message_id}", SK="INBOUND").update(
+            actions=[attributes[k].set(v) for k, v in fields.items() if v is not None],
+            condition=InboundMessage.PK.exists(),
+        )
+
+    def get_inbound(self, message_id: str) -> InboundMessage:
+        try:
+            return InboundMessage.get(f"INBOUND#{message_id}", "INBOUND")
+        except DoesNotExist:
+            raise NotFound(f"there is no inbound message '{message_id}'") from None
 
     def record_inbound(self, message: InboundMessage) -> bool:
         """Store an inbound email once; False when SES delivered it before."""

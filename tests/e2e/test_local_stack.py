@@ -63,7 +63,13 @@ def csrf(html: str) -> str:
     return match.group(1)
 
 
+_SIGNED_IN: dict[tuple[str, str], requests.Session] = {}
+
+
 def sign_in(stack: LocalStack, email: str) -> requests.Session:
+    """A browser signed in by magic link (once per person per stack: sign-in emails are limited to one a minute)."""
+    if (stack.url, email) in _SIGNED_IN:
+        return _SIGNED_IN[(stack.url, email)]
     browser = requests.Session()
     home = browser.get(f"{stack.url}/")
     sent = browser.post(f"{stack.url}/auth/login", data={"email": email, "csrf_token": csrf(home.text)})
@@ -78,6 +84,7 @@ def sign_in(stack: LocalStack, email: str) -> requests.Session:
         f"{stack.url}/auth/magic", data={"token": token.group(1), "csrf_token": csrf(confirm.text)}
     )
     assert signed_in.url in (f"{stack.url}/requests", f"{stack.url}/network")  # requesters / connectors
+    _SIGNED_IN[(stack.url, email)] = browser
     return browser
 
 
@@ -114,7 +121,7 @@ def ask_first_listed(browser: requests.Session, request_url: str, page: str) -> 
     path_id = re.search(r'name="path_id" value="([^"]+)"', page)
     assert path_id, "no Ask button on the request page"
     asked = browser.post(f"{request_url}/asks", data={"csrf_token": csrf(page), "path_id": path_id.group(1)})
-    assert asked.status_code == 200
+    assert asked.status_code == 200, asked.text[-600:]
 
 
 def answer_from_email(stack: LocalStack, connector: str, reason: str, answer: str) -> requests.Response:
@@ -332,6 +339,60 @@ def test_a_connector_uploads_an_export_from_the_network_page_and_watches_it_fini
     report = wait_for_mail(stack, lambda m: m["to"] == ["lena.fischer@advisors.example"] and "contacts" in m["subject"])
     assert report["subject"] == "Your contacts are in: 3 new, 0 updated"
     assert "Zoë Whitaker" in lena.get(f"{stack.url}/network").text
+
+
+def _reply_by_email(stack: LocalStack, ask_email: dict[str, Any], text: str) -> None:
+    """What the dev mailbox's reply box does: the connector answers the ask email in their own words."""
+    reply = EmailMessage()
+    reply["From"] = ask_email["to"][0]
+    reply["To"] = ask_email["reply_to"][0]
+    reply["Subject"] = "Re: " + ask_email["subject"]
+    reply.set_content(f"{text}\n\nOn Tue, Warmpath <intros@warmpath.localhost> wrote:\n> {ask_email['text'][:200]}")
+    posted = requests.post(
+        f"{stack.url}/_dev/inbound", data=reply.as_bytes(), headers={"Content-Type": "message/rfc822"}
+    )
+    assert posted.status_code == 202
+
+
+def _ask_by_page(stack: LocalStack, requester: str, target: str, reason: str) -> tuple[requests.Session, str, dict]:
+    browser = sign_in(stack, requester)
+    form_page = browser.get(f"{stack.url}/requests/new")
+    created = browser.post(
+        f"{stack.url}/requests",
+        data={"csrf_token": csrf(form_page.text), "target_name": target, "target_company": "Northwind Logistics",
+              "target_title": "", "target_email": "", "target_linkedin_url": "", "reason": reason},
+    )  # fmt: skip
+    request_url = created.url
+    ask_first_listed(browser, request_url, wait_for_status(browser, request_url, "paths_found"))
+    ask_email = wait_for_mail(stack, lambda m: reason in m["text"] and "would like an introduction" in m["subject"])
+    return browser, request_url, ask_email
+
+
+def test_a_connector_runs_the_introduction_by_replying_sure(stack: LocalStack) -> None:
+    reason = "E2E reply: accepting by email, in plain words."
+    riley, request_url, ask_email = _ask_by_page(stack, RILEY, "Mei Wong", reason)
+    assert ask_email["reply_to"][0].startswith("reply+")
+
+    _reply_by_email(stack, ask_email, "Sure, happy to")
+
+    intro = wait_for_mail(stack, lambda m: m["subject"].startswith("Introduction:") and reason in m["text"])
+    assert RILEY in intro["cc"]
+    assert "Introduced" in wait_for_status(riley, request_url, "introduced")
+
+
+def test_a_doubtful_reply_never_accepts_and_a_question_reaches_the_requester(stack: LocalStack) -> None:
+    reason = "E2E reply: doubt and questions are not a yes."
+    sam, request_url, ask_email = _ask_by_page(stack, SAM, "James O'Connor", reason)
+
+    _reply_by_email(stack, ask_email, "Sure \u2014 but what is the context?")
+    question = wait_for_mail(stack, lambda m: m["to"] == [SAM] and "has a question" in m["subject"])
+    assert "what is the context?" in question["text"]
+    assert "Waiting for the connector" in sam.get(request_url).text
+
+    _reply_by_email(stack, ask_email, "Not sure I know her well enough \u2014 who else?")
+    declined = wait_for_status(sam, request_url, "declined")
+    assert "Introduced" not in declined
+    assert not [m for m in mailbox(stack) if m["subject"].startswith("Introduction:") and reason in m["text"]]
 
 
 def test_replying_to_the_invitation_with_an_export_attached_imports_it(stack: LocalStack, tmp_path: Path) -> None:

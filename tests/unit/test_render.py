@@ -163,6 +163,18 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "days": 7,
         },
     ),
+    "reply_question": (
+        "reply_question",
+        {
+            "tenant_name": "Acme",
+            "requester_name": "Rita Requester",
+            "connector_name": "Cara Connector",
+            "target_name": "Tom Target",
+            "target_company": "Big Corp",
+            "question": "Happy to, but what is the context?",
+            "request_url": "https://app.example/requests/r1",
+        },
+    ),
     "request_joined_colleague": (
         "request_joined",
         {
@@ -521,3 +533,18 @@ def test_an_ask_through_a_private_tie_tells_the_connector_they_are_not_named(ren
 
     assert "does not know this is you. If you decline, they never will." in email.text
     assert "does not know this is you" in visible_text(email.html)
+
+
+def test_a_question_by_reply_is_forwarded_to_the_requester(renderer: EmailRenderer) -> None:
+    email = renderer.render("reply_question", **CASES["reply_question"][1])
+
+    assert email.subject == "Cara Connector has a question about your request to meet Tom Target"
+    assert '"Happy to, but what is the context?"' in email.text
+    assert "Happy to, but what is the context?" in visible_text(email.html)
+
+
+def test_an_ask_after_an_unclear_reply_says_nothing_happened_yet(renderer: EmailRenderer) -> None:
+    email = renderer.render("ask", **dict(CASES["ask"][1], follow_up=True))
+
+    assert "We could not tell from your reply" in email.text
+    assert "We could not tell from your reply" in visible_text(email.html)

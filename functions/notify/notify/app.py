@@ -15,11 +15,13 @@ from warmpath import wiring
 from warmpath.config import get_settings
 from warmpath.events import (
     AskAnswered,
+    AskAnsweredByEmail,
     AskApproved,
     AskCreated,
     ConnectorsInvited,
     MatchingCompleted,
     NetworkImported,
+    ReplyNeedsFollowUp,
     SignInRequested,
     parse_event,
 )
@@ -48,6 +50,8 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
         AskCreated: notifier.send_ask,
         AskApproved: notifier.send_ask,
         AskAnswered: notifier.send_answer,
+        AskAnsweredByEmail: notifier.send_answer,
+        ReplyNeedsFollowUp: notifier.send_follow_up,
         NetworkImported: notifier.send_import_report,
         ConnectorsInvited: notifier.send_invite_report,
     }

@@ -20,6 +20,7 @@ from warmpath.events import (
     IntroductionSent,
     MatchingCompleted,
     NetworkImported,
+    ReplyNeedsFollowUp,
     SignInRequested,
 )
 from warmpath.lifecycle import OPEN_ASK_STATUSES
@@ -175,7 +176,7 @@ class Notifier:
             **self._about(request),
         )
 
-    def send_ask(self, event: AskCreated | AskApproved) -> None:
+    def send_ask(self, event: AskCreated | AskApproved | ReplyNeedsFollowUp) -> None:
         """Ask the connector (once their approver, if they have one, let the ask through)."""
         request = self.repo.get_request(event.tenant, event.request_id)
         ask = self.repo.get_ask(event.tenant, event.request_id, event.connector_email)
@@ -200,15 +201,39 @@ class Notifier:
             )
             return self._url(f"/a/{sign(claims, self.keys)}")
 
+        # A reply answers too: Reply-To carries an address that says which ask, for whom, until when.
+        reply_id = self.repo.create_reply_address(
+            "ask", event.tenant, ask.connector_email, self.now + ASK_TTL, ref=request.request_id
+        )
         self._send(
             "ask",
             to=[ask.connector_email],
             tag="ask",
+            reply_to=[f"reply+{reply_id}@{self.settings.inbound_domain}"],
             connector_name=self._connector_name(ask),
             private=bool(ask.anonymous),
+            follow_up=isinstance(event, ReplyNeedsFollowUp),
             accept_url=link("accept"),
             decline_url=link("decline"),
             days=ASK_TTL.days,
+            **self._about(request),
+        )
+
+    def send_follow_up(self, event: ReplyNeedsFollowUp) -> None:
+        """After a reply we would not act on: a question goes to the requester; unclear gets one-click links."""
+        if event.intent == "unclear":
+            self.send_ask(event)
+            return
+        request = self.repo.get_request(event.tenant, event.request_id)
+        ask = self.repo.get_ask(event.tenant, event.request_id, event.connector_email)
+        message = self.repo.get_inbound(event.message_id)
+        self._send(
+            "reply_question",
+            to=[request.requester_email],
+            tag="reply_question",
+            reply_to=[ask.connector_email] if not ask.anonymous else None,
+            connector_name=ask.connector_name,
+            question=message.visible_text or "",
             **self._about(request),
         )
 

@@ -1,8 +1,14 @@
 """Inbound mail: SES stores the raw message in S3, then invokes this handler with the receipt.
 
-The foundation records each message once, with SES's spam, virus, SPF, DKIM and DMARC verdicts and
-where the raw MIME lives, and announces it with ``InboundMailReceived``. Reading replies (quote
-stripping, intent, acting on tokens) is the email-first work built on top of this record.
+Each message is recorded once, with SES's spam, virus, SPF, DKIM and DMARC verdicts and where the raw
+MIME lives, and announced with ``InboundMailReceived``. A message sent to a reply address
+(``reply+<id>@<inbound domain>``) is then read for what that address expects:
+
+- an invitation's reply with a contacts file attached starts a network import;
+- an ask's reply is understood (``warmpath.inbound_mail.conclude``): when every check passes, a yes or a
+  no (or "I don't know them well", a no) answers the ask exactly once, as the links would; a question is
+  forwarded to the requester and an unclear reply gets the connector one-click links (``ReplyNeedsFollowUp``);
+  an auto-reply is never an answer. A reply that fails a check is recorded and nothing is sent back.
 """
 
 from __future__ import annotations
@@ -84,11 +90,13 @@ def route_reply(message: Any) -> str | None:
         if r.lower().endswith("@" + settings.inbound_domain) and r.startswith("reply+")
     ]
     address = next((a for a in (repo.reply_address(i, datetime.now(UTC)) for i in reply_ids) if a), None)
-    if address is None or address.purpose != "network_import":
+    if address is None or address.purpose not in ("network_import", "ask"):
         return None
     import boto3
 
     raw = boto3.client("s3").get_object(Bucket=settings.inbound_bucket, Key=message.s3_key)["Body"].read()
+    if address.purpose == "ask":
+        return answer_by_reply(message, raw, address, reply_ids[0])
     mime = message_from_bytes(raw, policy=policy.default)
     if not trusted(message, str(mime.get("From", "")), address.email):
         logger.warning("untrusted reply ignored", extra={"message_id": message.message_id})
@@ -104,6 +112,62 @@ def route_reply(message: Any) -> str | None:
             logger.info("import started from an emailed file", extra={"job_id": job.job_id})
             return str(job.job_id)
     return None
+
+
+def answer_by_reply(message: Any, raw: bytes, address: Any, reply_id: str) -> str | None:
+    """Read a reply to an ask and act on it if every check passes; returns the intent acted on, if any."""
+    from warmpath.errors import NotFound
+    from warmpath.events import AskAnsweredByEmail, ReplyNeedsFollowUp
+    from warmpath.inbound_mail import conclude
+
+    repo, bus = wiring.repository(), wiring.event_bus()
+    verdicts = dict(message.verdicts.as_dict()) if hasattr(message.verdicts, "as_dict") else dict(message.verdicts)
+    try:
+        ask = repo.get_ask(address.tenant, address.ref or "", address.email)
+    except NotFound:
+        ask = None
+    found = conclude(
+        raw,
+        verdicts=verdicts,
+        expected_sender=address.email,
+        reply_id=reply_id,
+        token_valid=ask is not None and ask.status == "asked",
+    )
+    repo.note_reading(
+        message.message_id,
+        intent=found.intent,
+        visible_text=found.visible_text[:4000],
+        request_id=address.ref,
+        checks=found.checks,
+    )
+    logger.info("reply to an ask read", extra={"intent": found.intent, "checks": found.checks})
+    if not found.actionable or ask is None:
+        return None
+    if found.intent in ("accept", "decline", "dont_know"):
+        answer = "accepted" if found.intent == "accept" else "declined"
+        outcome = repo.answer_ask(ask, answer, jti=f"reply-{reply_id}", token_expires_at=int(address.ttl or 0))
+        if outcome.ask.status == answer:
+            bus.publish(
+                AskAnsweredByEmail(
+                    tenant=ask.tenant,
+                    request_id=ask.request_id,
+                    connector_email=ask.connector_email,
+                    answer=answer,  # type: ignore[arg-type]
+                )
+            )
+        return found.intent
+    if found.intent in ("question", "unclear"):
+        bus.publish(
+            ReplyNeedsFollowUp(
+                tenant=ask.tenant,
+                request_id=ask.request_id,
+                connector_email=ask.connector_email,
+                message_id=message.message_id,
+                intent=found.intent,  # type: ignore[arg-type]
+            )
+        )
+        return found.intent
+    return None  # an auto-reply: never an answer
 
 
 @logger.inject_lambda_context
