@@ -53,6 +53,8 @@ def record_receipt(event: SESEvent) -> list[str]:
             route_reply(message)
         else:
             logger.info("inbound message already recorded; announcing again", extra={"message_id": mail.message_id})
+            # Answering an ask is idempotent and re-announced: a retry recovers a lost announcement.
+            route_reply(message, redelivery=True)
         # Announced on every delivery: a retry after a failed announcement must not lose it.
         bus.publish(InboundMailReceived(tenant=UNROUTED_TENANT, message_id=mail.message_id))
     return recorded
@@ -72,10 +74,11 @@ def trusted(message: Any, sender_header: str, expected: str) -> bool:
     return authenticated and clean and parseaddr(sender_header)[1].lower() == expected.lower()
 
 
-def route_reply(message: Any) -> str | None:
-    """A reply to an invitation with a contacts file attached starts a network import for its sender.
+def route_reply(message: Any, redelivery: bool = False) -> str | None:
+    """Act on a reply to one of our emails: an invitation's (a contacts file starts a network import) or an
+    ask's (the answer). On a redelivery only the idempotent ask path runs (an import would start twice).
 
-    Returns the import job id, or None when the message is not such a reply (it stays recorded).
+    Returns the import job id or the intent acted on; None when the message is not such a reply.
     """
     from datetime import UTC, datetime
     from email import message_from_bytes, policy
@@ -91,6 +94,8 @@ def route_reply(message: Any) -> str | None:
     ]
     address = next((a for a in (repo.reply_address(i, datetime.now(UTC)) for i in reply_ids) if a), None)
     if address is None or address.purpose not in ("network_import", "ask"):
+        return None
+    if redelivery and address.purpose != "ask":
         return None
     import boto3
 
@@ -131,7 +136,9 @@ def answer_by_reply(message: Any, raw: bytes, address: Any, reply_id: str) -> st
         verdicts=verdicts,
         expected_sender=address.email,
         reply_id=reply_id,
-        token_valid=ask is not None and ask.status == "asked",
+        # The address is unexpired (looked up so) and its ask exists; whether the ask is still open is the
+        # answer's own condition, so a redelivery re-announces the answer it recorded.
+        token_valid=ask is not None,
     )
     repo.note_reading(
         message.message_id,
