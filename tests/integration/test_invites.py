@@ -304,3 +304,47 @@ def test_a_complaint_marks_a_pending_invitation_opted_out(aws: AwsWorld, demo: d
     call_function("notify.deliverability", _ses_feedback("Complaint", "new.advisor@firm.example"))
 
     assert wiring.repository().get_member("demo", "new.advisor@firm.example").status == "opted_out"  # type: ignore[union-attr]
+
+
+def _invitation(aws: AwsWorld) -> dict[str, Any]:
+    _upload(MESSY_CSV, session_cookies(ADA))
+    _send(aws, _queued(aws))
+    return next(m for m in aws.sent_emails() if m["to"] == ["new.advisor@firm.example"])
+
+
+def test_invitations_carry_a_one_click_unsubscribe(aws: AwsWorld, demo: dict) -> None:
+    invite = _invitation(aws)
+
+    assert invite["list_unsubscribe_post"] == "List-Unsubscribe=One-Click"
+    assert re.fullmatch(r"https://app\.warmpath\.test/u/v1\.\S+", invite["list_unsubscribe"])
+
+
+def test_a_mail_clients_one_click_post_unsubscribes_at_once_without_a_redirect(aws: AwsWorld, demo: dict) -> None:
+    url = _invitation(aws)["list_unsubscribe"]
+    path = url.removeprefix("https://app.warmpath.test")
+
+    # RFC 8058: no cookies, no CSRF token, just this body.
+    done = call_intake(
+        "POST", path, raw_body="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    again = call_intake(
+        "POST", path, raw_body="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert done.status == again.status == 200 and "Location" not in done.headers
+    member = wiring.repository().get_member("demo", "new.advisor@firm.example")
+    assert member is not None and member.status == "opted_out"
+
+
+def test_opening_the_unsubscribe_link_changes_nothing_and_a_forged_post_is_refused(aws: AwsWorld, demo: dict) -> None:
+    url = _invitation(aws)["list_unsubscribe"]
+    path = url.removeprefix("https://app.warmpath.test")
+
+    page = call_intake("GET", path)
+    forged = call_intake("POST", path, form={"anything": "else"})
+    tampered = call_intake("GET", path[:-3] + "xyz")
+
+    assert page.status == 200 and "Stop these emails?" in page.body
+    assert forged.status == 403 and tampered.status == 400
+    member = wiring.repository().get_member("demo", "new.advisor@firm.example")
+    assert member is not None and member.status == "invited"

@@ -48,6 +48,8 @@ def _describe(index: int, sent: Any) -> dict[str, Any]:
             "to": sent.destinations.get("ToAddresses", []),
             "cc": sent.destinations.get("CcAddresses", []),
             "reply_to": [],
+            "list_unsubscribe": None,
+            "list_unsubscribe_post": None,
             "subject": sent.subject,
             "text": "",
             "html": sent.body,
@@ -69,6 +71,8 @@ def _describe(index: int, sent: Any) -> dict[str, Any]:
         "text": text,
         "html": html,
         "links": _links(html, text),
+        "list_unsubscribe": str(message["List-Unsubscribe"] or "").strip("<> ") or None,
+        "list_unsubscribe_post": str(message["List-Unsubscribe-Post"] or "") or None,
     }
 
 

@@ -25,6 +25,7 @@ from intake import (
     network_routes,
     rating_routes,
     request_routes,
+    unsubscribe_routes,
     web,
 )
 
@@ -51,6 +52,7 @@ for module in (
     network_routes,
     invite_routes,
     rating_routes,
+    unsubscribe_routes,
 ):
     app.include_router(module.router)
 

@@ -47,6 +47,14 @@ def send_invitation(tenant: str, email: str, reminder: int = 0) -> bool:
     tenant_name = repo.get_tenant(tenant).name
     claims = Claims(purpose="join", tenant=tenant, subject=email, expires_at=expiry(datetime.now(UTC), JOIN_TTL))
     token = sign(claims, wiring.signing_keys())
+    leave = Claims(
+        purpose="unsubscribe",
+        tenant=tenant,
+        subject=email,
+        expires_at=expiry(datetime.now(UTC), JOIN_TTL * 3),
+        ref={"list": "invitations"},
+    )
+    unsubscribe_url = f"{settings.public_base_url}/u/{sign(leave, wiring.signing_keys())}"
     # Replying with a contacts file attached imports it (notify.inbound); the address says whose it is.
     reply_id = repo.create_reply_address("network_import", tenant, email, datetime.now(UTC) + JOIN_TTL)
     rendered = shared_renderer().render(
@@ -70,6 +78,8 @@ def send_invitation(tenant: str, email: str, reminder: int = 0) -> bool:
             text=rendered.text,
             html=rendered.html,
             tags={"email": "invite"},
+            # RFC 8058 one-click unsubscribe (mail clients POST "List-Unsubscribe=One-Click" to the URL).
+            headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
         )
     )
     if reminder:
