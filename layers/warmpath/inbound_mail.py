@@ -165,6 +165,16 @@ def verdicts_from_headers(mime: EmailMessage) -> dict[str, str]:
     }
 
 
+def trust_checks(verdicts: dict[str, str], sender: str, expected_sender: str | None) -> dict[str, bool]:
+    """SES's verdicts pass, the sender is authenticated, and it is who we wrote to (``sender``: an address)."""
+    return {
+        "spam": verdicts.get("spam") == "PASS",
+        "virus": verdicts.get("virus") == "PASS",
+        "authenticated": "PASS" in (verdicts.get("spf"), verdicts.get("dkim")) and verdicts.get("dmarc") != "FAIL",
+        "sender": bool(expected_sender) and sender.lower() == (expected_sender or "").lower(),
+    }
+
+
 def conclude(
     raw: bytes,
     *,
@@ -177,10 +187,7 @@ def conclude(
     sender = parseaddr(str(mime.get("From", "")))[1].lower()
     automatic = auto_reply_reason(mime)
     checks = {
-        "spam": verdicts.get("spam") == "PASS",
-        "virus": verdicts.get("virus") == "PASS",
-        "authenticated": "PASS" in (verdicts.get("spf"), verdicts.get("dkim")) and verdicts.get("dmarc") != "FAIL",
-        "sender": bool(expected_sender) and sender == (expected_sender or "").lower(),
+        **trust_checks(verdicts, sender, expected_sender),
         "token": token_valid,
         "size": len(raw) <= MAX_BYTES,
         "not_auto_reply": automatic is None,

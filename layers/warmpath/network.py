@@ -185,7 +185,7 @@ def _aggregates(
 
 def _merge_top(aggregate: OrgTies, ties: Iterable[Relationship]) -> None:
     """Fold these ties into the aggregate's few best-known contacts (visible first, then strongest)."""
-    entries = {e["person_id"]: dict(e) for e in (_as_dict(x) for x in aggregate.top or [])}
+    entries = {e["person_id"]: e for e in top_entries(aggregate)}
     for tie in ties:
         entries[tie.person_id] = {
             "person_id": tie.person_id,
@@ -204,8 +204,9 @@ def _merge_top(aggregate: OrgTies, ties: Iterable[Relationship]) -> None:
             aggregate.strongest = entry["strength"]
 
 
-def _as_dict(entry: object) -> dict[str, str]:
-    return entry.as_dict() if hasattr(entry, "as_dict") else dict(entry)  # type: ignore[call-overload]
+def top_entries(aggregate: OrgTies) -> list[dict[str, str]]:
+    """An aggregate's best-known contacts as plain dicts (stored as maps; built as dicts before saving)."""
+    return [dict(e.as_dict() if hasattr(e, "as_dict") else e) for e in aggregate.top or []]
 
 
 CHUNK = 5_000  # contacts per pass: bounds memory whatever the file's size

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, cast
+from datetime import datetime
+from typing import TypeVar, cast
 
 from warmpath.identity import Claim, OrgLink, organisation_key, target_claims
 from warmpath.models import PRIVATE_CONNECTOR, STRENGTHS, Member, OrgTies, PathMap, Relationship
-from warmpath.network import effective_visibility
+from warmpath.network import effective_visibility, top_entries
 from warmpath.ranking import (
     SOURCE_LABELS,
     STRENGTH_LABELS,
@@ -35,6 +35,7 @@ from warmpath.ranking import (
     Prospect,
     RankingSettings,
     common_reasons,
+    load,
     reference_fit,
     responsiveness_label,
     score,
@@ -44,6 +45,7 @@ from warmpath.ranking import (
 from warmpath.repository import Repository, requester_key
 
 MAX_PATHS = 10
+T = TypeVar("T")
 MAX_UNAVAILABLE_SHOWN = 3
 
 
@@ -110,10 +112,6 @@ def _better(tie: Relationship, current: Relationship) -> bool:
     """Visible ties beat ask-me-first ones; then the stronger tie wins."""
     rank = (tie.visibility == "visible", STRENGTHS.get(tie.strength, 0))
     return rank > (current.visibility == "visible", STRENGTHS.get(current.strength, 0))
-
-
-def _entry(entry: Any) -> dict[str, str]:
-    return entry.as_dict() if hasattr(entry, "as_dict") else dict(entry)  # type: ignore[no-any-return]
 
 
 def find_paths(
@@ -232,7 +230,7 @@ def _indirect(
         return None
     shown = [
         e
-        for e in map(_entry, aggregate.top or [])
+        for e in top_entries(aggregate)
         if e.get("visibility") == "visible" and e.get("person_id") not in target_people
     ]
     if not shown:
@@ -260,6 +258,16 @@ def _indirect(
     return Candidate(member, "indirect", best["person_id"], facts, best["name"], best.get("title") or None, reasons)
 
 
+Row = tuple[str | None, float, Member, T]
+
+
+def _shortlist(rows: list[Row[T]], limit: int) -> list[Row[T]]:
+    """Rows of (why unavailable or None, score, member, payload): up to ``limit`` available ones best first,
+    then the best MAX_UNAVAILABLE_SHOWN unavailable ones; ties broken by name then email."""
+    rows = sorted(rows, key=lambda row: (row[0] is not None, -row[1], row[2].name.lower(), row[2].email))
+    return [r for r in rows if r[0] is None][:limit] + [r for r in rows if r[0] is not None][:MAX_UNAVAILABLE_SHOWN]
+
+
 def rank(
     candidates: list[Candidate], request_id: str, settings: RankingSettings, now: datetime, limit: int = MAX_PATHS
 ) -> list[PathMap]:
@@ -269,14 +277,11 @@ def rank(
     with the reason: a requester sees why their best path is not offered.
     """
     scored = [
-        (unavailable_reason(c.facts.history, settings.fatigue, now), score(c.facts, settings, now), c)
+        (unavailable_reason(c.facts.history, settings.fatigue, now), score(c.facts, settings, now), c.member, c)
         for c in candidates
     ]
-    scored.sort(key=lambda row: (row[0] is not None, -row[1], row[2].member.name.lower(), row[2].member.email))
-    available = [row for row in scored if row[0] is None][:limit]
-    resting = [row for row in scored if row[0] is not None][:MAX_UNAVAILABLE_SHOWN]
     paths = []
-    for unavailable, value, c in available + resting:
+    for unavailable, value, _, c in _shortlist(scored, limit):
         private = c.anonymous
         reasons = c.reasons if private else c.reasons + common_reasons(c.facts, settings.fatigue, now)
         paths.append(
@@ -336,7 +341,7 @@ def find_references(
     at_org = {a.connector_email for a in repo.connectors_at(org_key) if a.visible_count}
     never = repo.never_ask_among(sorted(customers), [org_key])
     weights = settings.reference_weights
-    rows = []
+    rows: list[Row[tuple[list[str], ConnectorHistory]]] = []
     for email, member in customers.items():
         if email in never:
             continue
@@ -357,18 +362,14 @@ def find_references(
         if not any(v > 0 for v in values.values()):
             continue  # nothing in common with the prospect
         history = history_of(member, requester_email)
-        recent = history.asks_since(now - timedelta(days=30))
         values["responsiveness"] = history.acceptance
-        values["load"] = -min(1.0, recent / settings.fatigue.asks_per_30_days)
+        values["load"] = -load(history, settings.fatigue, now)
         value = round(sum(weights.get(k, 0.0) * v for k, v in values.items()), 2)
         unavailable = unavailable_reason(history, settings.fatigue, now)
         reasons += common_reasons(
             PathFacts("reference", "unknown", False, 1.0, None, None, history), settings.fatigue, now
         )
-        rows.append((unavailable, value, member, reasons))
-    rows.sort(key=lambda r: (r[0] is not None, -r[1], r[2].name.lower(), r[2].email))
-    available = [r for r in rows if r[0] is None][:limit]
-    resting = [r for r in rows if r[0] is not None][:MAX_UNAVAILABLE_SHOWN]
+        rows.append((unavailable, value, member, (reasons, history)))
     return [
         PathMap(
             path_id=path_id_for(request_id, member.email),
@@ -382,10 +383,10 @@ def find_references(
             strength="unknown",
             score=value,
             reasons=reasons,
-            responsiveness=responsiveness_label(history_of(member, requester_email)),
+            responsiveness=responsiveness_label(history),
             unavailable=unavailable,
         )
-        for unavailable, value, member, reasons in available + resting
+        for unavailable, value, member, (reasons, history) in _shortlist(rows, limit)
     ]
 
 

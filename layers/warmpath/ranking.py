@@ -263,6 +263,11 @@ def type_fit(connector_type: str | None, level: str | None, new_account: bool) -
     return fit
 
 
+def load(history: ConnectorHistory, rules: FatigueRules, now: datetime) -> float:
+    """How close to the tenant's limit the connector's last 30 days of asks are (0..1)."""
+    return min(1.0, history.asks_since(now - timedelta(days=30)) / rules.asks_per_30_days)
+
+
 def features(facts: PathFacts, rules: FatigueRules, now: datetime) -> dict[str, float]:
     history = facts.history
     hours = history.median_hours
@@ -275,7 +280,7 @@ def features(facts: PathFacts, rules: FatigueRules, now: datetime) -> dict[str, 
         "type_fit": type_fit(facts.connector_type, facts.target_level, facts.new_account),
         "responsiveness": history.acceptance,
         "speed": 0.5 if hours is None else 1.0 / (1.0 + hours / 24.0),
-        "load": -min(1.0, history.asks_since(now - timedelta(days=30)) / rules.asks_per_30_days),
+        "load": -load(history, rules, now),
         "history": min(1.0, history.introduced_requester / 2.0),
     }
 

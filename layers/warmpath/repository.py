@@ -68,6 +68,11 @@ class RequestBundle:
         return next((a for a in self.asks if a.connector_email == connector_email), None)
 
 
+@dataclass
+class _Outcome:
+    written: bool = True
+
+
 @dataclass(frozen=True)
 class AnswerOutcome:
     """What recording an answer did: ``recorded`` is False when the ask had already been answered."""
@@ -131,6 +136,21 @@ class Repository:
 
     def _transaction(self) -> TransactWrite:
         return TransactWrite(connection=shared_connection().connection)
+
+    @contextlib.contextmanager
+    def _written_once(self) -> Iterator[tuple[TransactWrite, _Outcome]]:
+        """A transaction whose conditions say "already done": ``outcome.written`` is False when one failed.
+
+        Any other failure (a throttle, a network error) raises.
+        """
+        outcome = _Outcome()
+        try:
+            with self._transaction() as transaction:
+                yield transaction, outcome
+        except TransactWriteError as error:
+            if not _condition_failed(error):
+                raise
+            outcome.written = False
 
     # -- tenants and members -------------------------------------------------------------------
 
@@ -545,15 +565,10 @@ class Repository:
         request.GSI1SK = f"{created}#{request.request_id}"
         request.GSI2PK = f"TENANT#{request.tenant}#REQUESTER#{request.requester_email}"
         request.GSI2SK = f"{created}#{request.request_id}"
-        try:
-            with self._transaction() as transaction:
-                transaction.save(request, condition=IntroRequest.PK.does_not_exist())
-                transaction.save(_timeline(request.tenant, request.request_id, "requested", request.reason))
-        except TransactWriteError as error:
-            if _condition_failed(error):
-                return False
-            raise
-        return True
+        with self._written_once() as (transaction, outcome):
+            transaction.save(request, condition=IntroRequest.PK.does_not_exist())
+            transaction.save(_timeline(request.tenant, request.request_id, "requested", request.reason))
+        return outcome.written
 
     def delete_request(self, tenant: str, request_id: str) -> None:
         """Remove a request and everything in its partition (undoing a request that could not start)."""
@@ -616,29 +631,24 @@ class Repository:
     def join_request(self, request: IntroRequest, first_id: str) -> bool:
         """The later request joins the earlier one (once); False when it was matched or joined before."""
         first = IntroRequest(PK=IntroRequest.partition(request.tenant, first_id), SK="REQUEST")
-        try:
-            with self._transaction() as transaction:
-                transaction.update(
-                    request,
-                    actions=[
-                        IntroRequest.status.set("joined"),
-                        IntroRequest.joined_request_id.set(first_id),
-                        IntroRequest.updated_at.set(utcnow()),
-                    ],
-                    condition=IntroRequest.status == "matching",
-                )
-                transaction.update(
-                    first,
-                    actions=[IntroRequest.watchers.add({request.requester_email})],
-                    condition=IntroRequest.PK.exists(),
-                )
-                transaction.save(_timeline(request.tenant, request.request_id, "joined", first_id))
-                transaction.save(_timeline(request.tenant, first_id, "watcher_added", request.requester_name))
-        except TransactWriteError as error:
-            if _condition_failed(error):
-                return False
-            raise
-        return True
+        with self._written_once() as (transaction, outcome):
+            transaction.update(
+                request,
+                actions=[
+                    IntroRequest.status.set("joined"),
+                    IntroRequest.joined_request_id.set(first_id),
+                    IntroRequest.updated_at.set(utcnow()),
+                ],
+                condition=IntroRequest.status == "matching",
+            )
+            transaction.update(
+                first,
+                actions=[IntroRequest.watchers.add({request.requester_email})],
+                condition=IntroRequest.PK.exists(),
+            )
+            transaction.save(_timeline(request.tenant, request.request_id, "joined", first_id))
+            transaction.save(_timeline(request.tenant, first_id, "watcher_added", request.requester_name))
+        return outcome.written
 
     def open_requests_at(self, tenant: str, org_keys: Sequence[str]) -> dict[str, set[str]]:
         """The ids of the tenant's open requests at each of these organisations (those with any)."""
@@ -658,23 +668,18 @@ class Repository:
     def update_paths(self, request: IntroRequest, paths: list[PathMap], detail: str) -> bool:
         """Replace an open request's paths after a network change; False when the request moved on meanwhile."""
         status = "paths_found" if request.status == "no_path" else request.status
-        try:
-            with self._transaction() as transaction:
-                transaction.update(
-                    request,
-                    actions=[
-                        IntroRequest.paths.set(paths),
-                        IntroRequest.status.set(status),
-                        IntroRequest.updated_at.set(utcnow()),
-                    ],
-                    condition=(IntroRequest.status == request.status) & (IntroRequest.updated_at == request.updated_at),
-                )
-                transaction.save(_timeline(request.tenant, request.request_id, "new_paths", detail))
-        except TransactWriteError as error:
-            if _condition_failed(error):
-                return False
-            raise
-        return True
+        with self._written_once() as (transaction, outcome):
+            transaction.update(
+                request,
+                actions=[
+                    IntroRequest.paths.set(paths),
+                    IntroRequest.status.set(status),
+                    IntroRequest.updated_at.set(utcnow()),
+                ],
+                condition=(IntroRequest.status == request.status) & (IntroRequest.updated_at == request.updated_at),
+            )
+            transaction.save(_timeline(request.tenant, request.request_id, "new_paths", detail))
+        return outcome.written
 
     def save_paths(
         self, request: IntroRequest, paths: list[PathMap], status: str, detail: str, digest: Sequence[str] = ()
@@ -690,27 +695,22 @@ class Repository:
         ]
         if digest:
             actions.append(IntroRequest.digest_connectors.set(set(digest)))
-        try:
-            with self._transaction() as transaction:
-                transaction.update(
-                    request,
-                    actions=actions,
-                    condition=IntroRequest.status == "matching",
-                )
-                open_at = OpenAtOrg(
-                    PK=f"TENANT#{request.tenant}#OPENORG#{organisation_key(request.target_company)}", SK="OPEN"
-                )
-                transaction.update(
-                    open_at,
-                    # Created by this update when new: the type must be set, or it could not be read back.
-                    actions=[OpenAtOrg.kind.set(OpenAtOrg), OpenAtOrg.request_ids.add({request.request_id})],
-                )
-                transaction.save(_timeline(request.tenant, request.request_id, status, detail))
-        except TransactWriteError as error:
-            if _condition_failed(error):
-                return False
-            raise
-        return True
+        with self._written_once() as (transaction, outcome):
+            transaction.update(
+                request,
+                actions=actions,
+                condition=IntroRequest.status == "matching",
+            )
+            open_at = OpenAtOrg(
+                PK=f"TENANT#{request.tenant}#OPENORG#{organisation_key(request.target_company)}", SK="OPEN"
+            )
+            transaction.update(
+                open_at,
+                # Created by this update when new: the type must be set, or it could not be read back.
+                actions=[OpenAtOrg.kind.set(OpenAtOrg), OpenAtOrg.request_ids.add({request.request_id})],
+            )
+            transaction.save(_timeline(request.tenant, request.request_id, status, detail))
+        return outcome.written
 
     def create_ask(
         self,
@@ -739,29 +739,24 @@ class Repository:
             anonymous=anonymous,
         )
         ask.GSI1SK = f"{ask.asked_at.isoformat()}#{request.tenant}#{request.request_id}"
-        try:
-            with self._transaction() as transaction:
-                transaction.save(ask, condition=Ask.PK.does_not_exist())
-                transaction.update(
-                    request,
-                    actions=[
-                        IntroRequest.status.set("asked"),
-                        IntroRequest.updated_at.set(utcnow()),
-                        IntroRequest.queue.set([str(p) for p in queue]),  # type: ignore[misc]
-                    ],
-                    condition=IntroRequest.status.is_in(*ASKABLE_STATUSES),
-                )
-                transaction.update(
-                    Member(*Member.key(request.tenant, connector_email)),
-                    actions=[Member.ask_times.set((Member.ask_times | []).append([ask.asked_at.isoformat()]))],
-                    condition=Member.PK.exists(),
-                )
-                transaction.save(_timeline(request.tenant, request.request_id, "asked", connector_name))
-        except TransactWriteError as error:
-            if _condition_failed(error):
-                return None
-            raise
-        return ask
+        with self._written_once() as (transaction, outcome):
+            transaction.save(ask, condition=Ask.PK.does_not_exist())
+            transaction.update(
+                request,
+                actions=[
+                    IntroRequest.status.set("asked"),
+                    IntroRequest.updated_at.set(utcnow()),
+                    IntroRequest.queue.set([str(p) for p in queue]),  # type: ignore[misc]
+                ],
+                condition=IntroRequest.status.is_in(*ASKABLE_STATUSES),
+            )
+            transaction.update(
+                Member(*Member.key(request.tenant, connector_email)),
+                actions=[Member.ask_times.set((Member.ask_times | []).append([ask.asked_at.isoformat()]))],
+                condition=Member.PK.exists(),
+            )
+            transaction.save(_timeline(request.tenant, request.request_id, "asked", connector_name))
+        return ask if outcome.written else None
 
     def note_skipped(self, request: IntroRequest, path_id: str, detail: str) -> None:
         """Record on the timeline that a connector was passed over (the same state writes the same entry)."""
@@ -796,30 +791,24 @@ class Repository:
             Member.response_hours.set((Member.response_hours | []).append([hours])),
         ]
         history.append(Member.accepted.add(1) if answer == "accepted" else Member.last_declined_at.set(now))
-        try:
-            with self._transaction() as transaction:
-                transaction.save(used, condition=UsedToken.PK.does_not_exist())
-                transaction.update(
-                    ask,
-                    actions=[Ask.status.set(answer), Ask.answered_at.set(now)],
-                    condition=Ask.status == "asked",
-                )
-                transaction.update(
-                    request,
-                    actions=[IntroRequest.status.set(answer), IntroRequest.updated_at.set(now)],
-                    condition=IntroRequest.PK.exists(),
-                )
-                transaction.update(
-                    Member(*Member.key(ask.tenant, ask.connector_email)), actions=history, condition=Member.PK.exists()
-                )
-                transaction.save(_timeline(ask.tenant, ask.request_id, answer, ask.connector_name))
-        except TransactWriteError as error:
-            if _condition_failed(error):
-                ask.refresh()
-                return AnswerOutcome(recorded=False, ask=ask)
-            raise
+        with self._written_once() as (transaction, outcome):
+            transaction.save(used, condition=UsedToken.PK.does_not_exist())
+            transaction.update(
+                ask,
+                actions=[Ask.status.set(answer), Ask.answered_at.set(now)],
+                condition=Ask.status == "asked",
+            )
+            transaction.update(
+                request,
+                actions=[IntroRequest.status.set(answer), IntroRequest.updated_at.set(now)],
+                condition=IntroRequest.PK.exists(),
+            )
+            transaction.update(
+                Member(*Member.key(ask.tenant, ask.connector_email)), actions=history, condition=Member.PK.exists()
+            )
+            transaction.save(_timeline(ask.tenant, ask.request_id, answer, ask.connector_name))
         ask.refresh()
-        return AnswerOutcome(recorded=True, ask=ask)
+        return AnswerOutcome(recorded=outcome.written, ask=ask)
 
     def decide_approval(self, ask: Ask, approved: bool, *, jti: str, token_expires_at: int) -> bool:
         """Record an approver's decision once (spending the token); False when the ask was decided before."""
@@ -827,29 +816,23 @@ class Repository:
         used = UsedToken(
             PK=f"USED#{jti}", SK="USED", ttl=token_expires_at, outcome="approved" if approved else "declined"
         )
-        try:
-            with self._transaction() as transaction:
-                transaction.save(used, condition=UsedToken.PK.does_not_exist())
-                actions: list[Action] = [Ask.status.set("asked" if approved else "declined")]
-                if approved:
-                    actions.append(Ask.asked_at.set(now))  # the connector's time to answer starts now
-                else:
-                    actions.append(Ask.answered_at.set(now))
-                    transaction.update(
-                        IntroRequest(PK=ask.PK, SK="REQUEST"),
-                        actions=[IntroRequest.status.set("declined"), IntroRequest.updated_at.set(now)],
-                        condition=IntroRequest.PK.exists(),
-                    )
-                transaction.update(ask, actions=actions, condition=Ask.status == "awaiting_approval")
-                what = "approved" if approved else "declined"
-                transaction.save(_timeline(ask.tenant, ask.request_id, what, f"{ask.connector_name} (their approver)"))
-        except TransactWriteError as error:
-            if _condition_failed(error):
-                ask.refresh()
-                return False
-            raise
+        with self._written_once() as (transaction, outcome):
+            transaction.save(used, condition=UsedToken.PK.does_not_exist())
+            actions: list[Action] = [Ask.status.set("asked" if approved else "declined")]
+            if approved:
+                actions.append(Ask.asked_at.set(now))  # the connector's time to answer starts now
+            else:
+                actions.append(Ask.answered_at.set(now))
+                transaction.update(
+                    IntroRequest(PK=ask.PK, SK="REQUEST"),
+                    actions=[IntroRequest.status.set("declined"), IntroRequest.updated_at.set(now)],
+                    condition=IntroRequest.PK.exists(),
+                )
+            transaction.update(ask, actions=actions, condition=Ask.status == "awaiting_approval")
+            what = "approved" if approved else "declined"
+            transaction.save(_timeline(ask.tenant, ask.request_id, what, f"{ask.connector_name} (their approver)"))
         ask.refresh()
-        return True
+        return outcome.written
 
     def claim_introduction(self, ask: Ask, now: datetime) -> bool:
         """Claim the right to send an accepted ask's introduction; False when it is sent or being sent.
@@ -882,25 +865,20 @@ class Repository:
         request = IntroRequest(PK=ask.PK, SK="REQUEST")
         member = Member(*Member.key(ask.tenant, ask.connector_email))
         counted = Member.introduced_for.set((Member.introduced_for | []).append([requester_key(requester_email)]))
-        try:
-            with self._transaction() as transaction:
-                transaction.update(
-                    ask,
-                    actions=[Ask.introduced_at.set(now)],
-                    condition=(Ask.status == "accepted") & Ask.introduced_at.does_not_exist(),
-                )
-                transaction.update(
-                    request,
-                    actions=[IntroRequest.status.set("introduced"), IntroRequest.updated_at.set(now)],
-                    condition=IntroRequest.PK.exists(),
-                )
-                transaction.update(member, actions=[counted], condition=Member.PK.exists())
-                transaction.save(_timeline(ask.tenant, ask.request_id, "introduced", ask.connector_name))
-        except TransactWriteError as error:
-            if _condition_failed(error):
-                return False
-            raise
-        return True
+        with self._written_once() as (transaction, outcome):
+            transaction.update(
+                ask,
+                actions=[Ask.introduced_at.set(now)],
+                condition=(Ask.status == "accepted") & Ask.introduced_at.does_not_exist(),
+            )
+            transaction.update(
+                request,
+                actions=[IntroRequest.status.set("introduced"), IntroRequest.updated_at.set(now)],
+                condition=IntroRequest.PK.exists(),
+            )
+            transaction.update(member, actions=[counted], condition=Member.PK.exists())
+            transaction.save(_timeline(ask.tenant, ask.request_id, "introduced", ask.connector_name))
+        return outcome.written
 
     def tie(self, connector_email: str, person_id: str) -> Relationship | None:
         try:

@@ -68,10 +68,13 @@ def trusted(message: Any, sender_header: str, expected: str) -> bool:
     """Act on a reply only if SES's verdicts pass and it comes from the address we wrote to."""
     from email.utils import parseaddr
 
-    verdicts = dict(message.verdicts.as_dict()) if hasattr(message.verdicts, "as_dict") else dict(message.verdicts)
-    authenticated = "PASS" in (verdicts.get("spf"), verdicts.get("dkim")) and verdicts.get("dmarc") != "FAIL"
-    clean = verdicts.get("spam") == "PASS" and verdicts.get("virus") == "PASS"
-    return authenticated and clean and parseaddr(sender_header)[1].lower() == expected.lower()
+    from warmpath.inbound_mail import trust_checks
+
+    return all(trust_checks(_verdicts(message), parseaddr(sender_header)[1], expected).values())
+
+
+def _verdicts(message: Any) -> dict[str, str]:
+    return dict(message.verdicts.as_dict()) if hasattr(message.verdicts, "as_dict") else dict(message.verdicts)
 
 
 def route_reply(message: Any, redelivery: bool = False) -> str | None:
@@ -126,7 +129,7 @@ def answer_by_reply(message: Any, raw: bytes, address: Any, reply_id: str) -> st
     from warmpath.inbound_mail import conclude
 
     repo, bus = wiring.repository(), wiring.event_bus()
-    verdicts = dict(message.verdicts.as_dict()) if hasattr(message.verdicts, "as_dict") else dict(message.verdicts)
+    verdicts = _verdicts(message)
     try:
         ask = repo.get_ask(address.tenant, address.ref or "", address.email)
     except NotFound:
