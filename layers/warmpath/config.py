@@ -19,6 +19,7 @@ class Settings:
 
     table_name: str
     event_bus_name: str
+    event_bus_arn: str
     signing_keys_parameter: str
     public_base_url: str
     sender_address: str
@@ -43,6 +44,7 @@ def get_settings() -> Settings:
     return Settings(
         table_name=env.get("TABLE_NAME", "warmpath"),
         event_bus_name=env.get("EVENT_BUS_NAME", "warmpath"),
+        event_bus_arn=env.get("EVENT_BUS_ARN", ""),
         signing_keys_parameter=env.get("SIGNING_KEYS_PARAMETER", "/warmpath/signing-keys"),
         public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         sender_address=env.get("SENDER_ADDRESS", "intros@warmpath.localhost"),

@@ -19,6 +19,16 @@ This module is the one place the contracts live. ``infra/template.yaml`` routes 
 | ReplyNeedsFollowUp   | warmpath.notify   | a reply was a question or unclear               | notify      |
 | IntroductionSent     | warmpath.notify   | the three-way introduction email went out       | (analytics) |
 | InboundMailReceived  | warmpath.notify   | an email reached the inbound address            | (replies)   |
+| AskReminderDue       | warmpath.schedule | an ask's reminder time came (Scheduler)         | notify      |
+| AskExpiryDue         | warmpath.schedule | an ask's expiry time came (Scheduler)           | matching    |
+| AskExpired           | warmpath.matching | an unanswered ask expired (once)                | notify      |
+| TargetAnswered       | warmpath.intake   | the target said yes or no to being introduced   | notify      |
+| MeetingCheckDue      | warmpath.schedule | a week after an introduction (Scheduler)        | notify      |
+| OutcomeRecorded      | warmpath.intake   | the requester said how the introduction went    | (analytics) |
+| DigestDue            | warmpath.schedule | the daily digest run (Scheduler, every tenant)  | notify      |
+| TenantDigestDue      | warmpath.notify   | the digest run, fanned out to one tenant        | notify      |
+| OfferMade            | warmpath.intake   | a connector offered to help with a request      | notify      |
+| OfferMadeByEmail     | warmpath.notify   | a connector wrote to the offers address         | notify      |
 
 Events carry ids, never secrets or message bodies: a consumer reads what it needs from the table.
 """
@@ -34,6 +44,7 @@ from pydantic import BaseModel, ConfigDict
 SOURCE_INTAKE = "warmpath.intake"
 SOURCE_MATCHING = "warmpath.matching"
 SOURCE_NOTIFY = "warmpath.notify"
+SOURCE_SCHEDULE = "warmpath.schedule"  # put on the bus by EventBridge Scheduler (warmpath.schedules)
 
 
 class EventContract(BaseModel):
@@ -155,6 +166,78 @@ class InboundMailReceived(EventContract):
     message_id: str
 
 
+class AskReminderDue(EventContract):
+    SOURCE = SOURCE_SCHEDULE
+    DETAIL_TYPE = "AskReminderDue"
+    request_id: str
+    connector_email: str
+    due: str  # ISO time: a postponed reminder is a new event, not a repeat of the first
+
+
+class AskExpiryDue(EventContract):
+    SOURCE = SOURCE_SCHEDULE
+    DETAIL_TYPE = "AskExpiryDue"
+    request_id: str
+    connector_email: str
+    asked_at: str = ""  # the ask it is for: an ask asked again since (after approval) has its own expiry
+
+
+class AskExpired(EventContract):
+    SOURCE = SOURCE_MATCHING
+    DETAIL_TYPE = "AskExpired"
+    request_id: str
+    connector_email: str
+
+
+class TargetAnswered(EventContract):
+    """The target of a double opt-in said yes (the introduction goes out) or no (the requester is told)."""
+
+    SOURCE = SOURCE_INTAKE
+    DETAIL_TYPE = "TargetAnswered"
+    request_id: str
+    connector_email: str
+    answer: Literal["yes", "no"]
+
+
+class MeetingCheckDue(EventContract):
+    SOURCE = SOURCE_SCHEDULE
+    DETAIL_TYPE = "MeetingCheckDue"
+    request_id: str
+    connector_email: str
+
+
+class OutcomeRecorded(EventContract):
+    SOURCE = SOURCE_INTAKE
+    DETAIL_TYPE = "OutcomeRecorded"
+    request_id: str
+    outcome: Literal["meeting_held", "no_response", "not_a_fit"]
+
+
+class DigestDue(EventContract):
+    """``tenant`` is "*": one run covers every tenant; ``scheduled_time`` makes each day's run distinct."""
+
+    SOURCE = SOURCE_SCHEDULE
+    DETAIL_TYPE = "DigestDue"
+    scheduled_time: str
+
+
+class TenantDigestDue(EventContract):
+    SOURCE = SOURCE_NOTIFY
+    DETAIL_TYPE = "TenantDigestDue"
+    scheduled_time: str
+
+
+class OfferMade(EventContract):
+    SOURCE = SOURCE_INTAKE
+    DETAIL_TYPE = "OfferMade"
+    offer_id: str
+
+
+class OfferMadeByEmail(OfferMade):
+    SOURCE = SOURCE_NOTIFY
+    DETAIL_TYPE = "OfferMadeByEmail"
+
+
 CONTRACTS: dict[tuple[str, str], type[EventContract]] = {
     (c.SOURCE, c.DETAIL_TYPE): c
     for c in (
@@ -172,6 +255,16 @@ CONTRACTS: dict[tuple[str, str], type[EventContract]] = {
         NetworkChanged,
         IntroductionSent,
         InboundMailReceived,
+        AskReminderDue,
+        AskExpiryDue,
+        AskExpired,
+        TargetAnswered,
+        MeetingCheckDue,
+        OutcomeRecorded,
+        DigestDue,
+        TenantDigestDue,
+        OfferMade,
+        OfferMadeByEmail,
     )
 }
 

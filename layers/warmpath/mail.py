@@ -6,7 +6,8 @@ Reply-To, List-Unsubscribe) and always include a plain-text alternative beside t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -82,3 +83,29 @@ class SesMailSender:
         if message.tags:
             request["EmailTags"] = [{"Name": k, "Value": v} for k, v in message.tags.items()]
         return str(self.client.send_email(**request)["MessageId"])
+
+
+class AllSuppressed(Exception):
+    """Every recipient of a message is on the suppression list: nothing was sent."""
+
+
+class SuppressionListSender:
+    """Sends through ``inner`` to the recipients not on the suppression list (bounces, complaints).
+
+    Every email goes through here (``wiring.mail_sender``). A suppressed address is dropped from To and
+    Cc; when nobody is left the message is not sent and ``AllSuppressed`` is raised for the caller to log.
+    """
+
+    def __init__(self, inner: MailSender, suppressed: Callable[[Sequence[str]], set[str]]) -> None:
+        self.inner = inner
+        self.suppressed = suppressed
+
+    def send(self, message: OutgoingEmail) -> str:
+        blocked = {e.lower() for e in self.suppressed([r.lower() for r in message.recipients()])}
+        if not blocked:
+            return self.inner.send(message)
+        to = [r for r in message.to if r.lower() not in blocked]
+        cc = [r for r in message.cc if r.lower() not in blocked]
+        if not to and not cc:
+            raise AllSuppressed(f"all {len(message.recipients())} recipient(s) are suppressed")
+        return self.inner.send(replace(message, to=to or cc[:1], cc=cc if to else cc[1:]))

@@ -12,6 +12,7 @@ Access patterns
 pattern                                                index        key condition
 =====================================================  ===========  ======================================
 get a tenant                                           table        PK=TENANT#t, SK=TENANT
+every tenant (the digest run)                          GSI1         GSI1PK=TENANTS
 get a member of a tenant                               table        PK=TENANT#t, SK=MEMBER#email
 list a tenant's members                                table        PK=TENANT#t, SK begins_with MEMBER#
 tenants a person belongs to (sign-in)                  GSI1         GSI1PK=USER#email
@@ -38,6 +39,7 @@ a web session (by the hash of its id)                  table        PK=SESSION#h
 an inbound email                                       table        PK=INBOUND#message_id, SK=INBOUND
 an address not to email (suppression list)             table        PK=SUPPRESSED#email, SK=SUPPRESSED
 a tenant's bulk invites, newest first                  table        PK=TENANT#t, SK begins_with INVITES#
+an offer to introduce                                  table        PK=TENANT#t#OFFER#id, SK=OFFER
 idempotency records (Powertools)                       table        PK=idempotency#<function>, SK=<hash>
 =====================================================  ===========  ======================================
 
@@ -204,12 +206,18 @@ class Member(WarmpathItem, discriminator="Member"):
     # The connector's own controls, the same on every membership (set from their preferences).
     paused = BooleanAttribute(default=False)
     snoozed_until = UTCDateTimeAttribute(null=True)
+    # This membership's email preferences (the preferences page, List-Unsubscribe).
+    digest = UnicodeAttribute(default="weekly")  # one of DIGEST_FREQUENCIES
+    reminders = BooleanAttribute(default=True)  # reminders of unanswered asks
     joined_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
 
     @staticmethod
     def key(tenant: str, email: str) -> tuple[str, str]:
         return f"TENANT#{tenant}", f"MEMBER#{email}"
+
+
+DIGEST_FREQUENCIES = ("daily", "weekly", "never")
 
 
 class Suppressed(WarmpathItem, discriminator="Suppressed"):
@@ -435,6 +443,9 @@ class IntroRequest(WarmpathItem, discriminator="IntroRequest"):
     watchers = UnicodeSetAttribute(null=True)
     # An Open Request (no path): connectors with ties at the organisation, for the open-requests digest.
     digest_connectors = UnicodeSetAttribute(null=True)
+    # After the introduction, the requester's one-click answer to "Did you meet?" (one of OUTCOMES).
+    outcome = UnicodeAttribute(null=True)
+    outcome_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
     updated_at = UTCDateTimeAttribute(default=utcnow)
 
@@ -481,6 +492,40 @@ class Ask(WarmpathItem, discriminator="Ask"):
     # Sending the introduction: claimed (so two deliveries cannot both send), then marked sent.
     intro_claimed_at = UTCDateTimeAttribute(null=True)
     introduced_at = UTCDateTimeAttribute(null=True)
+    # The connector's own wording of the introduction (the confirm page or their reply); else the default.
+    intro_text = UnicodeAttribute(null=True)
+    # Double opt-in: when the target was asked, and their answer (yes, no).
+    target_asked_at = UTCDateTimeAttribute(null=True)
+    target_answer = UnicodeAttribute(null=True)
+    # Reminders: an auto-reply postpones the reminder to this time; when it was sent.
+    reminder_after = UTCDateTimeAttribute(null=True)
+    reminded_at = UTCDateTimeAttribute(null=True)
+
+
+OUTCOMES = ("meeting_held", "no_response", "not_a_fit")
+
+
+class Offer(WarmpathItem, discriminator="Offer"):
+    """A connector's offer to introduce. PK=TENANT#<t>#OFFER#<id>, SK=OFFER.
+
+    Made from a digest's "I can help" (``request_id`` set) or by writing to the offers address (``text``,
+    and the request it names, if any). Routed to ``owner_email``, who accepts it with one click.
+    """
+
+    tenant = UnicodeAttribute()
+    offer_id = UnicodeAttribute()
+    connector_email = UnicodeAttribute()
+    connector_name = UnicodeAttribute()
+    request_id = UnicodeAttribute(null=True)
+    organisation = UnicodeAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    owner_email = UnicodeAttribute()
+    status = UnicodeAttribute(default="offered")  # offered, accepted
+    created_at = UTCDateTimeAttribute(default=utcnow)
+
+    @staticmethod
+    def key(tenant: str, offer_id: str) -> tuple[str, str]:
+        return f"TENANT#{tenant}#OFFER#{offer_id}", "OFFER"
 
 
 class UsedToken(WarmpathItem, discriminator="UsedToken"):
@@ -504,7 +549,7 @@ class ReplyAddress(WarmpathItem, discriminator="ReplyAddress"):
     purpose = UnicodeAttribute()  # network_import (an invitation), ask (an ask: the answer by reply)
     tenant = UnicodeAttribute()
     email = UnicodeAttribute()
-    ref = UnicodeAttribute(null=True)  # what it is about: the request id of an ask
+    ref = UnicodeAttribute(null=True)  # what it is about: the request id of an ask or a double opt-in
 
 
 class Session(WarmpathItem, discriminator="Session"):

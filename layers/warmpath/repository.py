@@ -20,8 +20,9 @@ from pynamodb.transactions import TransactWrite
 
 from warmpath.errors import NotFound
 from warmpath.identity import Claim, OrgLink, organisation_key, target_claims
-from warmpath.lifecycle import ASKABLE_STATUSES, OPEN_STATUSES
+from warmpath.lifecycle import ASKABLE_STATUSES, OPEN_ASK_STATUSES, OPEN_STATUSES
 from warmpath.models import (
+    DIGEST_FREQUENCIES,
     Ask,
     DomainOwner,
     IdentityClaim,
@@ -121,6 +122,17 @@ def _save_unless(item: WarmpathItem, condition: Any) -> bool:
     return True
 
 
+def _update_if(item: WarmpathItem, actions: list[Action], condition: Any) -> bool:
+    """Update ``item`` if ``condition`` holds; False when it does not (any other failure raises)."""
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
 def _batch_get(keys: Sequence[tuple[str, str]]) -> Iterator[WarmpathItem]:
     """Read items by key, BATCH_GET_LIMIT per BatchGetItem call (unprocessed keys are retried by PynamoDB)."""
     for start in range(0, len(keys), BATCH_GET_LIMIT):
@@ -162,9 +174,12 @@ class Repository:
 
     def put_tenant(self, slug: str, name: str) -> Tenant:
         pk, sk = Tenant.key(slug)
-        tenant = Tenant(PK=pk, SK=sk, slug=slug, name=name)
+        tenant = Tenant(PK=pk, SK=sk, GSI1PK="TENANTS", GSI1SK=slug, slug=slug, name=name)
         tenant.save()
         return tenant
+
+    def list_tenants(self) -> list[Tenant]:
+        return [t for t in WarmpathItem.gsi1.query("TENANTS") if isinstance(t, Tenant)]
 
     def put_member(
         self,
@@ -209,16 +224,9 @@ class Repository:
 
     def join(self, member: Member, now: datetime) -> bool:
         """An invited connector joins (once); False when they had joined already or may not join."""
-        try:
-            member.update(
-                actions=[Member.status.set("joined"), Member.joined_at.set(now)],
-                condition=Member.status.is_in("invited", "reminded"),
-            )
-        except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _update_if(
+            member, [Member.status.set("joined"), Member.joined_at.set(now)], Member.status.is_in("invited", "reminded")
+        )
 
     def mark_undeliverable(self, email: str, status: str) -> None:
         """After a hard bounce ("bounced", every membership) or a complaint ("opted_out", pending invitations)."""
@@ -238,6 +246,34 @@ class Repository:
         with contextlib.suppress(UpdateError):
             member.update(
                 actions=[Member.status.set("opted_out")], condition=Member.status.is_in("invited", "reminded")
+            )
+
+    def set_email_preferences(
+        self, member: Member, *, digest: str | None = None, reminders: bool | None = None
+    ) -> None:
+        """A membership's email preferences (from the preferences page or a List-Unsubscribe click)."""
+        actions: list[Action] = []
+        if digest is not None:
+            if digest not in DIGEST_FREQUENCIES:
+                raise ValueError(f"digest must be one of {', '.join(DIGEST_FREQUENCIES)}")
+            actions.append(Member.digest.set(digest))
+        if reminders is not None:
+            actions.append(Member.reminders.set(reminders))
+        if actions:
+            member.update(actions=actions, condition=Member.PK.exists())
+
+    def set_opted_out(self, member: Member, opted_out: bool) -> None:
+        """A member stops (or resumes) every email from this tenant; an opted-out connector is never asked.
+
+        Only a joined member can resume (an invited one who said no joins through a new invitation).
+        """
+        if opted_out:
+            _update_if(member, [Member.status.set("opted_out")], Member.status.is_in("joined", "invited", "reminded"))
+        else:
+            _update_if(
+                member,
+                [Member.status.set("joined")],
+                (Member.status == "opted_out") & Member.joined_at.exists(),
             )
 
     def suppressed(self, emails: Sequence[str]) -> set[str]:
@@ -546,13 +582,7 @@ class Repository:
 
     def start_import_job(self, job: ImportJob) -> bool:
         """Move a waiting job to running; False when another delivery of the upload already took it."""
-        try:
-            job.update(actions=[ImportJob.status.set("running")], condition=ImportJob.status == "waiting")
-        except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _update_if(job, [ImportJob.status.set("running")], ImportJob.status == "waiting")
 
     # -- introduction requests -----------------------------------------------------------------
 
@@ -780,8 +810,13 @@ class Repository:
         except DoesNotExist:
             raise NotFound("this ask no longer exists") from None
 
-    def answer_ask(self, ask: Ask, answer: str, *, jti: str, token_expires_at: int) -> AnswerOutcome:
-        """Record a connector's answer exactly once, spending the token in the same transaction."""
+    def answer_ask(
+        self, ask: Ask, answer: str, *, jti: str, token_expires_at: int, intro_text: str | None = None
+    ) -> AnswerOutcome:
+        """Record a connector's answer exactly once, spending the token in the same transaction.
+
+        ``intro_text`` is the connector's own wording of the introduction, kept with an acceptance.
+        """
         now = utcnow()
         request = IntroRequest(PK=ask.PK, SK="REQUEST")
         used = UsedToken(PK=f"USED#{jti}", SK="USED", ttl=token_expires_at, outcome=answer)
@@ -793,11 +828,10 @@ class Repository:
         history.append(Member.accepted.add(1) if answer == "accepted" else Member.last_declined_at.set(now))
         with self._written_once() as (transaction, outcome):
             transaction.save(used, condition=UsedToken.PK.does_not_exist())
-            transaction.update(
-                ask,
-                actions=[Ask.status.set(answer), Ask.answered_at.set(now)],
-                condition=Ask.status == "asked",
-            )
+            ask_actions: list[Action] = [Ask.status.set(answer), Ask.answered_at.set(now)]
+            if intro_text and answer == "accepted":
+                ask_actions.append(Ask.intro_text.set(intro_text))
+            transaction.update(ask, actions=ask_actions, condition=Ask.status == "asked")
             transaction.update(
                 request,
                 actions=[IntroRequest.status.set(answer), IntroRequest.updated_at.set(now)],
@@ -809,6 +843,88 @@ class Repository:
             transaction.save(_timeline(ask.tenant, ask.request_id, answer, ask.connector_name))
         ask.refresh()
         return AnswerOutcome(recorded=outcome.written, ask=ask)
+
+    def expire_ask(self, ask: Ask, now: datetime) -> bool:
+        """An ask nobody answered in time expires (once): the request may ask the next connector.
+
+        Counts as an ask without an answer in the connector's history (acceptance rate), not as a decline
+        (no cooldown).
+        """
+        with self._written_once() as (transaction, outcome):
+            transaction.update(
+                ask,
+                actions=[Ask.status.set("expired"), Ask.answered_at.set(now)],
+                condition=Ask.status.is_in(*OPEN_ASK_STATUSES),
+            )
+            transaction.update(
+                IntroRequest(PK=ask.PK, SK="REQUEST"),
+                actions=[IntroRequest.status.set("declined"), IntroRequest.updated_at.set(now)],
+                condition=IntroRequest.status == "asked",
+            )
+            transaction.update(
+                Member(*Member.key(ask.tenant, ask.connector_email)),
+                actions=[Member.answered.add(1)],
+                condition=Member.PK.exists(),
+            )
+            transaction.save(_timeline(ask.tenant, ask.request_id, "expired", f"{ask.connector_name} did not answer"))
+        return outcome.written
+
+    def postpone_reminder(self, ask: Ask, until: datetime) -> None:
+        """An auto-reply (out of office) moves the ask's reminder to ``until``."""
+        ask.update(actions=[Ask.reminder_after.set(until)], condition=Ask.status == "asked")
+
+    def mark_ask_reminded(self, ask: Ask, now: datetime) -> bool:
+        """Record the reminder once; False when it was sent already or the ask is no longer open."""
+        return _update_if(ask, [Ask.reminded_at.set(now)], (Ask.status == "asked") & Ask.reminded_at.does_not_exist())
+
+    def mark_target_asked(self, ask: Ask, now: datetime) -> bool:
+        """Double opt-in: record once that the target was asked; False when they were asked already."""
+        asked = _update_if(
+            ask, [Ask.target_asked_at.set(now)], (Ask.status == "accepted") & Ask.target_asked_at.does_not_exist()
+        )
+        if asked:
+            _timeline(ask.tenant, ask.request_id, "target_asked", "waiting for them to agree").save()
+        return asked
+
+    def release_target_ask(self, ask: Ask) -> None:
+        """A failed send of the target's email: let a retry ask them."""
+        ask.update(actions=[Ask.target_asked_at.remove()], condition=Ask.target_answer.does_not_exist())
+
+    def answer_as_target(self, ask: Ask, answer: str, *, jti: str, token_expires_at: int) -> bool:
+        """The target's yes or no, once (spending the token): no closes the request, politely."""
+        now = utcnow()
+        used = UsedToken(PK=f"USED#{jti}", SK="USED", ttl=token_expires_at, outcome=answer)
+        with self._written_once() as (transaction, outcome):
+            transaction.save(used, condition=UsedToken.PK.does_not_exist())
+            transaction.update(
+                ask,
+                actions=[Ask.target_answer.set(answer)],
+                condition=(Ask.status == "accepted") & Ask.target_answer.does_not_exist(),
+            )
+            if answer == "no":
+                transaction.update(
+                    IntroRequest(PK=ask.PK, SK="REQUEST"),
+                    actions=[IntroRequest.status.set("target_declined"), IntroRequest.updated_at.set(now)],
+                    condition=IntroRequest.PK.exists(),
+                )
+            what = "target_agreed" if answer == "yes" else "target_declined"
+            transaction.save(_timeline(ask.tenant, ask.request_id, what, None))
+        ask.refresh()
+        return outcome.written
+
+    def record_outcome(self, tenant: str, request_id: str, result: str, *, jti: str, token_expires_at: int) -> bool:
+        """The requester's answer to "Did you meet?", once (spending the token)."""
+        now = utcnow()
+        used = UsedToken(PK=f"USED#{jti}", SK="USED", ttl=token_expires_at, outcome=result)
+        with self._written_once() as (transaction, outcome):
+            transaction.save(used, condition=UsedToken.PK.does_not_exist())
+            transaction.update(
+                IntroRequest(PK=IntroRequest.partition(tenant, request_id), SK="REQUEST"),
+                actions=[IntroRequest.outcome.set(result), IntroRequest.outcome_at.set(now)],
+                condition=(IntroRequest.status == "introduced") & IntroRequest.outcome.does_not_exist(),
+            )
+            transaction.save(_timeline(tenant, request_id, "outcome", result.replace("_", " ")))
+        return outcome.written
 
     def decide_approval(self, ask: Ask, approved: bool, *, jti: str, token_expires_at: int) -> bool:
         """Record an approver's decision once (spending the token); False when the ask was decided before."""
@@ -841,18 +957,15 @@ class Repository:
         attempt and may be taken over, so an introduction is never lost; a failed send releases its claim.
         """
         stale = now - INTRO_CLAIM_TIMEOUT
-        try:
-            ask.update(
-                actions=[Ask.intro_claimed_at.set(now)],
-                condition=(Ask.status == "accepted")
-                & Ask.introduced_at.does_not_exist()
-                & (Ask.intro_claimed_at.does_not_exist() | (Ask.intro_claimed_at < stale)),
-            )
-        except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _update_if(
+            ask,
+            [Ask.intro_claimed_at.set(now)],
+            (Ask.status == "accepted")
+            & Ask.introduced_at.does_not_exist()
+            # With double opt-in, only once the target said yes.
+            & (Ask.target_asked_at.does_not_exist() | (Ask.target_answer == "yes"))
+            & (Ask.intro_claimed_at.does_not_exist() | (Ask.intro_claimed_at < stale)),
+        )
 
     def release_introduction(self, ask: Ask) -> None:
         ask.update(actions=[Ask.intro_claimed_at.remove()], condition=Ask.introduced_at.does_not_exist())

@@ -47,9 +47,10 @@ def invite_queue() -> InviteQueue:
 
 def mail_sender() -> MailSender:
     if "mail_sender" not in _cache:
-        from warmpath.mail import SesMailSender
+        from warmpath.mail import SesMailSender, SuppressionListSender
 
-        _cache["mail_sender"] = SesMailSender(get_settings().configuration_set)
+        ses = SesMailSender(get_settings().configuration_set)
+        _cache["mail_sender"] = SuppressionListSender(ses, lambda emails: repository().suppressed(emails))
     return _cache["mail_sender"]  # type: ignore[no-any-return]
 
 

@@ -60,3 +60,44 @@ def priya_request(**overrides: str) -> dict[str, str]:
     }
     body.update(overrides)
     return body
+
+
+@pytest.fixture
+def single_opt_in(demo: dict[str, Any]) -> None:
+    """The demo tenant without double opt-in: a connector's yes sends the introduction at once."""
+    wiring.repository().set_tenant_settings("demo", {"double_opt_in": False})
+
+
+def fire_schedules(aws: AwsWorld, *, days: float = 0, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Fire every one-time schedule due within ``days`` (moto keeps schedules but never runs them).
+
+    Returns the EventBridge events the bus-targeted schedules would put, in due order (deleting them, as
+    ``ActionAfterCompletion=DELETE`` would); route them with ``call_function``.
+    """
+    import json
+
+    from tests.conftest import aws_client
+
+    scheduler = aws_client("scheduler")
+    horizon = (now or datetime.now(UTC)).replace(tzinfo=None) + timedelta(days=days)
+    due: list[tuple[str, dict[str, Any]]] = []
+    for summary in scheduler.list_schedules()["Schedules"]:
+        schedule = scheduler.get_schedule(Name=summary["Name"])
+        at = schedule["ScheduleExpression"].removeprefix("at(").removesuffix(")")
+        if datetime.fromisoformat(at) > horizon or "EventBridgeParameters" not in schedule["Target"]:
+            continue
+        params = schedule["Target"]["EventBridgeParameters"]
+        event = {
+            "version": "0",
+            "id": summary["Name"],
+            "source": params["Source"],
+            "detail-type": params["DetailType"],
+            "account": "123456789012",
+            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "region": aws.env["AWS_DEFAULT_REGION"],
+            "resources": [],
+            "detail": json.loads(schedule["Target"]["Input"]),
+        }
+        due.append((at, event))
+        scheduler.delete_schedule(Name=summary["Name"])
+    return [event for _, event in sorted(due, key=lambda pair: pair[0])]

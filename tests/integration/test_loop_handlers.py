@@ -289,6 +289,7 @@ def test_opening_an_ask_link_shows_a_confirm_page_and_changes_nothing(aws: AwsWo
     assert aws.bus.of_type(AskAnswered) == []
 
 
+@pytest.mark.usefixtures("single_opt_in")
 def test_accepting_sends_the_three_way_introduction(aws: AwsWorld, demo: dict) -> None:
     request_id = _new_request(aws)
     _ask(aws, request_id)
@@ -308,6 +309,7 @@ def test_accepting_sends_the_three_way_introduction(aws: AwsWorld, demo: dict) -
     assert len(aws.bus.of_type(IntroductionSent)) == 1
 
 
+@pytest.mark.usefixtures("single_opt_in")
 def test_a_double_click_on_accept_has_one_effect(aws: AwsWorld, demo: dict) -> None:
     request_id = _new_request(aws)
     _ask(aws, request_id)

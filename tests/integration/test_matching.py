@@ -6,6 +6,8 @@ the events they really receive.
 
 from __future__ import annotations
 
+import pytest
+
 import re
 from typing import Any
 
@@ -247,6 +249,7 @@ def test_the_page_asks_the_ticked_connectors_in_order(aws: AwsWorld, demo: dict)
 # -- history -----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("single_opt_in")
 def test_answers_and_introductions_feed_responsiveness_and_the_requesters_history(aws: AwsWorld, demo: dict) -> None:
     first = _request(aws)
     _ask(aws, first, "Margaret Hale")
@@ -292,6 +295,7 @@ def test_a_second_request_for_the_same_person_joins_the_open_one(aws: AwsWorld, 
     assert refused.status == 409 and "you are following it" in refused.json()["message"]
 
 
+@pytest.mark.usefixtures("single_opt_in")
 def test_a_request_after_the_first_was_introduced_is_matched_afresh(aws: AwsWorld, demo: dict) -> None:
     first = _request(aws)
     _ask(aws, first, "Margaret Hale")
@@ -510,6 +514,7 @@ def test_an_ask_me_first_tie_surfaces_without_the_connectors_name(aws: AwsWorld,
     assert "Ask privately" in page.body
 
 
+@pytest.mark.usefixtures("single_opt_in")
 def test_asking_a_private_connector_reaches_them_and_names_them_only_if_they_accept(aws: AwsWorld, demo: dict) -> None:
     from tests.integration.conftest import YUKI
 
@@ -594,7 +599,7 @@ def test_a_reference_ask_invites_the_customer_to_a_call_and_counts_towards_their
     aws: AwsWorld, demo: dict
 ) -> None:
     _customer_profiles()
-    wiring.repository().set_tenant_settings("demo", {"asks_per_30_days": 1})
+    wiring.repository().set_tenant_settings("demo", {"asks_per_30_days": 1, "double_opt_in": False})
     request_id = _request(aws, **REFERENCE)
     _ask(aws, request_id, "Grace Liu")
     _deliver("notify.app", aws.bus.of_type(AskCreated)[-1])

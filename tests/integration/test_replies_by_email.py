@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import copy
 import re
 from typing import Any
@@ -63,6 +65,7 @@ def _request_id() -> str:
     return wiring.repository().list_requests("demo", requester=RILEY)[0].request_id
 
 
+@pytest.mark.usefixtures("single_opt_in")
 def test_a_trusted_yes_by_reply_accepts_once_and_the_introduction_follows(aws: AwsWorld, demo: dict) -> None:
     ask = _asked_margaret(aws)
     assert re.match(r"^reply\+[0-9a-f]{24}@", ask["reply_to"][0])

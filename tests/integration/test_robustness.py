@@ -206,6 +206,7 @@ def _introductions(aws: AwsWorld) -> list[dict[str, Any]]:
     return [m for m in aws.sent_emails() if m["subject"].startswith("Introduction:")]
 
 
+@pytest.mark.usefixtures("single_opt_in")
 def test_a_failed_introduction_send_is_retried_and_sent_once(aws: AwsWorld, demo: dict) -> None:
     answered = _accept(aws, _matched_request(aws))
     real_sender = wiring.mail_sender()

@@ -25,6 +25,11 @@ PATH = {
     "reasons": ["Knows Tom Target directly (LinkedIn connection)", "Relationship strength: strong (inferred)"],
 }
 
+INTRO_TEXT = (
+    "I'd like to introduce you to Rita Requester from Acme. We would like to talk about their sales tooling.\n\n"
+    "Rita, meet Tom Target, VP Sales at Big Corp.\nI'll let you two take it from here."
+)
+
 # The context emails.Notifier passes for each template (one case per branch of the template).
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "sign_in": (
@@ -91,6 +96,8 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "connector_name": "Cara Connector",
             "connector_first_name": "Cara",
             "reason": "We would like to talk about their sales tooling.",
+            "intro_text": INTRO_TEXT,
+            "intro_paragraphs": [p.split("\n") for p in INTRO_TEXT.split("\n\n")],
         },
     ),
     "introduction_unknown": (
@@ -107,6 +114,8 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "connector_name": "Cara Connector",
             "connector_first_name": "Cara",
             "reason": "We would like to talk about their sales tooling.",
+            "intro_text": INTRO_TEXT,
+            "intro_paragraphs": [p.split("\n") for p in INTRO_TEXT.split("\n\n")],
         },
     ),
     "ask_declined_remaining": (
@@ -261,6 +270,84 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "skipped_count": 0,
             "skipped": [],
             "error": "This looks like a ZIP or Excel (.xlsx) file, not a contact export.",
+        },
+    ),
+    "ask_reminder": (
+        "ask",
+        {
+            "tenant_name": "Acme",
+            "connector_name": "Cara Connector",
+            "requester_name": "Rita Requester",
+            "requester_first_name": "Rita",
+            "target_name": "Tom Target",
+            "target_first_name": "Tom",
+            "target_title": None,
+            "target_company": "Big Corp",
+            "reason": "We would like to talk about their sales tooling.",
+            "private": False,
+            "reminder": True,
+            "accept_url": "https://app.example/a/accept-token",
+            "decline_url": "https://app.example/a/decline-token",
+            "days": 1,
+            "preferences_url": "https://app.example/p/prefs-token",
+            "unsubscribe_url": "https://app.example/u/unsub-token",
+        },
+    ),
+    "ask_expired": (
+        "ask_declined",
+        {
+            "tenant_name": "Acme",
+            "requester_name": "Rita Requester",
+            "connector_name": "Cara Connector",
+            "target_name": "Tom Target",
+            "remaining": 0,
+            "next_name": "",
+            "asking_next": "Dan Connector",
+            "expired": True,
+            "request_url": "https://app.example/requests/r1",
+        },
+    ),
+    "target_consent": (
+        "target_consent",
+        {
+            "tenant_name": "Acme",
+            "target_first_name": "Tom",
+            "connector_name": "Cara Connector",
+            "connector_first_name": "Cara",
+            "requester_name": "Rita Requester",
+            "reason": "We would like to talk about their sales tooling.",
+            "yes_url": "https://app.example/t/yes-token",
+            "no_url": "https://app.example/t/no-token",
+            "days": 14,
+            "brand_colour": "#ffcc00",
+            "brand_text_colour": "#111111",
+            "logo_url": "https://cdn.acme.example/logo.png",
+        },
+    ),
+    "target_declined": (
+        "target_declined",
+        {
+            "tenant_name": "Acme",
+            "requester_name": "Rita Requester",
+            "target_name": "Tom Target",
+            "connector_name": "Cara Connector",
+            "request_url": "https://app.example/requests/r1",
+        },
+    ),
+    "meeting_check": (
+        "meeting_check",
+        {
+            "tenant_name": "Acme",
+            "requester_first_name": "Rita",
+            "connector_name": "Cara Connector",
+            "target_name": "Tom Target",
+            "target_company": "Big Corp",
+            "introduced_on": "18 November",
+            "outcome_urls": {
+                "meeting_held": "https://app.example/o/held",
+                "no_response": "https://app.example/o/none",
+                "not_a_fit": "https://app.example/o/fit",
+            },
         },
     ),
 }

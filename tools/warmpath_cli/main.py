@@ -9,6 +9,7 @@ Every subcommand takes ``--json`` for machine-readable output.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -205,9 +206,10 @@ def paths(args: argparse.Namespace) -> Any:
 
 
 def tenant_settings(args: argparse.Namespace) -> Any:
-    """Show a tenant's ranking and fatigue settings, or change them (validated before anything is saved)."""
+    """Show a tenant's ranking, fatigue and email settings, or change them (validated before anything is saved)."""
     _use(_connection(args))
     from warmpath import wiring
+    from warmpath.mail_settings import MailSettings
     from warmpath.ranking import RankingSettings
 
     repo = wiring.repository()
@@ -231,6 +233,7 @@ def tenant_settings(args: argparse.Namespace) -> Any:
         (settings.get(group, {}) if name else settings).pop(name or key, None)
     try:
         effective = RankingSettings.from_tenant(settings)
+        mail = MailSettings.from_tenant(settings)
     except (TypeError, ValueError) as error:
         raise CliError(f"Nothing was saved: {error}.") from None
     if args.set or args.unset:
@@ -242,6 +245,7 @@ def tenant_settings(args: argparse.Namespace) -> Any:
             "decline_cooldown_days": effective.fatigue.decline_cooldown_days,
             "weights": dict(effective.weights),
             "reference_weights": dict(effective.reference_weights),
+            "mail": dataclasses.asdict(mail),
         },
     }
 

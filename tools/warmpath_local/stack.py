@@ -63,6 +63,7 @@ def local_environment(endpoint_url: str, front_door_url: str) -> dict[str, str]:
         "STAGE": STAGE,
         "TABLE_NAME": "warmpath-local",
         "EVENT_BUS_NAME": "warmpath-local",
+        "EVENT_BUS_ARN": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/warmpath-local",
         "SIGNING_KEYS_PARAMETER": "/warmpath/local/signing-keys",
         "PUBLIC_BASE_URL": front_door_url,
         "SENDER_ADDRESS": f"intros@{SENDER_DOMAIN}",

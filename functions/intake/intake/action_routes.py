@@ -1,4 +1,8 @@
-"""Signed action links from email: GET shows what the click would do, POST does it (once)."""
+"""Signed action links from email: GET shows what the click would do, POST does it (once).
+
+Accepting shows the introduction's words, written from the requester's reason; the connector may edit
+them before confirming (kept only when changed).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from datetime import UTC, datetime
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 from warmpath import wiring
 from warmpath.errors import Conflict
 from warmpath.observability import logger, metrics
@@ -28,19 +33,43 @@ def confirm(token: str) -> Response[str]:
             "Nothing else to do.",
         )
     if link.answer == "accepted":
-        title = f"Introduce {request.requester_name} to {request.target_name}?"
-        lines = [
-            f"{request.requester_name} would like to meet {request.target_name} ({request.target_company}).",
-            f"Why: \u201c{request.reason}\u201d",
-            f"Confirming sends one email to {request.target_name} and {request.requester_name}, from you, "
-            "with replies coming to you.",
-        ]
-        button = "Yes, send the introduction"
-    else:
-        title = f"Decline {request.requester_name}'s request?"
-        lines = [f"{request.requester_name} will be told you can't help this time, and nothing more."]
-        button = "Decline"
-    return web.confirm_page(event, title=title, lines=lines, action=f"/a/{token}", button=button)
+        return _accept_page(event, link, token)
+    title = f"Decline {request.requester_name}'s request?"
+    lines = [f"{request.requester_name} will be told you can't help this time, and nothing more."]
+    return web.confirm_page(event, title=title, lines=lines, action=f"/a/{token}", button="Decline")
+
+
+def _accept_page(
+    event: BaseProxyEvent, link: service.AskLink, token: str, text: str = "", error: str = ""
+) -> Response[str]:
+    """The accept page: what happens next, and the introduction's words, which the connector may edit."""
+    request = link.request
+    double_opt_in = service.double_opt_in(wiring.repository(), request.tenant)
+    lines = [
+        f"{request.requester_name} would like to meet {request.target_name} ({request.target_company}).",
+        f"Why: \u201c{request.reason}\u201d",
+        (
+            f"Confirming asks {request.target_name} first whether they are happy to connect; if they are, "
+            f"one email introduces them to {request.requester_name}, from you, with replies coming to you."
+            if double_opt_in
+            else f"Confirming sends one email to {request.target_name} and {request.requester_name}, from you, "
+            "with replies coming to you."
+        ),
+    ]
+    return web.confirm_page(
+        event,
+        title=f"Introduce {request.requester_name} to {request.target_name}?",
+        lines=lines,
+        action=f"/a/{token}",
+        button="Yes, send the introduction",
+        text_field=(
+            "intro_text",
+            "The introduction (edit it if you like)",
+            text or service.intro_text_for(wiring.repository(), link),
+        ),
+        status=400 if error else 200,
+        error=error,
+    )
 
 
 @router.post("/a/<token>", include_in_schema=False)
@@ -49,8 +78,13 @@ def act(token: str) -> Response[str]:
     form = web.read_form(event)
     web.check_csrf(form, web.form_binding(event))
     link = service.read_ask_link(wiring.repository(), wiring.signing_keys(), token, datetime.now(UTC))
+    written = form.get("intro_text")
     try:
-        changed, ask = service.answer_ask(wiring.repository(), wiring.event_bus(), link)
+        intro_text = service.own_intro_text(wiring.repository(), link, written)
+    except ValueError as problem:  # nothing is stored: the page comes back with their text and what to fix
+        return _accept_page(event, link, token, text=written or "", error=str(problem))
+    try:
+        changed, ask = service.answer_ask(wiring.repository(), wiring.event_bus(), link, intro_text=intro_text)
     except Conflict as conflict:
         return web.render("message.html", status=409, title="Nothing changed", body=conflict.message)
     if changed:
@@ -59,7 +93,10 @@ def act(token: str) -> Response[str]:
     request = link.request
     if ask.status == "accepted":
         body = (
-            f"Thank you. The introduction between {request.requester_name} and {request.target_name} "
+            f"Thank you. We are asking {request.target_name} whether they are happy to connect; if they are, "
+            "your introduction goes out, from you, and replies will come to you."
+            if service.double_opt_in(wiring.repository(), request.tenant)
+            else f"Thank you. The introduction between {request.requester_name} and {request.target_name} "
             "is on its way, from you; replies will come to you."
         )
         return web.render("message.html", title="Introduction sent", body=body)

@@ -21,8 +21,10 @@ from intake import (
     api_routes,
     approval_routes,
     auth_routes,
+    followup_routes,
     invite_routes,
     network_routes,
+    preference_routes,
     rating_routes,
     request_routes,
     unsubscribe_routes,
@@ -53,6 +55,8 @@ for module in (
     invite_routes,
     rating_routes,
     unsubscribe_routes,
+    followup_routes,
+    preference_routes,
 ):
     app.include_router(module.router)
 

@@ -260,14 +260,45 @@ def read_ask_link(repo: Repository, keys: SigningKeys, token: str, now: datetime
     return AskLink(claims=claims, answer=answer, ask=ask, request=request)
 
 
-def answer_ask(repo: Repository, bus: EventBus, link: AskLink) -> tuple[bool, Ask]:
+def double_opt_in(repo: Repository, tenant: str) -> bool:
+    from warmpath.mail_settings import MailSettings
+
+    settings = repo.get_tenant(tenant).settings
+    try:
+        return MailSettings.from_tenant(settings.as_dict() if settings else None).double_opt_in
+    except ValueError:
+        return MailSettings.double_opt_in
+
+
+def intro_text_for(repo: Repository, link: AskLink) -> str:
+    """The introduction's words as the connector would send them now (theirs, else the suggested text)."""
+    from warmpath import introductions
+
+    tenant_name = repo.get_tenant(link.request.tenant).name
+    return link.ask.intro_text or introductions.default_text(link.request, tenant_name)
+
+
+def own_intro_text(repo: Repository, link: AskLink, written: str | None) -> str | None:
+    """The connector's own words for the introduction, or None when they kept the suggested text (or
+    the form had no text box). Raises ValueError saying what to fix (empty, too long)."""
+    from warmpath import introductions
+
+    if written is None or link.answer != "accepted":
+        return None
+    text = introductions.clean(written)
+    return None if text == introductions.clean(intro_text_for(repo, link)) else text
+
+
+def answer_ask(repo: Repository, bus: EventBus, link: AskLink, intro_text: str | None = None) -> tuple[bool, Ask]:
     """Record the link's answer once. Returns (changed_now, ask).
 
     A second POST of the same answer (double click, scanner retry) changes nothing but re-announces the
     answer, which consumers handle idempotently -- so an announcement lost after the write is recovered.
     A link for the other answer after one was given raises Conflict.
     """
-    outcome = repo.answer_ask(link.ask, link.answer, jti=link.claims.jti, token_expires_at=link.claims.expires_at)
+    outcome = repo.answer_ask(
+        link.ask, link.answer, jti=link.claims.jti, token_expires_at=link.claims.expires_at, intro_text=intro_text
+    )
     ask = outcome.ask
     if ask.status != link.answer:
         raise Conflict(f"You already {ask.status} this request, so nothing changed.")

@@ -1,4 +1,4 @@
-"""One-click unsubscribe (RFC 8058) from the List-Unsubscribe header of invitations and reminders.
+"""One-click unsubscribe (RFC 8058) from the List-Unsubscribe header of invitations, digests and reminders.
 
 The header's URL carries a signed token naming the person, the tenant and the list. A mail client's
 one-click POST (body ``List-Unsubscribe=One-Click``, no cookies) acts at once and answers 200, never a
@@ -20,7 +20,11 @@ from warmpath.tokens import Claims, verify
 from intake import web
 
 router = Router()
-LISTS = {"invitations": "invitations and reminders to join"}
+LISTS = {
+    "invitations": "invitations and reminders to join",
+    "digests": "digests of open requests",
+    "reminders": "reminders about introductions you were asked for",
+}
 ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
@@ -55,7 +59,13 @@ def unsubscribe(token: str) -> Response[str]:
     repo = wiring.repository()
     member = repo.get_member(claims.tenant, claims.subject)
     if member is not None:
-        repo.opt_out(member)
+        match claims.ref["list"]:
+            case "invitations":
+                repo.opt_out(member)
+            case "digests":
+                repo.set_email_preferences(member, digest="never")
+            case "reminders":
+                repo.set_email_preferences(member, reminders=False)
     logger.info("unsubscribed", extra={"list": claims.ref["list"]})
     metrics.add_metric(name="Unsubscribed", unit="Count", value=1)
     return web.render("message.html", title="Unsubscribed", body="Done: you will not get these emails again.")

@@ -81,8 +81,14 @@ def confirm_page(
     action: str,
     button: str,
     fields: dict[str, str] | None = None,
+    text_field: tuple[str, str, str] | None = None,
+    status: int = 200,
+    error: str = "",
 ) -> Response[str]:
-    """The one-button page every emailed link opens: the GET shows it, only its POST acts."""
+    """The one-button page every emailed link opens: the GET shows it, only its POST acts.
+
+    ``text_field`` (name, label, value) adds one editable text box, for example the introduction's words.
+    """
     binding, cookies = page_binding(event)
     return render(
         "confirm.html",
@@ -92,7 +98,10 @@ def confirm_page(
         lines=lines,
         action=action,
         fields=fields or {},
+        text_field=text_field,
         button=button,
+        status=status,
+        error=error,
     )
 
 

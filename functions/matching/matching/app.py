@@ -1,6 +1,7 @@
 """Matching function: EventBridge events in, paths and asks out.
 
-IntroRequested ranks a new request; AskRequested and AskAnswered (a decline) ask a connector;
+IntroRequested ranks a new request; AskRequested, AskAnswered (a decline) and AskExpiryDue (no answer in
+time) ask a connector;
 NetworkImported and NetworkChanged re-rank the open requests at the organisations that changed.
 """
 
@@ -10,7 +11,15 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
-from warmpath.events import AskAnswered, AskRequested, IntroRequested, NetworkChanged, NetworkImported, parse_event
+from warmpath.events import (
+    AskAnswered,
+    AskExpiryDue,
+    AskRequested,
+    IntroRequested,
+    NetworkChanged,
+    NetworkImported,
+    parse_event,
+)
 from warmpath.observability import logger, metrics, tracer
 
 
@@ -34,6 +43,11 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         return {"asked": asked}
     if isinstance(contract, AskAnswered):
         asked = service.ask_next(repo, bus, contract)
+        if asked:
+            metrics.add_metric(name="AskCreated", unit="Count", value=1)
+        return {"asked": asked}
+    if isinstance(contract, AskExpiryDue):
+        asked = service.expire_ask(repo, bus, contract)
         if asked:
             metrics.add_metric(name="AskCreated", unit="Count", value=1)
         return {"asked": asked}

@@ -11,7 +11,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from warmpath.errors import NotFound
-from warmpath.events import AskAnswered, AskCreated, AskRequested, EventBus, IntroRequested, MatchingCompleted
+from warmpath.events import (
+    AskAnswered,
+    AskCreated,
+    AskExpired,
+    AskExpiryDue,
+    AskRequested,
+    EventBus,
+    IntroRequested,
+    MatchingCompleted,
+)
 from warmpath.lifecycle import ASKABLE_STATUSES, OPEN_ASK_STATUSES, OPEN_STATUSES
 from warmpath.models import utcnow
 from warmpath.observability import logger
@@ -76,7 +85,29 @@ def ask_next(repo: Repository, bus: EventBus, event: AskAnswered) -> bool:
     """After a decline, ask the next connector on the requester's list, if they gave one."""
     if event.answer != "declined":
         return False
-    request = repo.get_request(event.tenant, event.request_id)
+    return _ask_next_in_queue(repo, bus, event.tenant, event.request_id)
+
+
+def expire_ask(repo: Repository, bus: EventBus, event: AskExpiryDue) -> bool:
+    """An ask nobody answered in time expires; then the next connector on the list is asked, as after a no.
+
+    Returns whether someone new was asked. An ask answered in the meantime is left alone; a redelivery
+    re-announces what the first delivery did.
+    """
+    ask = repo.find_ask(event.tenant, event.request_id, event.connector_email)
+    if ask is None or (event.asked_at and event.asked_at != ask.asked_at.isoformat()):
+        return False  # gone, or asked again since (an approved ask): its own expiry will come
+    if ask.status in OPEN_ASK_STATUSES:
+        if not repo.expire_ask(ask, utcnow()):
+            return False  # answered (or approved) at this very moment: that answer stands
+    elif ask.status != "expired":
+        return False
+    bus.publish(AskExpired(tenant=event.tenant, request_id=event.request_id, connector_email=event.connector_email))
+    return _ask_next_in_queue(repo, bus, event.tenant, event.request_id)
+
+
+def _ask_next_in_queue(repo: Repository, bus: EventBus, tenant: str, request_id: str) -> bool:
+    request = repo.get_request(tenant, request_id)
     queue = [str(p) for p in request.queue or []]
     if not queue:
         return False

@@ -18,11 +18,15 @@ from warmpath.events import (
     AskAnsweredByEmail,
     AskApproved,
     AskCreated,
+    AskExpired,
+    AskReminderDue,
     ConnectorsInvited,
     MatchingCompleted,
+    MeetingCheckDue,
     NetworkImported,
     ReplyNeedsFollowUp,
     SignInRequested,
+    TargetAnswered,
     parse_event,
 )
 from warmpath.observability import logger, metrics, tracer
@@ -54,6 +58,10 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
         ReplyNeedsFollowUp: notifier.send_follow_up,
         NetworkImported: notifier.send_import_report,
         ConnectorsInvited: notifier.send_invite_report,
+        AskReminderDue: notifier.send_reminder,
+        AskExpired: notifier.send_expired,
+        TargetAnswered: notifier.send_target_answer,
+        MeetingCheckDue: notifier.send_meeting_check,
     }
     action = actions.get(type(contract))
     if action is None:

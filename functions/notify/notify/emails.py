@@ -5,29 +5,38 @@ Tokens are minted here, never carried on the bus: an event says *who* and *what*
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from warmpath import introductions
 from warmpath.config import Settings
 from warmpath.events import (
     AskAnswered,
     AskApproved,
     AskCreated,
+    AskExpired,
+    AskExpiryDue,
+    AskReminderDue,
     ConnectorsInvited,
     EventBus,
     IntroductionSent,
     MatchingCompleted,
+    MeetingCheckDue,
     NetworkImported,
     ReplyNeedsFollowUp,
     SignInRequested,
+    TargetAnswered,
 )
 from warmpath.lifecycle import OPEN_ASK_STATUSES
-from warmpath.mail import MailSender, OutgoingEmail
-from warmpath.models import Ask, IntroRequest
+from warmpath.mail import AllSuppressed, MailSender, OutgoingEmail
+from warmpath.mail_settings import MailSettings
+from warmpath.models import OUTCOMES, Ask, IntroRequest, Tenant
 from warmpath.observability import logger
 from warmpath.repository import Repository
+from warmpath.schedules import schedule_event, schedule_name
 from warmpath.tokens import Claims, SigningKeys, expiry, sign
 
 from notify.render import EmailRenderer
@@ -36,7 +45,9 @@ SIGN_IN_TTL = timedelta(minutes=15)
 RATING_TTL = timedelta(days=30)
 RATING_INTERVAL = timedelta(days=30)
 RATING_CHOICES = [("very_strong", "Very well"), ("strong", "Well"), ("average", "Somewhat"), ("weak", "Barely")]
-ASK_TTL = timedelta(days=7)
+PREFERENCES_TTL = timedelta(days=90)
+TARGET_TTL = timedelta(days=14)
+OUTCOME_TTL = timedelta(days=30)
 
 
 @dataclass
@@ -48,13 +59,24 @@ class Notifier:
     keys: SigningKeys
     settings: Settings
     now: datetime
-    _tenant_names: dict[str, str] = field(default_factory=dict)
+    _tenants: dict[str, Tenant] = field(default_factory=dict)
+
+    def _tenant(self, slug: str) -> Tenant:
+        """Read once per invocation: one event can send several emails for the same tenant."""
+        if slug not in self._tenants:
+            self._tenants[slug] = self.repo.get_tenant(slug)
+        return self._tenants[slug]
 
     def tenant_name(self, slug: str) -> str:
-        """Read once per invocation: one event can send several emails for the same tenant."""
-        if slug not in self._tenant_names:
-            self._tenant_names[slug] = self.repo.get_tenant(slug).name
-        return self._tenant_names[slug]
+        return self._tenant(slug).name
+
+    def mail_settings(self, slug: str) -> MailSettings:
+        settings = self._tenant(slug).settings
+        try:
+            return MailSettings.from_tenant(settings.as_dict() if settings else None)
+        except ValueError:  # validated when saved; a hand-edited item must not stop the email
+            logger.warning("bad email settings; using the defaults", extra={"tenant": slug})
+            return MailSettings()
 
     def _send(
         self,
@@ -62,27 +84,65 @@ class Notifier:
         *,
         to: list[str],
         tag: str,
+        tenant: str | None = None,
+        member: str | None = None,
+        unsubscribe: str | None = None,
         sender_name: str | None = None,
         cc: list[str] | None = None,
         reply_to: list[str] | None = None,
         **context: object,
     ) -> str:
+        """Render and send one email; "" when every recipient is suppressed (nothing sent).
+
+        ``tenant`` brands it (logo, colour). ``member`` is the one recipient who is a member: their email
+        gets a preferences link, and with ``unsubscribe`` (a list name) one-click List-Unsubscribe headers.
+        """
+        headers: dict[str, str] = {}
+        if tenant is not None:
+            brand = self.mail_settings(tenant).brand
+            context = {"brand_colour": brand.colour, "brand_text_colour": brand.text_colour,
+                       "logo_url": brand.logo_url or ""} | context  # fmt: skip
+            if member is not None:
+                context["preferences_url"] = self.preferences_url(tenant, member)
+            if member is not None and unsubscribe is not None:
+                url = self._unsubscribe_url(tenant, member, unsubscribe)
+                context["unsubscribe_url"] = url
+                # RFC 8058 one-click unsubscribe (mail clients POST "List-Unsubscribe=One-Click" to the URL).
+                headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
         rendered = self.renderer.render(template, **context)
-        message_id = self.sender.send(
-            OutgoingEmail(
-                sender_name=sender_name or self.settings.sender_name,
-                sender_address=self.settings.sender_address,
-                to=to,
-                cc=cc or [],
-                reply_to=reply_to or [],
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                tags={"email": tag},
+        try:
+            message_id = self.sender.send(
+                OutgoingEmail(
+                    sender_name=sender_name or self.settings.sender_name,
+                    sender_address=self.settings.sender_address,
+                    to=to,
+                    cc=cc or [],
+                    reply_to=reply_to or [],
+                    subject=rendered.subject,
+                    text=rendered.text,
+                    html=rendered.html,
+                    headers=headers,
+                    tags={"email": tag},
+                )
             )
-        )
+        except AllSuppressed:
+            logger.info("email not sent: every recipient is suppressed", extra={"email": tag})
+            return ""
         logger.info("email sent", extra={"email": tag, "message_id": message_id})
         return message_id
+
+    def preferences_url(self, tenant: str, email: str) -> str:
+        """The signed link to a member's email preferences (reusable until it expires; changing them needs
+        the page's own form)."""
+        claims = Claims(
+            purpose="preferences", tenant=tenant, subject=email, expires_at=expiry(self.now, PREFERENCES_TTL)
+        )
+        return self._url(f"/p/{sign(claims, self.keys)}")
+
+    def _unsubscribe_url(self, tenant: str, email: str, list_name: str) -> str:
+        claims = Claims(purpose="unsubscribe", tenant=tenant, subject=email,
+                        expires_at=expiry(self.now, PREFERENCES_TTL), ref={"list": list_name})  # fmt: skip
+        return self._url(f"/u/{sign(claims, self.keys)}")
 
     def _url(self, path: str) -> str:
         return f"{self.settings.public_base_url}{path}"
@@ -117,6 +177,7 @@ class Notifier:
             "sign_in",
             to=[member.email],
             tag="sign_in",
+            tenant=event.tenant,
             name=member.name,
             tenant_name=self.tenant_name(event.tenant),
             minutes=int(SIGN_IN_TTL.total_seconds() // 60),
@@ -132,6 +193,8 @@ class Notifier:
             "paths_found",
             to=[request.requester_email],
             tag="paths_found",
+            tenant=request.tenant,
+            member=request.requester_email,
             paths=[p.as_dict() for p in request.paths if not p.unavailable],  # the page shows the others
             new_paths=event.new_paths,
             **self._about(request),
@@ -148,6 +211,8 @@ class Notifier:
             "request_joined",
             to=[request.requester_email],
             tag="request_joined",
+            tenant=request.tenant,
+            member=request.requester_email,
             first_requester_name=first.requester_name,
             same_requester=first.requester_email == request.requester_email,
             first_status=first.status,
@@ -171,13 +236,20 @@ class Notifier:
             "rate_tie",
             to=[connector_email],
             tag="rate_tie",
+            tenant=request.tenant,
+            member=connector_email,
             connector_name=connector_name,
             links=[(label, link(strength)) for strength, label in RATING_CHOICES],
             **self._about(request),
         )
 
-    def send_ask(self, event: AskCreated | AskApproved | ReplyNeedsFollowUp) -> None:
-        """Ask the connector (once their approver, if they have one, let the ask through)."""
+    def send_ask(
+        self, event: AskCreated | AskApproved | ReplyNeedsFollowUp | AskReminderDue, *, reminder: bool = False
+    ) -> None:
+        """Ask the connector (once their approver, if they have one, let the ask through).
+
+        The first ask schedules its reminder and its expiry (tenant settings, from when it was asked).
+        """
         request = self.repo.get_request(event.tenant, event.request_id)
         ask = self.repo.get_ask(event.tenant, event.request_id, event.connector_email)
         if ask.status == "awaiting_approval":
@@ -186,7 +258,9 @@ class Notifier:
         if ask.status != "asked":
             logger.info("ask no longer open; not sent", extra={"status": ask.status})
             return
-        expires_at = expiry(self.now, ASK_TTL)
+        timing = self.mail_settings(event.tenant)
+        deadline = ask.asked_at + timedelta(days=timing.ask_expiry_days)
+        expires_at = int(deadline.timestamp())
         # Accept and decline share one jti: whichever is used first spends both.
         jti = secrets.token_urlsafe(12)
 
@@ -203,21 +277,65 @@ class Notifier:
 
         # A reply answers too: Reply-To carries an address that says which ask, for whom, until when.
         reply_id = self.repo.create_reply_address(
-            "ask", event.tenant, ask.connector_email, self.now + ASK_TTL, ref=request.request_id
+            "ask", event.tenant, ask.connector_email, deadline, ref=request.request_id
         )
         self._send(
             "ask",
             to=[ask.connector_email],
-            tag="ask",
+            tag="ask_reminder" if reminder else "ask",
+            tenant=event.tenant,
+            member=ask.connector_email,
+            unsubscribe="reminders" if reminder else None,
             reply_to=[f"reply+{reply_id}@{self.settings.inbound_domain}"],
             connector_name=self._connector_name(ask),
             private=bool(ask.anonymous),
             follow_up=isinstance(event, ReplyNeedsFollowUp),
+            reminder=reminder,
             accept_url=link("accept"),
             decline_url=link("decline"),
-            days=ASK_TTL.days,
+            days=max(1, math.ceil((deadline - self.now).total_seconds() / 86400)),
             **self._about(request),
         )
+        if isinstance(event, AskCreated | AskApproved) and not reminder:
+            self._schedule_ask_timers(ask, timing)
+
+    def _schedule_ask_timers(self, ask: Ask, timing: MailSettings) -> None:
+        """The reminder and the expiry of an ask (named by when it was asked: an approved ask starts again)."""
+        asked = ask.asked_at.isoformat()
+        key = (ask.tenant, ask.request_id, ask.connector_email, asked)
+        if ask.status == "asked":
+            self._schedule_reminder(ask, ask.asked_at + timedelta(days=timing.ask_reminder_days))
+        expiry_due = AskExpiryDue(tenant=ask.tenant, request_id=ask.request_id,
+                                  connector_email=ask.connector_email, asked_at=asked)  # fmt: skip
+        schedule_event(
+            schedule_name("ask", *key, "expiry"), ask.asked_at + timedelta(days=timing.ask_expiry_days), expiry_due
+        )
+
+    def _schedule_reminder(self, ask: Ask, due: datetime) -> None:
+        reminder = AskReminderDue(tenant=ask.tenant, request_id=ask.request_id,
+                                  connector_email=ask.connector_email, due=due.isoformat())  # fmt: skip
+        key = (ask.tenant, ask.request_id, ask.connector_email, due.isoformat())
+        schedule_event(schedule_name("ask", *key, "reminder"), due, reminder)
+
+    def send_reminder(self, event: AskReminderDue) -> None:
+        """Remind a connector of an unanswered ask, once; an auto-reply meanwhile moves the reminder later."""
+        ask = self.repo.find_ask(event.tenant, event.request_id, event.connector_email)
+        if ask is None or ask.status != "asked" or ask.reminded_at is not None:
+            return
+        member = self.repo.get_member(event.tenant, event.connector_email)
+        if member is not None and not member.reminders:
+            logger.info("reminder not sent: the connector turned reminders off")
+            return
+        if ask.reminder_after is not None and ask.reminder_after > self.now:
+            self._schedule_reminder(ask, ask.reminder_after)
+            logger.info("reminder postponed after an auto-reply")
+            return
+        self.send_ask(event, reminder=True)
+        self.repo.mark_ask_reminded(ask, self.now)
+
+    def send_expired(self, event: AskExpired) -> None:
+        """Tell the requester an ask expired unanswered (and who is asked next, if anyone)."""
+        self.send_declined(event, expired=True)
 
     def send_follow_up(self, event: ReplyNeedsFollowUp) -> None:
         """After a reply we would not act on: a question goes to the requester; unclear gets one-click links."""
@@ -231,6 +349,8 @@ class Notifier:
             "reply_question",
             to=[request.requester_email],
             tag="reply_question",
+            tenant=request.tenant,
+            member=request.requester_email,
             reply_to=[ask.connector_email] if not ask.anonymous else None,
             connector_name=ask.connector_name,
             question=message.visible_text or "",
@@ -250,7 +370,9 @@ class Notifier:
         if member is None or not member.approver_email:
             logger.warning("approval needed but no approver", extra={"request_id": request.request_id})
             return
-        expires_at = expiry(self.now, ASK_TTL)
+        timing = self.mail_settings(request.tenant)
+        deadline = ask.asked_at + timedelta(days=timing.ask_expiry_days)
+        expires_at = int(deadline.timestamp())
         jti = secrets.token_urlsafe(12)  # approve and decline share one jti: the first used spends both
 
         def link(decision: str) -> str:
@@ -268,12 +390,14 @@ class Notifier:
             "approval_request",
             to=[member.approver_email],
             tag="approval_request",
+            tenant=request.tenant,
             connector_name=member.name,
             approve_url=link("approve"),
             decline_url=link("decline"),
-            days=ASK_TTL.days,
+            days=max(1, math.ceil((deadline - self.now).total_seconds() / 86400)),
             **self._about(request),
         )
+        self._schedule_ask_timers(ask, timing)  # an approver who never answers lets the ask expire too
 
     def send_import_report(self, event: NetworkImported) -> None:
         """Tell the connector (and whoever started the import for them) what their import did."""
@@ -303,6 +427,8 @@ class Notifier:
             "invite_report",
             to=[batch.admin_email],
             tag="invite_report",
+            tenant=event.tenant,
+            member=batch.admin_email,
             tenant_name=self.tenant_name(event.tenant),
             admin_name=admin.name if admin else batch.admin_email,
             filename=batch.filename,
@@ -313,22 +439,85 @@ class Notifier:
         )
 
     def send_answer(self, event: AskAnswered) -> None:
-        if event.answer == "accepted":
-            self.send_introduction(event)
-        else:
+        if event.answer == "declined":
             self.send_declined(event)
+            return
+        ask = self.repo.get_ask(event.tenant, event.request_id, event.connector_email)
+        request = self.repo.get_request(event.tenant, event.request_id)
+        target_email = self._target_email(request, ask.connector_email)
+        # Double opt-in: the target agrees first. Without their address the introduction goes to the
+        # connector to forward, and forwarding it is the connector asking them.
+        if self.mail_settings(event.tenant).double_opt_in and target_email and ask.target_answer != "yes":
+            self.send_target_consent(request, ask, target_email)
+            return
+        self.send_introduction(event)
 
-    def send_introduction(self, event: AskAnswered) -> None:
-        """Send the three-way introduction once: claim it, send, record it (a failed send releases the claim)."""
+    def send_target_consent(self, request: IntroRequest, ask: Ask, target_email: str) -> None:
+        """Ask the target "happy to connect?" once (a failed send lets a retry ask again)."""
+        if not self.repo.mark_target_asked(ask, self.now):
+            logger.info("the target was asked already", extra={"request_id": request.request_id})
+            return
+        expires_at = expiry(self.now, TARGET_TTL)
+        jti = secrets.token_urlsafe(12)  # yes and no share one jti: the first used spends both
+        connector_name = self._connector_name(ask)
+
+        def link(answer: str) -> str:
+            claims = Claims(purpose="target", tenant=request.tenant, subject=target_email, expires_at=expires_at,
+                            ref={"request_id": request.request_id, "connector": ask.connector_email,
+                                 "answer": answer}, jti=jti)  # fmt: skip
+            return self._url(f"/t/{sign(claims, self.keys)}")
+
+        try:
+            self._send(
+                "target_consent",
+                to=[target_email],
+                tag="target_consent",
+                tenant=request.tenant,
+                reply_to=[ask.connector_email],  # a question from the target goes to someone they know
+                sender_name=f"{connector_name} via Warmpath",
+                connector_name=connector_name,
+                connector_first_name=_first_name(connector_name),
+                yes_url=link("yes"),
+                no_url=link("no"),
+                days=TARGET_TTL.days,
+                **self._about(request),
+            )
+        except Exception:
+            self.repo.release_target_ask(ask)
+            raise
+
+    def send_target_answer(self, event: TargetAnswered) -> None:
+        """The target said yes (the introduction goes out) or no (the requester is told, and nothing more)."""
+        if event.answer == "yes":
+            self.send_introduction(event)
+            return
+        request = self.repo.get_request(event.tenant, event.request_id)
+        ask = self.repo.get_ask(event.tenant, event.request_id, event.connector_email)
+        self._send(
+            "target_declined",
+            to=[request.requester_email],
+            tag="target_declined",
+            tenant=request.tenant,
+            member=request.requester_email,
+            connector_name=self._connector_name(ask),
+            **self._about(request),
+        )
+
+    def send_introduction(self, event: AskAnswered | TargetAnswered) -> None:
+        """Send the three-way introduction once: claim it, send, record it (a failed send releases the claim).
+
+        The words are the connector's own if they wrote some, else written from the requester's reason.
+        """
         ask = self.repo.get_ask(event.tenant, event.request_id, event.connector_email)
         if not self.repo.claim_introduction(ask, self.now):
-            logger.info("introduction already made, being made, or not accepted", extra={"status": ask.status})
+            logger.info("introduction already made, being made, or not agreed", extra={"status": ask.status})
             return
         request = self.repo.get_request(event.tenant, event.request_id)
         connector_name = self._connector_name(ask)  # accepting names an anonymous connector: they agreed
         target_email = self._target_email(request, ask.connector_email)
         to = [target_email] if target_email else [ask.connector_email]
         cc = [request.requester_email] + ([ask.connector_email] if target_email else [])
+        text = ask.intro_text or introductions.default_text(request, self.tenant_name(request.tenant))
         try:
             self._send(
                 "introduction",
@@ -337,20 +526,55 @@ class Notifier:
                 reply_to=[ask.connector_email],
                 sender_name=f"{connector_name} via Warmpath",
                 tag="introduction",
+                tenant=request.tenant,
                 target_known=bool(target_email),
                 connector_name=connector_name,
                 connector_first_name=_first_name(connector_name),
+                intro_text=text,
+                intro_paragraphs=[p.split("\n") for p in introductions.paragraphs(text)],
                 **self._about(request),
             )
         except Exception:
             self.repo.release_introduction(ask)
             raise
         if self.repo.mark_introduced(ask, self.now, request.requester_email):
+            check = MeetingCheckDue(
+                tenant=event.tenant, request_id=event.request_id, connector_email=ask.connector_email
+            )
+            due = self.now + timedelta(days=self.mail_settings(event.tenant).meeting_check_days)
+            schedule_event(schedule_name("meet", event.tenant, event.request_id), due, check)
             self.bus.publish(
                 IntroductionSent(tenant=event.tenant, request_id=event.request_id, connector_email=ask.connector_email)
             )
 
-    def send_declined(self, event: AskAnswered) -> None:
+    def send_meeting_check(self, event: MeetingCheckDue) -> None:
+        """A week after the introduction: "Did you meet?" to the requester, with one-click outcomes."""
+        request = self.repo.get_request(event.tenant, event.request_id)
+        if request.status != "introduced" or request.outcome:
+            return
+        ask = self.repo.get_ask(event.tenant, event.request_id, event.connector_email)
+        expires_at = expiry(self.now, OUTCOME_TTL)
+        jti = secrets.token_urlsafe(12)  # one answer, whichever link is used
+
+        def link(outcome: str) -> str:
+            claims = Claims(purpose="outcome", tenant=request.tenant, subject=request.requester_email,
+                            expires_at=expires_at, ref={"request_id": request.request_id, "outcome": outcome},
+                            jti=jti)  # fmt: skip
+            return self._url(f"/o/{sign(claims, self.keys)}")
+
+        self._send(
+            "meeting_check",
+            to=[request.requester_email],
+            tag="meeting_check",
+            tenant=request.tenant,
+            member=request.requester_email,
+            connector_name=self._connector_name(ask),
+            introduced_on=(ask.introduced_at or self.now).strftime("%-d %B"),
+            outcome_urls={outcome: link(outcome) for outcome in OUTCOMES},
+            **self._about(request),
+        )
+
+    def send_declined(self, event: AskAnswered | AskExpired, *, expired: bool = False) -> None:
         bundle = self.repo.get_request_bundle(event.tenant, event.request_id)
         request = bundle.request
         asked = {a.connector_email for a in bundle.asks}
@@ -363,11 +587,14 @@ class Notifier:
         self._send(
             "ask_declined",
             to=[request.requester_email],
-            tag="ask_declined",
+            tag="ask_expired" if expired else "ask_declined",
+            tenant=request.tenant,
+            member=request.requester_email,
             connector_name=declined.connector_name if declined else "The connector",
             remaining=len(remaining),
             next_name=remaining[0].connector_name if remaining else "",
             asking_next=(now_asked or queued or [""])[0],
+            expired=expired,
             **self._about(request),
         )
 

@@ -8,7 +8,6 @@ message is sent at most once per content (Powertools idempotency), so a redelive
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,7 +31,7 @@ def send_invitation(tenant: str, email: str, reminder: int = 0) -> bool:
     The first invitation schedules the reminders (EventBridge Scheduler, one-time schedules that put a
     message on this queue); a reminder for someone who joined or said no in the meantime sends nothing.
     """
-    from warmpath.mail import OutgoingEmail
+    from warmpath.mail import AllSuppressed, OutgoingEmail
     from warmpath.tokens import Claims, expiry, sign
 
     from notify.render import shared_renderer
@@ -68,20 +67,23 @@ def send_invitation(tenant: str, email: str, reminder: int = 0) -> bool:
         no_url=f"{settings.public_base_url}/join/{token}?answer=no",
         days=JOIN_TTL.days,
     )
-    wiring.mail_sender().send(
-        OutgoingEmail(
-            sender_name=f"{admin.name} via Warmpath" if admin else settings.sender_name,
-            sender_address=settings.sender_address,
-            to=[email],
-            reply_to=[f"reply+{reply_id}@{settings.inbound_domain}"],
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
-            tags={"email": "invite"},
-            # RFC 8058 one-click unsubscribe (mail clients POST "List-Unsubscribe=One-Click" to the URL).
-            headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        )
+    message = OutgoingEmail(
+        sender_name=f"{admin.name} via Warmpath" if admin else settings.sender_name,
+        sender_address=settings.sender_address,
+        to=[email],
+        reply_to=[f"reply+{reply_id}@{settings.inbound_domain}"],
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        tags={"email": "invite"},
+        # RFC 8058 one-click unsubscribe (mail clients POST "List-Unsubscribe=One-Click" to the URL).
+        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
+    try:
+        wiring.mail_sender().send(message)
+    except AllSuppressed:
+        logger.info("invitation not sent: the address is suppressed")
+        return False
     if reminder:
         repo.mark_reminded(member)
         metrics.add_metric(name="InviteReminded", unit="Count", value=1)
@@ -93,27 +95,16 @@ def send_invitation(tenant: str, email: str, reminder: int = 0) -> bool:
 
 def schedule_reminders(tenant: str, email: str, now: datetime) -> None:
     """One-time schedules that re-queue this invitation as reminder 1 and 2 (created once: names are stable)."""
-    import boto3
+    from warmpath.schedules import schedule_message, schedule_name
 
     settings = get_settings()
-    scheduler = boto3.client("scheduler")
-    person = hashlib.sha256(f"{tenant}|{email}".encode()).hexdigest()[:20]
     for number, after in enumerate(REMINDERS, start=1):
-        at = (now + after).strftime("%Y-%m-%dT%H:%M:%S")
-        try:
-            scheduler.create_schedule(
-                Name=f"invite-{person}-{number}",
-                ScheduleExpression=f"at({at})",
-                FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 60},
-                Target={
-                    "Arn": settings.invite_queue_arn,
-                    "RoleArn": settings.scheduler_role_arn,
-                    "Input": json.dumps({"tenant": tenant, "email": email, "reminder": number}),
-                },
-                ActionAfterCompletion="DELETE",
-            )
-        except scheduler.exceptions.ConflictException:
-            logger.info("reminder already scheduled", extra={"reminder": number})
+        schedule_message(
+            schedule_name("invite", tenant, email, str(number)),
+            now + after,
+            settings.invite_queue_arn,
+            {"tenant": tenant, "email": email, "reminder": number},
+        )
 
 
 def _send(message: dict[str, Any]) -> bool:

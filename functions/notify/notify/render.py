@@ -17,6 +17,15 @@ import jinja2
 
 TEMPLATES = Path(__file__).parent / "templates"
 
+# What the layout shows when the sender does not say: the default brand, no logo, no footer links.
+LAYOUT_DEFAULTS: dict[str, Any] = {
+    "brand_colour": "#1f4b99",
+    "brand_text_colour": "#ffffff",
+    "logo_url": "",
+    "preferences_url": "",
+    "unsubscribe_url": "",
+}
+
 
 @dataclass(frozen=True)
 class RenderedEmail:
@@ -50,6 +59,7 @@ class EmailRenderer:
         return self._compiled[name][0]
 
     def render(self, template: str, **context: Any) -> RenderedEmail:
+        context = LAYOUT_DEFAULTS | context
         text = self._text_env.get_template(f"{template}.txt").render(**context)
         first, _, rest = text.partition("\n")
         if not first.startswith("Subject: "):
@@ -57,7 +67,17 @@ class EmailRenderer:
         subject = first.removeprefix("Subject: ").strip()
         self.compiled_html(template)
         html = self._compiled[template][1].render(subject=subject, **context)
-        return RenderedEmail(subject=subject, text=rest.lstrip("\n"), html=html)
+        return RenderedEmail(subject=subject, text=rest.lstrip("\n") + _text_footer(context), html=html)
+
+
+def _text_footer(context: dict[str, Any]) -> str:
+    """The plain-text part's footer: the same links as the HTML footer."""
+    lines = [
+        f"{label}: {context[key]}"
+        for key, label in (("preferences_url", "Email preferences"), ("unsubscribe_url", "Unsubscribe"))
+        if context.get(key)
+    ]
+    return "\n-- \n" + "\n".join(lines) + "\n" if lines else ""
 
 
 @lru_cache(maxsize=1)

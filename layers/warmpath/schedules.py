@@ -1,0 +1,74 @@
+"""One-time EventBridge Scheduler schedules: "put this on the invite queue / the bus at that time".
+
+Reminders, expiries and follow-ups are one-time ``at(...)`` schedules deleted after they run
+(``ActionAfterCompletion=DELETE``). Names are derived from what the schedule is for, so scheduling the
+same thing twice (a redelivered event) creates one schedule. Whoever handles a due event checks the
+state first: a reminder for an ask answered in the meantime sends nothing, so schedules are never
+cancelled.
+
+A schedule that targets the bus puts the event with its contract's source and detail-type; the schedule
+role (``infra/template.yaml`` SchedulerRole) may put events on the bus and messages on the invite queue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from warmpath.config import get_settings
+from warmpath.events import EventContract
+from warmpath.observability import logger
+
+# Scheduler names: [0-9a-zA-Z-_.]{1,64}; the template's IAM policy allows these prefixes.
+PREFIXES = ("invite", "ask", "meet")
+FLEXIBLE_MINUTES = 15
+
+
+def schedule_name(prefix: str, *parts: str) -> str:
+    """A stable name for what ``parts`` identify (no addresses or ids in the name: it is an ARN)."""
+    if prefix not in PREFIXES:
+        raise ValueError(f"unknown schedule prefix {prefix!r}")
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+    return f"{prefix}-{digest}"
+
+
+def _at(when: datetime) -> str:
+    return f"at({when.strftime('%Y-%m-%dT%H:%M:%S')})"
+
+
+def _create(name: str, when: datetime, target: dict[str, Any], client: Any = None) -> bool:
+    """Create the schedule; False when one of that name exists (scheduled before)."""
+    import boto3
+
+    scheduler = client or boto3.client("scheduler")
+    try:
+        scheduler.create_schedule(
+            Name=name,
+            ScheduleExpression=_at(when),
+            ScheduleExpressionTimezone="UTC",
+            FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": FLEXIBLE_MINUTES},
+            Target={**target, "RoleArn": get_settings().scheduler_role_arn},
+            ActionAfterCompletion="DELETE",
+        )
+    except scheduler.exceptions.ConflictException:
+        logger.info("already scheduled", extra={"schedule": name})
+        return False
+    return True
+
+
+def schedule_event(name: str, when: datetime, event: EventContract, client: Any = None) -> bool:
+    """Put ``event`` on the bus at ``when`` (once per name)."""
+    settings = get_settings()
+    target = {
+        "Arn": settings.event_bus_arn,
+        "Input": json.dumps(event.model_dump(mode="json")),
+        "EventBridgeParameters": {"DetailType": event.DETAIL_TYPE, "Source": event.SOURCE},
+    }
+    return _create(name, when, target, client)
+
+
+def schedule_message(name: str, when: datetime, queue_arn: str, body: dict[str, Any], client: Any = None) -> bool:
+    """Send ``body`` to an SQS queue at ``when`` (once per name)."""
+    return _create(name, when, {"Arn": queue_arn, "Input": json.dumps(body)}, client)
