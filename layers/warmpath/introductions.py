@@ -47,6 +47,25 @@ def clean(text: str) -> str:
     return tidy
 
 
+MIN_OWN_TEXT = 40
+
+
+def from_reply(visible_text: str) -> str | None:
+    """A connector's own words in an accepting reply: the paragraphs after the first ("Sure, happy to").
+
+    Only a substantial text counts (at least MIN_OWN_TEXT characters), so "Yes!\n\nThanks" keeps the
+    suggested introduction. A text that cannot be used as it is (too long) is ignored rather than refused:
+    the reply already said yes.
+    """
+    rest = paragraphs(visible_text.replace("\r\n", "\n").strip())[1:]
+    if not rest or len("\n\n".join(rest)) < MIN_OWN_TEXT:
+        return None
+    try:
+        return clean("\n\n".join(rest))
+    except ValueError:
+        return None
+
+
 def paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n\n") if p.strip()]
 

@@ -209,6 +209,7 @@ class Member(WarmpathItem, discriminator="Member"):
     # This membership's email preferences (the preferences page, List-Unsubscribe).
     digest = UnicodeAttribute(default="weekly")  # one of DIGEST_FREQUENCIES
     reminders = BooleanAttribute(default=True)  # reminders of unanswered asks
+    opted_out_from = UnicodeAttribute(null=True)  # the status before opting out (restored on resuming)
     joined_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
 

@@ -265,15 +265,20 @@ class Repository:
     def set_opted_out(self, member: Member, opted_out: bool) -> None:
         """A member stops (or resumes) every email from this tenant; an opted-out connector is never asked.
 
-        Only a joined member can resume (an invited one who said no joins through a new invitation).
+        Resuming restores the status they had (an invitation's "no" is undone only by its own link).
         """
         if opted_out:
-            _update_if(member, [Member.status.set("opted_out")], Member.status.is_in("joined", "invited", "reminded"))
-        else:
+            if member.status in ("joined", "invited", "reminded"):
+                _update_if(
+                    member,
+                    [Member.status.set("opted_out"), Member.opted_out_from.set(member.status)],
+                    Member.status == member.status,
+                )
+        elif member.status == "opted_out" and member.opted_out_from:
             _update_if(
                 member,
-                [Member.status.set("joined")],
-                (Member.status == "opted_out") & Member.joined_at.exists(),
+                [Member.status.set(member.opted_out_from), Member.opted_out_from.remove()],
+                Member.status == "opted_out",
             )
 
     def suppressed(self, emails: Sequence[str]) -> set[str]:

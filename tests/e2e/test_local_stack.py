@@ -147,7 +147,14 @@ def test_a_requester_gets_introduced_through_the_whole_loop(stack: LocalStack) -
     ask_first_listed(riley, request_url, page)
     wait_for_status(riley, request_url, "asked")
     answered = answer_from_email(stack, MARGARET, reason, "accept")
-    assert "Introduction sent" in answered.text
+    assert "whether they are happy to connect" in answered.text
+
+    # Double opt-in (the default): Priya agrees from her email, with a confirm page like every link.
+    consent = wait_for_mail(stack, lambda m: m["to"] == [PRIYA] and "would like to introduce you" in m["subject"])
+    yes = next(u for u in consent["links"] if "/t/" in u)
+    target_browser = requests.Session()
+    confirm = target_browser.get(yes)
+    assert target_browser.post(yes, data={"csrf_token": csrf(confirm.text)}).status_code == 200
 
     intro = wait_for_mail(stack, lambda m: m["subject"].startswith("Introduction:") and reason in m["text"])
     assert intro["from"] == "Margaret Hale via Warmpath <intros@warmpath.localhost>"
@@ -445,7 +452,7 @@ def test_advancing_the_clock_sends_reminders_only_to_who_has_not_joined(stack: L
     fired = requests.post(f"{stack.url}/_dev/clock", json={}, params={"days": "3"}).json()["fired"]
 
     assert fired  # the first reminders of this run's invitations were due within 3 days
-    reminder = wait_for_mail(stack, lambda m: m["subject"].startswith("Reminder:"))
+    reminder = wait_for_mail(stack, lambda m: m["subject"].startswith("Reminder:") and "/join/" in m["text"])
     assert reminder["to"] == ["mail.importer@new.example"]  # fresh.face joined, so gets none
     later = requests.post(f"{stack.url}/_dev/clock", params={"days": "3"}).json()["fired"]
     assert later == []

@@ -6,11 +6,10 @@ the events they really receive.
 
 from __future__ import annotations
 
-import pytest
-
 import re
 from typing import Any
 
+import pytest
 from warmpath import wiring
 from warmpath.events import AskAnswered, AskCreated, AskRequested, IntroRequested, MatchingCompleted, NetworkImported
 from warmpath.models import TimelineEntry

@@ -112,12 +112,12 @@ def handle(stack: LocalStack, request: Request) -> Response:
 def fire_due_schedules(stack: LocalStack, days: float) -> list[str]:
     """Run every one-time schedule due within ``days`` from now (moto keeps schedules but never fires them).
 
-    Each fired schedule sends its input to its SQS target, as EventBridge Scheduler would, and is deleted
-    (ActionAfterCompletion=DELETE).
+    Each fired schedule sends its input to its target, as EventBridge Scheduler would -- an SQS queue, or
+    the bus with the schedule's source and detail-type -- and is deleted (ActionAfterCompletion=DELETE).
     """
     from datetime import timedelta
 
-    scheduler, sqs = stack._client("scheduler"), stack._client("sqs")
+    scheduler, sqs, events = stack._client("scheduler"), stack._client("sqs"), stack._client("events")
     horizon = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=days)
     fired: list[str] = []
     for summary in scheduler.list_schedules()["Schedules"]:
@@ -125,10 +125,15 @@ def fire_due_schedules(stack: LocalStack, days: float) -> list[str]:
         expression = schedule["ScheduleExpression"]
         if not expression.startswith("at(") or datetime.fromisoformat(expression[3:-1]) > horizon:
             continue
-        queue = schedule["Target"]["Arn"].rsplit(":", 1)[-1]
-        sqs.send_message(
-            QueueUrl=sqs.get_queue_url(QueueName=queue)["QueueUrl"], MessageBody=schedule["Target"]["Input"]
-        )
+        target = schedule["Target"]
+        if "EventBridgeParameters" in target:
+            params = target["EventBridgeParameters"]
+            entry = {"Source": params["Source"], "DetailType": params["DetailType"], "Detail": target["Input"],
+                     "EventBusName": target["Arn"].rsplit("/", 1)[-1]}  # fmt: skip
+            events.put_events(Entries=[entry])
+        else:
+            queue = target["Arn"].rsplit(":", 1)[-1]
+            sqs.send_message(QueueUrl=sqs.get_queue_url(QueueName=queue)["QueueUrl"], MessageBody=target["Input"])
         scheduler.delete_schedule(Name=summary["Name"], GroupName=summary.get("GroupName", "default"))
         fired.append(summary["Name"])
     return fired

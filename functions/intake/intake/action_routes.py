@@ -92,11 +92,14 @@ def act(token: str) -> Response[str]:
         metrics.add_metric(name="AskAccepted" if ask.status == "accepted" else "AskDeclined", unit="Count", value=1)
     request = link.request
     if ask.status == "accepted":
+        if service.double_opt_in(wiring.repository(), request.tenant):
+            body = (
+                f"Thank you. We are asking {request.target_name} whether they are happy to connect; if they "
+                "are, your introduction goes out, from you, and replies will come to you."
+            )
+            return web.render("message.html", title="Thank you", body=body)
         body = (
-            f"Thank you. We are asking {request.target_name} whether they are happy to connect; if they are, "
-            "your introduction goes out, from you, and replies will come to you."
-            if service.double_opt_in(wiring.repository(), request.tenant)
-            else f"Thank you. The introduction between {request.requester_name} and {request.target_name} "
+            f"Thank you. The introduction between {request.requester_name} and {request.target_name} "
             "is on its way, from you; replies will come to you."
         )
         return web.render("message.html", title="Introduction sent", body=body)

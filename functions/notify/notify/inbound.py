@@ -8,7 +8,9 @@ MIME lives, and announced with ``InboundMailReceived``. A message sent to a repl
 - an ask's reply is understood (``warmpath.inbound_mail.conclude``): when every check passes, a yes or a
   no (or "I don't know them well", a no) answers the ask exactly once, as the links would; a question is
   forwarded to the requester and an unclear reply gets the connector one-click links (``ReplyNeedsFollowUp``);
-  an auto-reply is never an answer. A reply that fails a check is recorded and nothing is sent back.
+  an auto-reply is never an answer (it postpones the ask's reminder). An accepting reply may carry the
+  connector's own words for the introduction in the paragraphs after "yes". A reply that fails a check is
+  recorded and nothing is sent back.
 """
 
 from __future__ import annotations
@@ -124,9 +126,13 @@ def route_reply(message: Any, redelivery: bool = False) -> str | None:
 
 def answer_by_reply(message: Any, raw: bytes, address: Any, reply_id: str) -> str | None:
     """Read a reply to an ask and act on it if every check passes; returns the intent acted on, if any."""
+    from datetime import UTC, datetime, timedelta
+
+    from warmpath import introductions
     from warmpath.errors import NotFound
     from warmpath.events import AskAnsweredByEmail, ReplyNeedsFollowUp
     from warmpath.inbound_mail import conclude
+    from warmpath.mail_settings import MailSettings
 
     repo, bus = wiring.repository(), wiring.event_bus()
     verdicts = _verdicts(message)
@@ -151,11 +157,20 @@ def answer_by_reply(message: Any, raw: bytes, address: Any, reply_id: str) -> st
         checks=found.checks,
     )
     logger.info("reply to an ask read", extra={"intent": found.intent, "checks": found.checks})
+    trusted_sender = all(passed for check, passed in found.checks.items() if check != "not_auto_reply")
+    if found.intent == "auto_reply" and trusted_sender and ask is not None and ask.status == "asked":
+        # Never an answer; an out-of-office moves the reminder later, so it does not land in a full inbox.
+        settings = MailSettings.from_tenant(_settings_of(repo, ask.tenant))
+        repo.postpone_reminder(ask, datetime.now(UTC) + timedelta(days=settings.ask_reminder_days))
+        return None
     if not found.actionable or ask is None:
         return None
     if found.intent in ("accept", "decline", "dont_know"):
         answer = "accepted" if found.intent == "accept" else "declined"
-        outcome = repo.answer_ask(ask, answer, jti=f"reply-{reply_id}", token_expires_at=int(address.ttl or 0))
+        own_text = introductions.from_reply(found.visible_text) if answer == "accepted" else None
+        outcome = repo.answer_ask(
+            ask, answer, jti=f"reply-{reply_id}", token_expires_at=int(address.ttl or 0), intro_text=own_text
+        )
         if outcome.ask.status == answer:
             bus.publish(
                 AskAnsweredByEmail(
@@ -177,7 +192,12 @@ def answer_by_reply(message: Any, raw: bytes, address: Any, reply_id: str) -> st
             )
         )
         return found.intent
-    return None  # an auto-reply: never an answer
+    return None  # an auto-reply (handled above): never an answer
+
+
+def _settings_of(repo: Any, tenant: str) -> dict[str, Any] | None:
+    settings = repo.get_tenant(tenant).settings
+    return settings.as_dict() if settings else None
 
 
 @logger.inject_lambda_context

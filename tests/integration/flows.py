@@ -1,0 +1,52 @@
+"""Steps of the introduction loop that several integration tests walk through (through public entry points)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from warmpath.events import AskCreated, AskRequested, IntroRequested
+
+from tests.conftest import AwsWorld, aws_client, call_function, call_intake, eventbridge_event, load_fixture
+from tests.integration.conftest import MARGARET, RILEY, priya_request, session_cookies
+
+
+def asked_margaret(aws: AwsWorld) -> dict[str, Any]:
+    """Riley asks Margaret for Priya; returns the ask email Margaret receives."""
+    created = call_intake("POST", "/api/requests", json_body=priya_request(), cookies=session_cookies(RILEY)).json()
+    call_function("matching.app", eventbridge_event(aws.bus.of_type(IntroRequested)[-1]))
+    request_id = created["request_id"]
+    path = call_intake("GET", f"/api/requests/{request_id}", cookies=session_cookies(RILEY)).json()["paths"][0]
+    body = {"path_id": path["path_id"]}
+    call_intake("POST", f"/api/requests/{request_id}/asks", json_body=body, cookies=session_cookies(RILEY))
+    call_function("matching.app", eventbridge_event(aws.bus.of_type(AskRequested)[-1]))
+    call_function("notify.app", eventbridge_event(aws.bus.of_type(AskCreated)[-1]))
+    [ask] = [m for m in aws.sent_emails() if m["to"] == [MARGARET]]
+    return ask
+
+
+def reply(
+    aws: AwsWorld,
+    ask: dict[str, Any],
+    text: str,
+    sender: str = MARGARET,
+    message_id: str = "reply-1",
+    headers: str = "",
+    subject: str | None = None,
+    **verdicts: str,
+) -> dict[str, Any]:
+    """SES receives a reply: the raw message lands in the inbound bucket, then the function gets the receipt."""
+    raw = (
+        f"From: Margaret <{sender}>\r\nTo: {ask['reply_to'][0]}\r\nSubject: {subject or 'Re: ' + ask['subject']}\r\n"
+        f"Message-ID: <{message_id}@mail.example>\r\n{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        f"{text}\r\n\r\nOn Tue, Warmpath <intros@warmpath.localhost> wrote:\r\n> {ask['subject']}\r\n"
+    ).encode()
+    aws_client("s3").put_object(Bucket=aws.env["INBOUND_BUCKET"], Key=f"inbound/{message_id}", Body=raw)
+    event = copy.deepcopy(load_fixture("aws_events/powertools-lambda-python/events/sesEvent.json"))
+    record = event["Records"][0]["ses"]
+    record["mail"]["messageId"] = message_id
+    record["mail"]["source"] = sender
+    record["receipt"]["recipients"] = [ask["reply_to"][0]]
+    for name, status in verdicts.items():
+        record["receipt"][f"{name}Verdict"] = {"status": status}
+    return call_function("notify.inbound", event)
