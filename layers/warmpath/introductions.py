@@ -14,7 +14,7 @@ MAX_LENGTH = 3000
 
 def default_text(request: Any, tenant_name: str) -> str:
     """The introduction's body for ``request`` (an IntroRequest), in the connector's voice."""
-    requester_first = _first_name(request.requester_name)
+    requester_first = first_name(request.requester_name)
     title = f", {request.target_title}" if request.target_title else ""
     reason = request.reason.strip()
     if request.request_kind == "reference":
@@ -70,5 +70,6 @@ def paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n\n") if p.strip()]
 
 
-def _first_name(name: str) -> str:
+def first_name(name: str) -> str:
+    """The first word of a name (how emails greet people)."""
     return name.split()[0] if name.split() else name

@@ -40,6 +40,7 @@ an inbound email                                       table        PK=INBOUND#m
 an address not to email (suppression list)             table        PK=SUPPRESSED#email, SK=SUPPRESSED
 a tenant's bulk invites, newest first                  table        PK=TENANT#t, SK begins_with INVITES#
 an offer to introduce                                  table        PK=TENANT#t#OFFER#id, SK=OFFER
+the owner of an account (from the CRM)                 table        PK=TENANT#t#ACCOUNT#org_key, SK=OWNER
 idempotency records (Powertools)                       table        PK=idempotency#<function>, SK=<hash>
 =====================================================  ===========  ======================================
 
@@ -527,6 +528,19 @@ class Offer(WarmpathItem, discriminator="Offer"):
     @staticmethod
     def key(tenant: str, offer_id: str) -> tuple[str, str]:
         return f"TENANT#{tenant}#OFFER#{offer_id}", "OFFER"
+
+    @staticmethod
+    def id_for(tenant: str, *about: str) -> str:
+        """The id of the offer ``about`` identifies (a request and a connector, or an email): one offer each."""
+        import hashlib
+
+        return hashlib.sha256("|".join((tenant, *about)).encode()).hexdigest()[:24]
+
+
+class AccountOwner(WarmpathItem, discriminator="AccountOwner"):
+    """Who owns an account in the tenant's CRM. PK=TENANT#<t>#ACCOUNT#<org key>, SK=OWNER (CRM sync writes it)."""
+
+    owner_email = UnicodeAttribute()
 
 
 class UsedToken(WarmpathItem, discriminator="UsedToken"):

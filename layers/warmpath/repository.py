@@ -23,6 +23,7 @@ from warmpath.identity import Claim, OrgLink, organisation_key, target_claims
 from warmpath.lifecycle import ASKABLE_STATUSES, OPEN_ASK_STATUSES, OPEN_STATUSES
 from warmpath.models import (
     DIGEST_FREQUENCIES,
+    AccountOwner,
     Ask,
     DomainOwner,
     IdentityClaim,
@@ -32,6 +33,7 @@ from warmpath.models import (
     InviteBatch,
     Member,
     NeverAsk,
+    Offer,
     OpenAtOrg,
     Organisation,
     OrgLinkItem,
@@ -929,6 +931,52 @@ class Repository:
                 condition=(IntroRequest.status == "introduced") & IntroRequest.outcome.does_not_exist(),
             )
             transaction.save(_timeline(tenant, request_id, "outcome", result.replace("_", " ")))
+        return outcome.written
+
+    # -- offers to introduce --------------------------------------------------------------------
+
+    def account_owner(self, tenant: str, org_key: str | None) -> str | None:
+        """Who owns the account: the CRM's owner when the CRM told us (an AccountOwner item), else the
+        tenant's first admin (by email, so the choice is stable)."""
+        if org_key:
+            try:
+                return str(AccountOwner.get(f"TENANT#{tenant}#ACCOUNT#{org_key}", "OWNER").owner_email)
+            except DoesNotExist:
+                pass
+        admins = sorted(m.email for m in self.list_members(tenant) if "admin" in m.roles and m.status == "joined")
+        return admins[0] if admins else None
+
+    def create_offer(self, offer: Offer) -> bool:
+        """Store an offer once (its id is derived from what it offers); False when it was made before."""
+        offer.PK, offer.SK = Offer.key(offer.tenant, offer.offer_id)
+        return _save_unless(offer, Offer.PK.does_not_exist())
+
+    def get_offer(self, tenant: str, offer_id: str) -> Offer:
+        try:
+            return Offer.get(*Offer.key(tenant, offer_id))
+        except DoesNotExist:
+            raise NotFound("this offer no longer exists") from None
+
+    def accept_offer(self, offer: Offer, path: PathMap, *, jti: str, token_expires_at: int) -> bool:
+        """The owner accepts (once, spending the token): the connector becomes a path the request can ask.
+
+        False when the offer was accepted before or the request is no longer waiting for a path.
+        """
+        request = IntroRequest(PK=IntroRequest.partition(offer.tenant, offer.request_id or ""), SK="REQUEST")
+        with self._written_once() as (transaction, outcome):
+            transaction.save(UsedToken(PK=f"USED#{jti}", SK="USED", ttl=token_expires_at, outcome="accepted"),
+                             condition=UsedToken.PK.does_not_exist())  # fmt: skip
+            transaction.update(offer, actions=[Offer.status.set("accepted")], condition=Offer.status == "offered")
+            transaction.update(
+                request,
+                actions=[
+                    IntroRequest.paths.set((IntroRequest.paths | []).append([path])),  # type: ignore[list-item]
+                    IntroRequest.status.set("paths_found"),
+                    IntroRequest.updated_at.set(utcnow()),
+                ],
+                condition=IntroRequest.status.is_in("no_path", "paths_found", "declined"),
+            )
+            transaction.save(_timeline(offer.tenant, offer.request_id or "", "offer_accepted", offer.connector_name))
         return outcome.written
 
     def decide_approval(self, ask: Ask, approved: bool, *, jti: str, token_expires_at: int) -> bool:

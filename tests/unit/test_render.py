@@ -350,6 +350,59 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             },
         },
     ),
+    "digest": (
+        "digest",
+        {
+            "tenant_name": "Acme",
+            "connector_first_name": "Cara",
+            "shows_all": False,
+            "frequency": "on Mondays",
+            "requests": [
+                {
+                    "target_name": "Tom Target",
+                    "target_title": "VP Sales",
+                    "target_company": "Big Corp",
+                    "requester_name": "Rita Requester",
+                    "reason": "We would like to talk about their sales tooling.",
+                    "help_url": "https://app.example/offer/help-token",
+                }
+            ],
+            "preferences_url": "https://app.example/p/prefs-token",
+            "unsubscribe_url": "https://app.example/u/unsub-token",
+        },
+    ),
+    "offer_for_a_request": (
+        "offer",
+        {
+            "tenant_name": "Acme",
+            "owner_first_name": "Ada",
+            "connector_name": "Cara Connector",
+            "connector_first_name": "Cara",
+            "target_name": "Tom Target",
+            "target_company": "Big Corp",
+            "requester_name": "Rita Requester",
+            "organisation": "Big Corp",
+            "note": "I sat on a board with Tom.",
+            "accept_url": "https://app.example/offers/accept-token",
+            "new_request_url": "https://app.example/requests/new",
+        },
+    ),
+    "offer_as_a_lead": (
+        "offer",
+        {
+            "tenant_name": "Acme",
+            "owner_first_name": "Ada",
+            "connector_name": "Cara Connector",
+            "connector_first_name": "Cara",
+            "target_name": "",
+            "target_company": "",
+            "requester_name": "",
+            "organisation": "",
+            "note": "I know the CTO of Globex.",
+            "accept_url": "",
+            "new_request_url": "https://app.example/requests/new",
+        },
+    ),
 }
 
 
@@ -635,3 +688,30 @@ def test_an_ask_after_an_unclear_reply_says_nothing_happened_yet(renderer: Email
 
     assert "We could not tell from your reply" in email.text
     assert "We could not tell from your reply" in visible_text(email.html)
+
+
+def test_a_digest_lists_each_request_with_an_i_can_help_button_and_footer_links(renderer: EmailRenderer) -> None:
+    email = renderer.render("digest", **CASES["digest"][1])
+
+    assert email.subject == "1 open request at Acme you may help with"
+    assert "I can help: https://app.example/offer/help-token" in email.text
+    assert "Email preferences: https://app.example/p/prefs-token" in email.text
+    assert "Unsubscribe: https://app.example/u/unsub-token" in email.text
+    assert 'href="https://app.example/offer/help-token"' in email.html
+    assert 'href="https://app.example/p/prefs-token"' in email.html
+
+
+def test_an_offer_without_a_request_suggests_starting_one(renderer: EmailRenderer) -> None:
+    email = renderer.render("offer", **CASES["offer_as_a_lead"][1])
+
+    assert email.subject == "Cara Connector offers an introduction"
+    assert "I know the CTO of Globex." in email.text
+    assert "Start a request: https://app.example/requests/new" in email.text
+    assert "/offers/" not in email.html
+
+
+def test_a_brand_colour_reaches_the_buttons_with_readable_text(renderer: EmailRenderer) -> None:
+    email = renderer.render("target_consent", **CASES["target_consent"][1])
+
+    assert "background:#ffcc00" in email.html and "color:#111111" in email.html
+    assert 'alt="Acme"' in email.html and 'src="https://cdn.acme.example/logo.png"' in email.html

@@ -24,6 +24,7 @@ from intake import (
     followup_routes,
     invite_routes,
     network_routes,
+    offer_routes,
     preference_routes,
     rating_routes,
     request_routes,
@@ -57,6 +58,7 @@ for module in (
     unsubscribe_routes,
     followup_routes,
     preference_routes,
+    offer_routes,
 ):
     app.include_router(module.router)
 

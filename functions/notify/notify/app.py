@@ -21,12 +21,15 @@ from warmpath.events import (
     AskExpired,
     AskReminderDue,
     ConnectorsInvited,
+    DigestDue,
     MatchingCompleted,
     MeetingCheckDue,
     NetworkImported,
+    OfferMade,
     ReplyNeedsFollowUp,
     SignInRequested,
     TargetAnswered,
+    TenantDigestDue,
     parse_event,
 )
 from warmpath.observability import logger, metrics, tracer
@@ -35,6 +38,7 @@ from warmpath.once import OncePerContent
 
 def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
     """Send the email(s) an event calls for."""
+    from notify import digests
     from notify.emails import Notifier
     from notify.render import shared_renderer
 
@@ -63,6 +67,14 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
         TargetAnswered: notifier.send_target_answer,
         MeetingCheckDue: notifier.send_meeting_check,
     }
+    if isinstance(contract, DigestDue):
+        tenants = [t.slug for t in notifier.repo.list_tenants()]
+        return {"handled": "DigestDue", "tenants": digests.fan_out(notifier.bus, tenants, contract)}
+    if isinstance(contract, TenantDigestDue):
+        return {"handled": "TenantDigestDue", "sent": digests.send_digests(notifier, contract)}
+    if isinstance(contract, OfferMade):  # from a digest's link, or written to the offers address
+        digests.send_offer(notifier, contract)
+        return {"handled": type(contract).__name__}
     action = actions.get(type(contract))
     if action is None:
         raise ValueError(f"notify does not handle {type(contract).__name__}")

@@ -152,9 +152,9 @@ class Notifier:
         return {
             "tenant_name": self.tenant_name(request.tenant),
             "requester_name": request.requester_name,
-            "requester_first_name": _first_name(request.requester_name),
+            "requester_first_name": introductions.first_name(request.requester_name),
             "target_name": request.target_name,
-            "target_first_name": _first_name(request.target_name),
+            "target_first_name": introductions.first_name(request.target_name),
             "target_title": request.target_title,
             "target_company": request.target_company,
             "reason": request.reason,
@@ -476,7 +476,7 @@ class Notifier:
                 reply_to=[ask.connector_email],  # a question from the target goes to someone they know
                 sender_name=f"{connector_name} via Warmpath",
                 connector_name=connector_name,
-                connector_first_name=_first_name(connector_name),
+                connector_first_name=introductions.first_name(connector_name),
                 yes_url=link("yes"),
                 no_url=link("no"),
                 days=TARGET_TTL.days,
@@ -529,7 +529,7 @@ class Notifier:
                 tenant=request.tenant,
                 target_known=bool(target_email),
                 connector_name=connector_name,
-                connector_first_name=_first_name(connector_name),
+                connector_first_name=introductions.first_name(connector_name),
                 intro_text=text,
                 intro_paragraphs=[p.split("\n") for p in introductions.paragraphs(text)],
                 **self._about(request),
@@ -611,7 +611,3 @@ class Notifier:
             if tie is not None and tie.person_email:
                 return tie.person_email
         return None
-
-
-def _first_name(name: str) -> str:
-    return name.split()[0] if name.split() else name

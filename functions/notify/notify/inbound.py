@@ -11,6 +11,9 @@ MIME lives, and announced with ``InboundMailReceived``. A message sent to a repl
   an auto-reply is never an answer (it postpones the ask's reminder). An accepting reply may carry the
   connector's own words for the introduction in the paragraphs after "yes". A reply that fails a check is
   recorded and nothing is sent back.
+
+A message to the offers address (``offers@<inbound domain>``) from a connector is an offer to introduce
+(``route_offer``). Every path is idempotent, so a redelivered message changes nothing.
 """
 
 from __future__ import annotations
@@ -62,6 +65,9 @@ def record_receipt(event: SESEvent) -> list[str]:
     return recorded
 
 
+OFFERS_MAILBOX = "offers"  # offers@<inbound domain>: "I know the CTO of Globex"
+OPEN_FOR_OFFERS = ("no_path", "paths_found", "declined")
+MAX_OFFER_TEXT = 1000
 CONTACT_FILES = (".csv", ".vcf", ".vcard")
 CONTACT_TYPES = ("text/csv", "text/vcard", "text/x-vcard", "application/vnd.ms-excel")
 
@@ -92,6 +98,12 @@ def route_reply(message: Any, redelivery: bool = False) -> str | None:
     from warmpath.network import new_import_job
 
     settings, repo = get_settings(), wiring.repository()
+    if f"{OFFERS_MAILBOX}@{settings.inbound_domain}" in [r.lower() for r in message.recipients]:
+        import boto3
+
+        raw = boto3.client("s3").get_object(Bucket=settings.inbound_bucket, Key=message.s3_key)["Body"].read()
+        offers = route_offer(message, raw)
+        return f"{len(offers)} offer(s)" if offers else None
     reply_ids = [
         r.split("@")[0].removeprefix("reply+")
         for r in message.recipients
@@ -122,6 +134,66 @@ def route_reply(message: Any, redelivery: bool = False) -> str | None:
             logger.info("import started from an emailed file", extra={"job_id": job.job_id})
             return str(job.job_id)
     return None
+
+
+def route_offer(message: Any, raw: bytes) -> list[str]:
+    """An email to the offers address from a connector: an offer, routed to the account's owner.
+
+    The sender must be a joined connector (and pass SES's checks, like any reply we act on). In each
+    company they help, an open request whose target or organisation the text names gets the offer (at most
+    three); if none is named, the company's admin gets it as a lead. Returns the offer ids made.
+    """
+    from warmpath.events import OfferMadeByEmail
+    from warmpath.identity import organisation_key
+    from warmpath.inbound_mail import conclude
+    from warmpath.models import Offer
+
+    repo, bus = wiring.repository(), wiring.event_bus()
+    sender = (message.sender or "").lower()
+    helping = [m for m in repo.memberships_of(sender) if m.status == "joined" and "connector" in m.roles]
+    found = conclude(raw, verdicts=_verdicts(message), expected_sender=sender, reply_id=None, token_valid=bool(helping))
+    repo.note_reading(message.message_id, intent="offer", visible_text=found.visible_text[:4000], checks=found.checks)
+    if not found.actionable or not found.visible_text.strip():
+        logger.info("offer not taken", extra={"checks": found.checks})
+        return []
+    text = found.visible_text.strip()[:MAX_OFFER_TEXT]
+    made: list[str] = []
+    for member in helping:
+        open_requests = [
+            r
+            for r in repo.list_requests(member.tenant, limit=200)
+            if r.status in OPEN_FOR_OFFERS and r.requester_email != member.email
+        ]
+        named = [r for r in open_requests if _names(text, r.target_company) or _names(text, r.target_name)][:3]
+        targets: list[Any] = named or [None]  # None: a lead for the admin, no request named
+        for request in targets:
+            about = (request.request_id, member.email) if request else (message.message_id,)
+            org_key = organisation_key(request.target_company) if request else None
+            owner = repo.account_owner(member.tenant, org_key)
+            if owner is None:
+                continue
+            offer = Offer(
+                tenant=member.tenant,
+                offer_id=Offer.id_for(member.tenant, *about),
+                connector_email=member.email,
+                connector_name=member.name,
+                request_id=request.request_id if request else None,
+                organisation=request.target_company if request else None,
+                text=text,
+                owner_email=owner,
+            )
+            repo.create_offer(offer)
+            bus.publish(OfferMadeByEmail(tenant=member.tenant, offer_id=offer.offer_id))
+            made.append(offer.offer_id)
+    return made
+
+
+def _names(text: str, name: str) -> bool:
+    """Whether ``text`` mentions ``name`` as whole words (case-insensitive; names under 3 letters never match)."""
+    import re
+
+    name = " ".join(name.split())
+    return len(name) >= 3 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
 
 
 def answer_by_reply(message: Any, raw: bytes, address: Any, reply_id: str) -> str | None:
