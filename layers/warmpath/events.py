@@ -26,6 +26,7 @@ This module is the one place the contracts live. ``infra/template.yaml`` routes 
 | MeetingCheckDue      | warmpath.schedule | a week after an introduction (Scheduler)        | notify      |
 | OutcomeRecorded      | warmpath.intake   | the requester said how the introduction went    | (analytics) |
 | DigestDue            | warmpath.schedule | the daily digest run (Scheduler, every tenant)  | notify      |
+| InboundTooLarge      | warmpath.notify   | an inbound email was over the size limit        | notify      |
 | TenantDigestDue      | warmpath.notify   | the digest run, fanned out to one tenant        | notify      |
 | OfferMade            | warmpath.intake   | a connector offered to help with a request      | notify      |
 | OfferMadeByEmail     | warmpath.notify   | a connector wrote to the offers address         | notify      |
@@ -166,6 +167,15 @@ class InboundMailReceived(EventContract):
     message_id: str
 
 
+class InboundTooLarge(EventContract):
+    """An email we received was too large to read: its (authenticated) sender gets a polite note."""
+
+    SOURCE = SOURCE_NOTIFY
+    DETAIL_TYPE = "InboundTooLarge"
+    message_id: str
+    size: int
+
+
 class AskReminderDue(EventContract):
     SOURCE = SOURCE_SCHEDULE
     DETAIL_TYPE = "AskReminderDue"
@@ -255,6 +265,7 @@ CONTRACTS: dict[tuple[str, str], type[EventContract]] = {
         NetworkChanged,
         IntroductionSent,
         InboundMailReceived,
+        InboundTooLarge,
         AskReminderDue,
         AskExpiryDue,
         AskExpired,

@@ -31,17 +31,9 @@ VANDELAY = {"target_name": "Ivo Marek", "target_company": "Vandelay Industries",
 
 def _open_request(aws: AwsWorld) -> str:
     """A request nobody has a path for, at an organisation where Ben has private ties."""
-    wiring.repository().put_org_ties(
-        [
-            OrgTies(
-                connector_email=BEN,
-                org_key=organisation_key("Vandelay Industries"),
-                organisation="Vandelay Industries",
-                tie_count=2,
-                visible_count=0,
-            )
-        ]  # fmt: skip
-    )
+    org_key = organisation_key("Vandelay Industries")
+    ties = OrgTies(connector_email=BEN, org_key=org_key, organisation="Vandelay Industries", tie_count=2)
+    wiring.repository().put_org_ties([ties])
     created = call_intake(
         "POST", "/api/requests", json_body=priya_request(**VANDELAY), cookies=session_cookies(RILEY)
     ).json()

@@ -102,3 +102,23 @@ def test_an_unclear_reply_gets_the_one_click_links_again(aws: AwsWorld, demo: di
     again = [m for m in aws.sent_emails() if m["to"] == [MARGARET]][-1]
     assert "We could not tell from your reply" in again["text"]
     assert len([u for u in again["links"] if "/a/" in u]) == 2
+
+
+def test_a_reply_too_large_to_read_answers_nothing_and_its_sender_gets_one_polite_note(
+    aws: AwsWorld, demo: dict
+) -> None:
+    from warmpath.events import InboundTooLarge
+
+    ask = asked_margaret(aws)
+    huge = "Yes, happy to.\r\n" + "x" * 10_500_000
+
+    reply(aws, ask, huge, message_id="huge")
+    reply(aws, ask, huge, message_id="huge")  # SES delivers again
+    reply(aws, ask, huge, message_id="forged-huge", spf="FAIL", dkim="FAIL")
+    for event in aws.bus.of_type(InboundTooLarge):
+        call_function("notify.app", eventbridge_event(event))
+
+    assert _ask_status() == "asked"
+    assert [e.message_id for e in aws.bus.of_type(InboundTooLarge)] == ["huge", "forged-huge"]
+    [note] = [m for m in aws.sent_emails() if m["subject"] == "Your email was too large for us to read"]
+    assert note["to"] == [MARGARET] and "the limit is 10 MB" in note["text"]

@@ -403,6 +403,10 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "new_request_url": "https://app.example/requests/new",
         },
     ),
+    "too_large": (
+        "too_large",
+        {"subject_line": "Re: Riley would like an introduction", "size_mb": "12.4", "limit_mb": "10"},
+    ),
 }
 
 

@@ -22,6 +22,7 @@ from warmpath.events import (
     AskReminderDue,
     ConnectorsInvited,
     DigestDue,
+    InboundTooLarge,
     MatchingCompleted,
     MeetingCheckDue,
     NetworkImported,
@@ -66,6 +67,7 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
         AskExpired: notifier.send_expired,
         TargetAnswered: notifier.send_target_answer,
         MeetingCheckDue: notifier.send_meeting_check,
+        InboundTooLarge: notifier.send_too_large,
     }
     if isinstance(contract, DigestDue):
         tenants = [t.slug for t in notifier.repo.list_tenants()]

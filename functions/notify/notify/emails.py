@@ -22,6 +22,7 @@ from warmpath.events import (
     AskReminderDue,
     ConnectorsInvited,
     EventBus,
+    InboundTooLarge,
     IntroductionSent,
     MatchingCompleted,
     MeetingCheckDue,
@@ -398,6 +399,29 @@ class Notifier:
             **self._about(request),
         )
         self._schedule_ask_timers(ask, timing)  # an approver who never answers lets the ask expire too
+
+    def send_too_large(self, event: InboundTooLarge) -> None:
+        """A polite note to whoever sent a message too large to read: only to an authenticated sender that
+        passed SES's checks (never backscatter to a forged address), at most once an hour per address."""
+        from warmpath.inbound_mail import MAX_BYTES, trust_checks
+
+        message = self.repo.get_inbound(event.message_id)
+        sender = (message.sender or "").lower()
+        verdicts = dict(message.verdicts.as_dict()) if hasattr(message.verdicts, "as_dict") else {}
+        checks = trust_checks(verdicts, sender, sender)
+        if not sender or not all(checks.values()):
+            logger.info("no note for a too-large message", extra={"checks": checks})
+            return
+        if not self.repo.claim_window(f"too-large#{sender}", timedelta(hours=1), self.now):
+            return
+        self._send(
+            "too_large",
+            to=[sender],
+            tag="too_large",
+            subject_line=message.subject or "(no subject)",
+            size_mb=f"{event.size / 1_000_000:.1f}",
+            limit_mb=f"{MAX_BYTES / 1_000_000:.0f}",
+        )
 
     def send_import_report(self, event: NetworkImported) -> None:
         """Tell the connector (and whoever started the import for them) what their import did."""

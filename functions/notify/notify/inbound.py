@@ -98,6 +98,8 @@ def route_reply(message: Any, redelivery: bool = False) -> str | None:
     from warmpath.network import new_import_job
 
     settings, repo = get_settings(), wiring.repository()
+    if too_large(message, settings.inbound_bucket, redelivery):
+        return None
     if f"{OFFERS_MAILBOX}@{settings.inbound_domain}" in [r.lower() for r in message.recipients]:
         import boto3
 
@@ -134,6 +136,22 @@ def route_reply(message: Any, redelivery: bool = False) -> str | None:
             logger.info("import started from an emailed file", extra={"job_id": job.job_id})
             return str(job.job_id)
     return None
+
+
+def too_large(message: Any, bucket: str, redelivery: bool) -> bool:
+    """Whether the message is over the size limit (read from S3's metadata, never downloaded); the first
+    delivery announces it, so its sender gets a polite note (``InboundTooLarge``)."""
+    import boto3
+    from warmpath.events import InboundTooLarge
+    from warmpath.inbound_mail import MAX_BYTES
+
+    size = int(boto3.client("s3").head_object(Bucket=bucket, Key=message.s3_key)["ContentLength"])
+    if size <= MAX_BYTES:
+        return False
+    logger.warning("inbound message too large; not read", extra={"size": size, "message_id": message.message_id})
+    if not redelivery:
+        wiring.event_bus().publish(InboundTooLarge(tenant=UNROUTED_TENANT, message_id=message.message_id, size=size))
+    return True
 
 
 def route_offer(message: Any, raw: bytes) -> list[str]:
