@@ -5,9 +5,19 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from warmpath import wiring
 from warmpath.events import AskCreated, AskRequested, IntroRequested
+from warmpath_local.stack import LocalContext
 
-from tests.conftest import AwsWorld, aws_client, call_function, call_intake, eventbridge_event, load_fixture
+from tests.conftest import (
+    AwsWorld,
+    api_event,
+    aws_client,
+    call_function,
+    call_intake,
+    eventbridge_event,
+    load_fixture,
+)
 from tests.integration.conftest import MARGARET, RILEY, priya_request, session_cookies
 
 
@@ -50,3 +60,33 @@ def reply(
     for name, status in verdicts.items():
         record["receipt"][f"{name}Verdict"] = {"status": status}
     return call_function("notify.inbound", event)
+
+
+SCANNER_AGENTS = ["Mozilla/5.0 (compatible; Barracuda Sentinel)", "Microsoft Office Protocol Discovery", "curl/8.0"]
+
+
+def scan(path: str, method: str = "GET", agent: str | None = None) -> Any:
+    from intake.app import lambda_handler
+
+    event = api_event("GET", path)  # routed as the GET it would be, then sent as the scanner sends it
+    event["httpMethod"] = method
+    event["requestContext"]["httpMethod"] = method
+    if agent:
+        event["headers"]["User-Agent"] = agent
+        event["multiValueHeaders"]["User-Agent"] = [agent]
+    return lambda_handler(event, LocalContext(function_name="IntakeFunction"))
+
+
+def table_items() -> list[dict[str, Any]]:
+    items = aws_client("dynamodb").scan(TableName=wiring.repository().table_name)["Items"]
+    return sorted(items, key=lambda i: (i["PK"]["S"], i["SK"]["S"]))
+
+
+def scan_every_link(emails: list[dict[str, Any]]) -> None:
+    for email in emails:
+        for link in [
+            u.removeprefix("https://app.warmpath.test") for u in email["links"] if u.startswith("https://app.")
+        ]:
+            for agent in SCANNER_AGENTS:
+                assert scan(link, agent=agent)["statusCode"] < 500
+                assert scan(link, method="HEAD", agent=agent)["statusCode"] < 500

@@ -24,6 +24,7 @@ from warmpath.models import OrgTies
 
 from tests.conftest import AwsWorld, aws_client, call_function, call_intake, eventbridge_event, load_fixture
 from tests.integration.conftest import ADA, BEN, MARGARET, RILEY, priya_request, session_cookies
+from tests.integration.flows import scan_every_link, table_items
 
 MONDAY, TUESDAY = "2026-11-23T08:00:00Z", "2026-11-24T08:00:00Z"
 VANDELAY = {"target_name": "Ivo Marek", "target_company": "Vandelay Industries", "target_email": ""}
@@ -195,3 +196,19 @@ def test_only_a_connector_can_offer_by_email(aws: AwsWorld, demo: dict, sender: 
     _email_offers(aws, sender, "I know Ivo Marek.", f"from-{sender}")
 
     assert aws.bus.of_type(OfferMadeByEmail) == []
+
+
+def test_scanners_opening_a_digest_and_an_offer_change_nothing(aws: AwsWorld, demo: dict) -> None:
+    _open_request(aws)
+    _digest_run(MONDAY)
+    [digest] = _digests(aws)
+    _click(f"/offer/{_token(digest, 'offer')}")
+    for offer in aws.bus.of_type(OfferMade):
+        call_function("notify.app", eventbridge_event(offer))
+    emails = [m for m in aws.sent_emails() if "you may help" in m["subject"] or "offers an" in m["subject"]]
+    assert len(emails) == 2
+    before = table_items()
+
+    scan_every_link(emails)
+
+    assert table_items() == before

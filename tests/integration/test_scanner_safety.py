@@ -3,18 +3,14 @@ and every link of an email opened within seconds of delivery change nothing and 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from warmpath import wiring
-from warmpath.events import AskCreated, AskRequested, IntroRequested
+from warmpath.events import AskAnswered, AskCreated, AskRequested, IntroRequested, TargetAnswered
 from warmpath.models import UsedToken
-from warmpath_local.stack import LocalContext
 
-from tests.conftest import AwsWorld, api_event, call_function, call_intake, eventbridge_event
+from tests.conftest import AwsWorld, call_function, call_intake, eventbridge_event
 from tests.integration.conftest import MARGARET, RILEY, priya_request, session_cookies
-
-SCANNER_AGENTS = ["Mozilla/5.0 (compatible; Barracuda Sentinel)", "Microsoft Office Protocol Discovery", "curl/8.0"]
+from tests.integration.flows import SCANNER_AGENTS, scan, scan_every_link, table_items
 
 
 def _ask_links(aws: AwsWorld) -> list[str]:
@@ -30,30 +26,53 @@ def _ask_links(aws: AwsWorld) -> list[str]:
     return [u.removeprefix("https://app.warmpath.test") for u in ask["links"] if u.startswith("https://app.")]
 
 
-def _scan(path: str, method: str = "GET", agent: str | None = None) -> Any:
-    from intake.app import lambda_handler
-
-    event = api_event("GET", path)  # routed as the GET it would be, then sent as the scanner sends it
-    event["httpMethod"] = method
-    event["requestContext"]["httpMethod"] = method
-    if agent:
-        event["headers"]["User-Agent"] = agent
-        event["multiValueHeaders"]["User-Agent"] = [agent]
-    return lambda_handler(event, LocalContext(function_name="IntakeFunction"))
-
-
 @pytest.mark.parametrize("agent", SCANNER_AGENTS)
 def test_every_link_of_an_ask_opened_by_a_scanner_changes_nothing(aws: AwsWorld, demo: dict, agent: str) -> None:
     links = _ask_links(aws)
     assert any(link.startswith("/a/") for link in links)
 
     for link in links:  # every link, within seconds of delivery, without cookies
-        opened = _scan(link, agent=agent)
+        opened = scan(link, agent=agent)
         assert opened["statusCode"] < 500
         if link.startswith("/a/"):
             assert opened["statusCode"] == 200 and "<form" in opened["body"]  # a confirm page, nothing done
-        assert _scan(link, method="HEAD", agent=agent)["statusCode"] < 500
+        assert scan(link, method="HEAD", agent=agent)["statusCode"] < 500
 
     bundle = wiring.repository().get_request_bundle("demo", wiring.repository().list_requests("demo")[0].request_id)
     assert [a.status for a in bundle.asks] == ["asked"]
     assert list(UsedToken.scan()) == []
+
+
+def test_scanners_opening_every_later_email_of_the_loop_change_nothing(aws: AwsWorld, demo: dict) -> None:
+    """The ask (preferences), the target's "happy to connect?" and "Did you meet?": every link, opened by
+    scanners, leaves the table exactly as it was (digests and offers: test_digests_and_offers)."""
+    import re
+
+    from tests.integration.conftest import fire_schedules
+
+    links = _ask_links(aws)
+    accept = next(link for link in links if link.startswith("/a/"))
+    page = call_intake("GET", accept)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
+    assert csrf
+    call_intake("POST", accept, form={"csrf_token": csrf.group(1)}, cookies=page.cookies)
+    for answered in aws.bus.of_type(AskAnswered):
+        call_function("notify.app", eventbridge_event(answered))
+    [consent] = [m for m in aws.sent_emails() if "would like to introduce you" in m["subject"]]
+    yes = next(u for u in consent["links"] if "/t/" in u).removeprefix("https://app.warmpath.test")
+    page = call_intake("GET", yes)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
+    assert csrf
+    call_intake("POST", yes, form={"csrf_token": csrf.group(1)}, cookies=page.cookies)
+    for agreed in aws.bus.of_type(TargetAnswered):
+        call_function("notify.app", eventbridge_event(agreed))
+    for event in fire_schedules(aws, days=7.1):
+        if event["source"] == "warmpath.schedule" and event["detail-type"] == "MeetingCheckDue":
+            call_function("notify.app", event)
+    emails = [m for m in aws.sent_emails() if m["links"]]
+    assert any("Did you meet" in m["subject"] for m in emails)
+    before = table_items()
+
+    scan_every_link(emails)
+
+    assert table_items() == before
