@@ -456,3 +456,32 @@ def test_advancing_the_clock_sends_reminders_only_to_who_has_not_joined(stack: L
     assert reminder["to"] == ["mail.importer@new.example"]  # fresh.face joined, so gets none
     later = requests.post(f"{stack.url}/_dev/clock", params={"days": "3"}).json()["fired"]
     assert later == []
+
+
+def test_a_digest_offers_help_that_reaches_the_admin(stack: LocalStack, tmp_path: Path) -> None:
+    connection = tmp_path / "local.json"
+    stack.write_connection_file(connection)
+    settings = [sys.executable, "-m", "warmpath_cli.main", "tenant", "settings", "--connection", str(connection)]
+    shows_all = [*settings, "--tenant", "demo", "--set", "digest_shows_all=true", "--json"]
+    assert subprocess.run(shows_all, capture_output=True, text=True, timeout=60).returncode == 0
+    reason = "E2E digest: nobody knows this person yet."
+    sam = sign_in(stack, SAM)
+    form_page = sam.get(f"{stack.url}/requests/new")
+    created = sam.post(
+        f"{stack.url}/requests",
+        data={"csrf_token": csrf(form_page.text), "target_name": "Quinn Nobody", "target_company": "Obscure Works",
+              "target_title": "", "target_email": "", "target_linkedin_url": "", "reason": reason},
+    )  # fmt: skip
+    wait_for_status(sam, created.url, "no_path")
+
+    assert requests.post(f"{stack.url}/_dev/digest").status_code == 200
+    digest = wait_for_mail(stack, lambda m: "you may help with" in m["subject"] and reason in m["text"])
+    assert digest["list_unsubscribe_post"] == "List-Unsubscribe=One-Click"
+    help_link = next(u for u in digest["links"] if "/offer/" in u and "Quinn" in digest["text"])
+    connector = requests.Session()
+    page = connector.get(help_link)
+    assert connector.post(help_link, data={"csrf_token": csrf(page.text), "note": "Met Quinn at a conference."}).ok
+
+    offer = wait_for_mail(stack, lambda m: "offers an introduction to Quinn Nobody" in m["subject"])
+    assert offer["to"] == ["ada@acme.example"] and "Met Quinn at a conference." in offer["text"]
+    subprocess.run([*settings, "--tenant", "demo", "--unset", "digest_shows_all", "--json"], timeout=60, check=True)

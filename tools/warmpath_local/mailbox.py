@@ -94,6 +94,11 @@ def handle(stack: LocalStack, request: Request) -> Response:
         return Response(_page(sent_messages()), content_type="text/html; charset=utf-8")
     if request.path == "/_dev/inbound" and request.method == "POST":
         return _inbound(stack, request)
+    if request.path == "/_dev/digest" and request.method == "POST":
+        fired = [run_digest(stack)]
+        if request.mimetype == "application/x-www-form-urlencoded":
+            return Response(status=303, headers={"Location": "/_dev/mail"})
+        return Response(json.dumps({"fired": fired}), content_type="application/json")
     if request.path == "/_dev/clock" and request.method == "POST":
         fired = fire_due_schedules(stack, days=float(request.values.get("days", "0") or 0))
         if request.mimetype == "application/x-www-form-urlencoded":
@@ -107,6 +112,27 @@ def handle(stack: LocalStack, request: Request) -> Response:
 
 
 # -- the clock -----------------------------------------------------------------------------------------
+
+
+def run_digest(stack: LocalStack) -> str:
+    """Put the daily digest run on the bus, dated last Monday (so weekly digests go too), as the template's
+    DigestSchedule would every morning."""
+    from datetime import timedelta
+
+    today = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
+    monday = today - timedelta(days=today.weekday())
+    detail = {"tenant": "*", "scheduled_time": monday.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    stack._client("events").put_events(
+        Entries=[
+            {
+                "Source": "warmpath.schedule",
+                "DetailType": "DigestDue",
+                "Detail": json.dumps(detail),
+                "EventBusName": stack.env["EVENT_BUS_NAME"],
+            }
+        ]  # fmt: skip
+    )
+    return "DigestDue"
 
 
 def fire_due_schedules(stack: LocalStack, days: float) -> list[str]:
