@@ -130,7 +130,7 @@ def run_digest(stack: LocalStack) -> str:
                 "Detail": json.dumps(detail),
                 "EventBusName": stack.env["EVENT_BUS_NAME"],
             }
-        ]  # fmt: skip
+        ]
     )
     return "DigestDue"
 
