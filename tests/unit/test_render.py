@@ -326,3 +326,12 @@ def test_a_brand_colour_reaches_the_buttons_with_readable_text(renderer: EmailRe
 
     assert "background:#ffcc00" in email.html and "color:#111111" in email.html
     assert 'alt="Acme"' in email.html and 'src="https://cdn.acme.example/logo.png"' in email.html
+
+
+def test_a_members_email_offers_help_by_writing_to_the_offers_address(renderer: EmailRenderer) -> None:
+    context = dict(CASES["ask"][1], offers_address="offers@reply.example", preferences_url="https://app.example/p/t")
+
+    email = renderer.render("ask", **context)
+
+    assert 'href="mailto:offers@reply.example?subject=I%20can%20introduce"' in email.html
+    assert "Write to: offers@reply.example" in email.text

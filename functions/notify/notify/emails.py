@@ -105,6 +105,7 @@ class Notifier:
                        "logo_url": brand.logo_url or ""} | context  # fmt: skip
             if member is not None:
                 context["preferences_url"] = self.preferences_url(tenant, member)
+                context["offers_address"] = f"offers@{self.settings.inbound_domain}"
             if member is not None and unsubscribe is not None:
                 url = self._unsubscribe_url(tenant, member, unsubscribe)
                 context["unsubscribe_url"] = url

@@ -94,15 +94,14 @@ def route_reply(message: Any, redelivery: bool = False) -> str | None:
     from datetime import UTC, datetime
     from email import message_from_bytes, policy
 
+    import boto3
     from warmpath.config import get_settings
     from warmpath.network import new_import_job
 
     settings, repo = get_settings(), wiring.repository()
-    if too_large(message, settings.inbound_bucket, redelivery):
-        return None
     if f"{OFFERS_MAILBOX}@{settings.inbound_domain}" in [r.lower() for r in message.recipients]:
-        import boto3
-
+        if too_large(message, settings.inbound_bucket, redelivery):
+            return None
         raw = boto3.client("s3").get_object(Bucket=settings.inbound_bucket, Key=message.s3_key)["Body"].read()
         offers = route_offer(message, raw)
         return f"{len(offers)} offer(s)" if offers else None
@@ -116,8 +115,9 @@ def route_reply(message: Any, redelivery: bool = False) -> str | None:
         return None
     if redelivery and address.purpose != "ask":
         return None
-    import boto3
-
+    # A reply is read only under the size limit; a contacts file may be larger (SES caps mail at 40 MB).
+    if address.purpose == "ask" and too_large(message, settings.inbound_bucket, redelivery):
+        return None
     raw = boto3.client("s3").get_object(Bucket=settings.inbound_bucket, Key=message.s3_key)["Body"].read()
     if address.purpose == "ask":
         return answer_by_reply(message, raw, address, reply_ids[0])

@@ -24,6 +24,7 @@ LAYOUT_DEFAULTS: dict[str, Any] = {
     "logo_url": "",
     "preferences_url": "",
     "unsubscribe_url": "",
+    "offers_address": "",
 }
 
 
@@ -74,7 +75,11 @@ def _text_footer(context: dict[str, Any]) -> str:
     """The plain-text part's footer: the same links as the HTML footer."""
     lines = [
         f"{label}: {context[key]}"
-        for key, label in (("preferences_url", "Email preferences"), ("unsubscribe_url", "Unsubscribe"))
+        for key, label in (
+            ("offers_address", "Know someone a colleague is trying to reach? Write to"),
+            ("preferences_url", "Email preferences"),
+            ("unsubscribe_url", "Unsubscribe"),
+        )
         if context.get(key)
     ]
     return "\n-- \n" + "\n".join(lines) + "\n" if lines else ""
