@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from warmpath import wiring
@@ -45,21 +46,51 @@ def reply(
     subject: str | None = None,
     **verdicts: str,
 ) -> dict[str, Any]:
-    """SES receives a reply: the raw message lands in the inbound bucket, then the function gets the receipt."""
+    """Margaret (or ``sender``) replies to the ask email, quoting it."""
+    body = f"{text}\r\n\r\nOn Tue, Warmpath <intros@warmpath.localhost> wrote:\r\n> {ask['subject']}"
+    subject = subject or "Re: " + ask["subject"]
+    return receive(aws, sender, ask["reply_to"][0], subject, body, message_id, headers=headers, **verdicts)
+
+
+def receive(
+    aws: AwsWorld,
+    sender: str,
+    to: str,
+    subject: str,
+    body: str,
+    message_id: str,
+    headers: str = "",
+    **verdicts: str,
+) -> dict[str, Any]:
+    """SES receives an email: the raw message lands in the inbound bucket, then the function gets the receipt
+    (the real SES event fixture, with these addresses and any verdicts overridden, e.g. ``spf="FAIL"``)."""
     raw = (
-        f"From: Margaret <{sender}>\r\nTo: {ask['reply_to'][0]}\r\nSubject: {subject or 'Re: ' + ask['subject']}\r\n"
-        f"Message-ID: <{message_id}@mail.example>\r\n{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n"
-        f"{text}\r\n\r\nOn Tue, Warmpath <intros@warmpath.localhost> wrote:\r\n> {ask['subject']}\r\n"
+        f"From: <{sender}>\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-ID: <{message_id}@mail.example>\r\n"
+        f"{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
     ).encode()
     aws_client("s3").put_object(Bucket=aws.env["INBOUND_BUCKET"], Key=f"inbound/{message_id}", Body=raw)
     event = copy.deepcopy(load_fixture("aws_events/powertools-lambda-python/events/sesEvent.json"))
     record = event["Records"][0]["ses"]
     record["mail"]["messageId"] = message_id
     record["mail"]["source"] = sender
-    record["receipt"]["recipients"] = [ask["reply_to"][0]]
+    record["receipt"]["recipients"] = [to]
     for name, status in verdicts.items():
         record["receipt"][f"{name}Verdict"] = {"status": status}
     return call_function("notify.inbound", event)
+
+
+def confirm_form(path: str) -> tuple[dict[str, str], dict[str, str], Any]:
+    """Open an emailed link's page as a browser would: its form's CSRF field, the cookies it set, the page."""
+    page = call_intake("GET", path)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
+    assert csrf, page.body
+    return {"csrf_token": csrf.group(1)}, page.cookies, page
+
+
+def click(path: str, **fields: str) -> Any:
+    """Open an emailed link's page and press its button (with any ``fields`` filled in)."""
+    form, cookies, _ = confirm_form(path)
+    return call_intake("POST", path, form=form | fields, cookies=cookies)
 
 
 SCANNER_AGENTS = ["Mozilla/5.0 (compatible; Barracuda Sentinel)", "Microsoft Office Protocol Discovery", "curl/8.0"]

@@ -3,7 +3,6 @@ owner's one-click "Ask them" -- through the functions' public entry points."""
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 from urllib.parse import urlparse
@@ -22,9 +21,9 @@ from warmpath.events import (
 from warmpath.identity import organisation_key
 from warmpath.models import OrgTies
 
-from tests.conftest import AwsWorld, aws_client, call_function, call_intake, eventbridge_event, load_fixture
+from tests.conftest import AwsWorld, call_function, call_intake, eventbridge_event
 from tests.integration.conftest import ADA, BEN, MARGARET, RILEY, priya_request, session_cookies
-from tests.integration.flows import scan_every_link, table_items
+from tests.integration.flows import click, receive, scan_every_link, table_items
 
 MONDAY, TUESDAY = "2026-11-23T08:00:00Z", "2026-11-24T08:00:00Z"
 VANDELAY = {"target_name": "Ivo Marek", "target_company": "Vandelay Industries", "target_email": ""}
@@ -54,13 +53,6 @@ def _digests(aws: AwsWorld) -> list[dict[str, Any]]:
 def _token(email: dict[str, Any], prefix: str) -> str:
     [token] = re.findall(rf"https://[^/\s]+/{prefix}/([A-Za-z0-9._~-]+)", email["text"])
     return token
-
-
-def _click(path: str, **fields: str) -> Any:
-    page = call_intake("GET", path)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
-    assert csrf, page.body
-    return call_intake("POST", path, form={"csrf_token": csrf.group(1), **fields}, cookies=page.cookies)
 
 
 def test_the_daily_run_fans_out_one_digest_run_per_tenant(aws: AwsWorld, demo: dict) -> None:
@@ -123,8 +115,8 @@ def test_i_can_help_reaches_the_owner_whose_click_asks_the_connector(aws: AwsWor
 
     assert call_intake("GET", help_path).status == 200  # a scanner's GET offers nothing
     assert aws.bus.of_type(OfferMade) == []
-    _click(help_path, note="I sat on a board with Ivo for years.")
-    _click(help_path, note="")  # a second click: still one offer
+    click(help_path, note="I sat on a board with Ivo for years.")
+    click(help_path, note="")  # a second click: still one offer
     for offer in aws.bus.of_type(OfferMade):
         call_function("notify.app", eventbridge_event(offer))
 
@@ -132,7 +124,7 @@ def test_i_can_help_reaches_the_owner_whose_click_asks_the_connector(aws: AwsWor
     assert to_owner["to"] == [ADA]  # no CRM owner known: the tenant's admin
     assert "I sat on a board with Ivo" in to_owner["text"]
     accept_path = f"/offers/{_token(to_owner, 'offers')}"
-    _click(accept_path)
+    click(accept_path)
     call_function("matching.app", eventbridge_event(aws.bus.of_type(AskRequested)[-1]))
 
     bundle = wiring.repository().get_request_bundle("demo", request_id)
@@ -155,17 +147,7 @@ def test_an_offer_for_a_request_that_was_settled_changes_nothing(aws: AwsWorld, 
 
 
 def _email_offers(aws: AwsWorld, sender: str, text: str, message_id: str) -> Any:
-    raw = (
-        f"From: <{sender}>\r\nTo: offers@{aws.env['INBOUND_DOMAIN']}\r\nSubject: An introduction\r\n"
-        f"Message-ID: <{message_id}@mail.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n"
-    ).encode()
-    aws_client("s3").put_object(Bucket=aws.env["INBOUND_BUCKET"], Key=f"inbound/{message_id}", Body=raw)
-    event = copy.deepcopy(load_fixture("aws_events/powertools-lambda-python/events/sesEvent.json"))
-    record = event["Records"][0]["ses"]
-    record["mail"]["messageId"] = message_id
-    record["mail"]["source"] = sender
-    record["receipt"]["recipients"] = [f"offers@{aws.env['INBOUND_DOMAIN']}"]
-    return call_function("notify.inbound", event)
+    return receive(aws, sender, f"offers@{aws.env['INBOUND_DOMAIN']}", "An introduction", text, message_id)
 
 
 def test_writing_to_the_offers_address_offers_help_with_the_request_it_names(aws: AwsWorld, demo: dict) -> None:
@@ -202,7 +184,7 @@ def test_scanners_opening_a_digest_and_an_offer_change_nothing(aws: AwsWorld, de
     _open_request(aws)
     _digest_run(MONDAY)
     [digest] = _digests(aws)
-    _click(f"/offer/{_token(digest, 'offer')}")
+    click(f"/offer/{_token(digest, 'offer')}")
     for offer in aws.bus.of_type(OfferMade):
         call_function("notify.app", eventbridge_event(offer))
     emails = [m for m in aws.sent_emails() if "you may help" in m["subject"] or "offers an" in m["subject"]]

@@ -33,24 +33,12 @@ from tests.integration.conftest import (
     priya_request,
     session_cookies,
 )
-from tests.integration.flows import asked_margaret, reply
+from tests.integration.flows import asked_margaret, click, confirm_form, reply
 
 
 def _links(email: dict[str, Any], prefix: str) -> list[str]:
     """The tokens of an email's links to ``/prefix/<token>``, in order."""
     return re.findall(rf"https://[^/\s]+/{prefix}/([A-Za-z0-9._~-]+)", email["text"])
-
-
-def _confirm(path: str) -> tuple[dict[str, str], dict[str, str], Any]:
-    page = call_intake("GET", path)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
-    assert csrf, page.body
-    return {"csrf_token": csrf.group(1)}, page.cookies, page
-
-
-def _click(path: str, **fields: str) -> Any:
-    form, cookies, _ = _confirm(path)
-    return call_intake("POST", path, form=form | fields, cookies=cookies)
 
 
 def _deliver_all(aws: AwsWorld, module: str, contract: type) -> None:
@@ -74,7 +62,7 @@ def _mail_to(aws: AwsWorld, email: str, subject_start: str = "") -> list[dict[st
 def _accept(aws: AwsWorld, **fields: str) -> Any:
     ask_email = asked_margaret(aws)
     [accept, _decline] = _links(ask_email, "a")
-    result = _click(f"/a/{accept}", **fields)
+    result = click(f"/a/{accept}", **fields)
     _deliver_all(aws, "notify.app", AskAnswered)
     return result
 
@@ -101,7 +89,7 @@ def test_the_targets_yes_sends_the_introduction_once(aws: AwsWorld, demo: dict) 
 
     page = call_intake("GET", f"/t/{yes}")  # a GET (a scanner, a preview) changes nothing
     assert page.status == 200 and _ask().target_answer is None
-    form, cookies, _ = _confirm(f"/t/{yes}")
+    form, cookies, _ = confirm_form(f"/t/{yes}")
     first = call_intake("POST", f"/t/{yes}", form=form, cookies=cookies)
     second = call_intake("POST", f"/t/{yes}", form=form, cookies=cookies)  # a double click
     _deliver_all(aws, "notify.app", TargetAnswered)
@@ -117,9 +105,9 @@ def test_the_targets_no_tells_the_requester_politely_and_nothing_more(aws: AwsWo
     _accept(aws)
     [consent] = _mail_to(aws, PRIYA_EMAIL)
     [yes, no] = _links(consent, "t")
-    yes_form, cookies, _ = _confirm(f"/t/{yes}")  # the yes page was open in another tab
+    yes_form, cookies, _ = confirm_form(f"/t/{yes}")  # the yes page was open in another tab
 
-    _click(f"/t/{no}")
+    click(f"/t/{no}")
     _deliver_all(aws, "notify.app", TargetAnswered)
     too_late = call_intake("POST", f"/t/{yes}", form=yes_form, cookies=cookies)
 
@@ -149,11 +137,11 @@ def test_a_tampered_target_link_changes_nothing(aws: AwsWorld, demo: dict) -> No
 def test_the_accept_page_suggests_the_introduction_and_sends_the_connectors_edit(aws: AwsWorld, demo: dict) -> None:
     ask_email = asked_margaret(aws)
     [accept, _] = _links(ask_email, "a")
-    _, _, page = _confirm(f"/a/{accept}")
+    _, _, page = confirm_form(f"/a/{accept}")
     assert "I&#39;d like to introduce you to Riley Chen" in page.body  # the suggested words, escaped
 
     own = "Priya, Riley is the person I told you about at dinner.\n\nRiley, Priya runs sales at Northwind."
-    _click(f"/a/{accept}", intro_text=own)
+    click(f"/a/{accept}", intro_text=own)
     _deliver_all(aws, "notify.app", AskAnswered)
 
     [intro] = [m for m in aws.sent_emails() if m["subject"].startswith("Introduction:")]
@@ -172,7 +160,7 @@ def test_an_unusable_introduction_text_is_refused_and_nothing_is_stored(
     ask_email = asked_margaret(aws)
     [accept, _] = _links(ask_email, "a")
 
-    result = _click(f"/a/{accept}", intro_text=text)
+    result = click(f"/a/{accept}", intro_text=text)
 
     assert result.status == 400 and problem in result.body
     assert _ask().status == "asked" and _ask().intro_text is None
@@ -240,7 +228,7 @@ def test_an_unanswered_ask_is_reminded_once_with_one_click_unsubscribe(aws: AwsW
 def test_an_answered_ask_gets_no_reminder_and_does_not_expire(aws: AwsWorld, demo: dict) -> None:
     ask_email = asked_margaret(aws)
     [_, decline] = _links(ask_email, "a")
-    _click(f"/a/{decline}")
+    click(f"/a/{decline}")
     before = len(aws.sent_emails())
 
     for event in fire_schedules(aws, days=8):
@@ -302,8 +290,8 @@ def test_a_week_after_the_introduction_the_requester_is_asked_how_it_went(aws: A
     [email] = _mail_to(aws, RILEY, "Did you meet")
     held, no_response, _not_a_fit = _links(email, "o")
     assert call_intake("GET", f"/o/{held}").status == 200 and _request().outcome is None
-    other_form, cookies, _ = _confirm(f"/o/{no_response}")  # open in another tab
-    first = _click(f"/o/{held}")
+    other_form, cookies, _ = confirm_form(f"/o/{no_response}")  # open in another tab
+    first = click(f"/o/{held}")
     other = call_intake("POST", f"/o/{no_response}", form=other_form, cookies=cookies)
 
     assert first.status == 200 and other.status == 409
@@ -324,7 +312,7 @@ def test_every_ask_links_to_preferences_that_only_a_post_with_the_pages_token_ch
 
     refused = call_intake("POST", path, form={"digest": "never"})
     snooze = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
-    saved = _click(path, digest="daily", snooze_until=snooze)
+    saved = click(path, digest="daily", snooze_until=snooze)
 
     member = wiring.repository().get_member("demo", MARGARET)
     assert refused.status == 403
@@ -347,7 +335,7 @@ def test_bad_preferences_are_refused_and_nothing_changes(
     ask_email = asked_margaret(aws)
     [token] = _links(ask_email, "p")
 
-    result = _click(f"/p/{token}", reminders="on", **fields)
+    result = click(f"/p/{token}", reminders="on", **fields)
 
     member = wiring.repository().get_member("demo", MARGARET)
     assert result.status == 400 and problem in result.body
@@ -358,9 +346,9 @@ def test_opting_out_stops_asks_and_can_be_undone(aws: AwsWorld, demo: dict) -> N
     ask_email = asked_margaret(aws)
     [token] = _links(ask_email, "p")
 
-    _click(f"/p/{token}", digest="weekly", opted_out="on")
+    click(f"/p/{token}", digest="weekly", opted_out="on")
     assert wiring.repository().get_member("demo", MARGARET).status == "opted_out"
-    _click(f"/p/{token}", digest="weekly")
+    click(f"/p/{token}", digest="weekly")
     assert wiring.repository().get_member("demo", MARGARET).status == "joined"
 
 

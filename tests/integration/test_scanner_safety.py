@@ -10,7 +10,7 @@ from warmpath.models import UsedToken
 
 from tests.conftest import AwsWorld, call_function, call_intake, eventbridge_event
 from tests.integration.conftest import MARGARET, RILEY, priya_request, session_cookies
-from tests.integration.flows import SCANNER_AGENTS, scan, scan_every_link, table_items
+from tests.integration.flows import SCANNER_AGENTS, click, scan, scan_every_link, table_items
 
 
 def _ask_links(aws: AwsWorld) -> list[str]:
@@ -46,24 +46,16 @@ def test_every_link_of_an_ask_opened_by_a_scanner_changes_nothing(aws: AwsWorld,
 def test_scanners_opening_every_later_email_of_the_loop_change_nothing(aws: AwsWorld, demo: dict) -> None:
     """The ask (preferences), the target's "happy to connect?" and "Did you meet?": every link, opened by
     scanners, leaves the table exactly as it was (digests and offers: test_digests_and_offers)."""
-    import re
-
     from tests.integration.conftest import fire_schedules
 
     links = _ask_links(aws)
     accept = next(link for link in links if link.startswith("/a/"))
-    page = call_intake("GET", accept)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
-    assert csrf
-    call_intake("POST", accept, form={"csrf_token": csrf.group(1)}, cookies=page.cookies)
+    click(accept)
     for answered in aws.bus.of_type(AskAnswered):
         call_function("notify.app", eventbridge_event(answered))
     [consent] = [m for m in aws.sent_emails() if "would like to introduce you" in m["subject"]]
     yes = next(u for u in consent["links"] if "/t/" in u).removeprefix("https://app.warmpath.test")
-    page = call_intake("GET", yes)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
-    assert csrf
-    call_intake("POST", yes, form={"csrf_token": csrf.group(1)}, cookies=page.cookies)
+    click(yes)
     for agreed in aws.bus.of_type(TargetAnswered):
         call_function("notify.app", eventbridge_event(agreed))
     for event in fire_schedules(aws, days=7.1):
