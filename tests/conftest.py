@@ -83,7 +83,7 @@ def reset_function_state() -> None:
     import sys
 
     wiring.reset(keep_connection=True)
-    for name in ("notify.app", "notify.invites"):
+    for name in ("notify.app", "notify.invites", "crm.events"):
         module = sys.modules.get(name)
         if module is not None:
             module.reset_idempotency()  # type: ignore[attr-defined]
@@ -149,12 +149,13 @@ def api_event(
     cookies: dict[str, str] | None = None,
     query: dict[str, str] | None = None,
     host: str = APP_HOST,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """A REST API proxy event, built on the real Powertools fixture, for a route declared in the template."""
     event = copy.deepcopy(load_fixture("aws_events/powertools-lambda-python/events/apiGatewayProxyEvent.json"))
     found = load_template().match_route(method, path)
     resource, params = (found[0].path, found[1]) if found else (path, {})
-    headers = {"Host": host, "User-Agent": "pytest"}
+    headers = {"Host": host, "User-Agent": "pytest", **(headers or {})}
     body: str | None = raw_body
     if form is not None:
         body, content_type = urlencode(form), "application/x-www-form-urlencoded"

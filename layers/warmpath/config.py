@@ -31,6 +31,7 @@ class Settings:
     invite_queue_arn: str
     scheduler_role_arn: str
     configuration_set: str
+    crm_secrets_prefix: str
     stage: str
 
     @property
@@ -56,6 +57,7 @@ def get_settings() -> Settings:
         invite_queue_arn=env.get("INVITE_QUEUE_ARN", ""),
         scheduler_role_arn=env.get("SCHEDULER_ROLE_ARN", ""),
         configuration_set=env.get("SES_CONFIGURATION_SET", ""),
+        crm_secrets_prefix=env.get("CRM_SECRETS_PREFIX", "/warmpath/local/crm").rstrip("/"),
         stage=env.get("STAGE", "local"),
     )
 

@@ -28,6 +28,8 @@ This module is the one place the contracts live. ``infra/template.yaml`` routes 
 | DigestDue            | warmpath.schedule | the daily digest run (Scheduler, every tenant)  | notify      |
 | InboundTooLarge      | warmpath.notify   | an inbound email was over the size limit        | notify      |
 | TenantDigestDue      | warmpath.notify   | the digest run, fanned out to one tenant        | notify      |
+| DealStageChanged     | warmpath.crm      | a CRM deal moved to another stage (once)        | crm (rewards) |
+| IntroductionConverted| warmpath.crm      | an introduction's deal reached closed-won       | notify      |
 | OfferMade            | warmpath.intake   | a connector offered to help with a request      | notify      |
 | OfferMadeByEmail     | warmpath.notify   | a connector wrote to the offers address         | notify      |
 
@@ -45,6 +47,7 @@ from pydantic import BaseModel, ConfigDict
 SOURCE_INTAKE = "warmpath.intake"
 SOURCE_MATCHING = "warmpath.matching"
 SOURCE_NOTIFY = "warmpath.notify"
+SOURCE_CRM = "warmpath.crm"
 SOURCE_SCHEDULE = "warmpath.schedule"  # put on the bus by EventBridge Scheduler (warmpath.schedules)
 
 
@@ -237,6 +240,26 @@ class TenantDigestDue(EventContract):
     scheduled_time: str
 
 
+class DealStageChanged(EventContract):
+    """A deal's stage changed (open, closed_won, closed_lost); ``request_id`` is its attributed introduction."""
+
+    SOURCE = SOURCE_CRM
+    DETAIL_TYPE = "DealStageChanged"
+    deal: str  # provider:external id
+    stage: str
+    previous_stage: str | None = None
+    request_id: str | None = None
+    version: int  # the deal record's version: each change is its own event
+
+
+class IntroductionConverted(EventContract):
+    SOURCE = SOURCE_CRM
+    DETAIL_TYPE = "IntroductionConverted"
+    request_id: str
+    connector_email: str
+    deal: str
+
+
 class OfferMade(EventContract):
     SOURCE = SOURCE_INTAKE
     DETAIL_TYPE = "OfferMade"
@@ -276,6 +299,8 @@ CONTRACTS: dict[tuple[str, str], type[EventContract]] = {
         TenantDigestDue,
         OfferMade,
         OfferMadeByEmail,
+        DealStageChanged,
+        IntroductionConverted,
     )
 }
 

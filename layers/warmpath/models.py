@@ -41,6 +41,11 @@ an address not to email (suppression list)             table        PK=SUPPRESSE
 a tenant's bulk invites, newest first                  table        PK=TENANT#t, SK begins_with INVITES#
 an offer to introduce                                  table        PK=TENANT#t#OFFER#id, SK=OFFER
 the owner of an account (from the CRM)                 table        PK=TENANT#t#ACCOUNT#org_key, SK=OWNER
+a CRM record (account, contact, deal)                  table        PK=TENANT#t#CRM#kind#provider#id, SK=RECORD
+a tenant's CRM deals                                   GSI1         GSI1PK=TENANT#t#DEALS
+a CRM delivery already applied (idempotency)           table        PK=TENANT#t#CRMDELIVERY#provider#id, SK=DELIVERY
+a connector's rewards ledger                           table        PK=TENANT#t#REWARDS#email, SK=ENTRY#...
+a tenant's rewards ledger (export)                     GSI1         GSI1PK=TENANT#t#REWARDS
 idempotency records (Powertools)                       table        PK=idempotency#<function>, SK=<hash>
 =====================================================  ===========  ======================================
 
@@ -211,6 +216,7 @@ class Member(WarmpathItem, discriminator="Member"):
     digest = UnicodeAttribute(default="weekly")  # one of DIGEST_FREQUENCIES
     reminders = BooleanAttribute(default=True)  # reminders of unanswered asks
     opted_out_from = UnicodeAttribute(null=True)  # the status before opting out (restored on resuming)
+    declines_cash = BooleanAttribute(default=False)  # rewards become recognition (board members often must)
     joined_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
 
@@ -448,6 +454,10 @@ class IntroRequest(WarmpathItem, discriminator="IntroRequest"):
     # After the introduction, the requester's one-click answer to "Did you meet?" (one of OUTCOMES).
     outcome = UnicodeAttribute(null=True)
     outcome_at = UTCDateTimeAttribute(null=True)
+    # A CRM deal attributed to this introduction reached closed-won (``crm`` attribution).
+    introduced_at = UTCDateTimeAttribute(null=True)
+    converted_at = UTCDateTimeAttribute(null=True)
+    converted_deal = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
     updated_at = UTCDateTimeAttribute(default=utcnow)
 
@@ -541,6 +551,55 @@ class AccountOwner(WarmpathItem, discriminator="AccountOwner"):
     """Who owns an account in the tenant's CRM. PK=TENANT#<t>#ACCOUNT#<org key>, SK=OWNER (CRM sync writes it)."""
 
     owner_email = UnicodeAttribute()
+
+
+class CrmRecord(WarmpathItem, discriminator="CrmRecord"):
+    """An account, contact or deal as the tenant's CRM last described it. PK=TENANT#<t>#CRM#<kind>#<provider>#<id>.
+
+    ``fields`` holds Warmpath's field names (``crm.FIELDS``); ``field_times`` when the CRM changed each, so an
+    older delivery arriving late never overwrites a newer value; ``version`` guards concurrent writers.
+    A deal also carries Warmpath's view: its stage and the introduction it is attributed to.
+    """
+
+    tenant = UnicodeAttribute()
+    provider = UnicodeAttribute()
+    record_kind = UnicodeAttribute()
+    external_id = UnicodeAttribute()
+    fields = MapAttribute[str, Any](default=dict)
+    field_times = MapAttribute[str, Any](default=dict)
+    modified_at = UTCDateTimeAttribute()
+    version = NumberAttribute(default=0)
+    stage = UnicodeAttribute(null=True)  # deals: open, closed_won, closed_lost
+    request_id = UnicodeAttribute(null=True)  # deals: the introduction it is attributed to
+    attribution = UnicodeAttribute(null=True)  # sourced, influenced
+    attributed_by = UnicodeAttribute(null=True)  # request_id field, introduced contact, account domain
+
+    @staticmethod
+    def key(tenant: str, kind: str, provider: str, external_id: str) -> tuple[str, str]:
+        return f"TENANT#{tenant}#CRM#{kind}#{provider}#{external_id}", "RECORD"
+
+
+class CrmDelivery(WarmpathItem, discriminator="CrmDelivery"):
+    """A CRM delivery (notification or event id) already applied. Expires after 30 days via ttl."""
+
+
+class RewardEntry(WarmpathItem, discriminator="RewardEntry"):
+    """One line of a connector's rewards ledger. PK=TENANT#<t>#REWARDS#<email>, SK=ENTRY#<trigger>#<request>#<n>.
+
+    ``entry``: earned, reversed (a deal moved back; ``amount`` is what was taken back) or paid.
+    """
+
+    tenant = UnicodeAttribute()
+    connector_email = UnicodeAttribute()
+    entry = UnicodeAttribute()
+    trigger = UnicodeAttribute()  # introduction, meeting_held, closed_won
+    request_id = UnicodeAttribute()
+    reward_kind = UnicodeAttribute()  # cash, points, charity, recognition
+    amount = NumberAttribute(default=0)
+    currency = UnicodeAttribute(null=True)
+    deal = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    at = UTCDateTimeAttribute(default=utcnow)
 
 
 class UsedToken(WarmpathItem, discriminator="UsedToken"):

@@ -25,6 +25,8 @@ from warmpath.models import (
     DIGEST_FREQUENCIES,
     AccountOwner,
     Ask,
+    CrmDelivery,
+    CrmRecord,
     DomainOwner,
     IdentityClaim,
     ImportJob,
@@ -42,6 +44,7 @@ from warmpath.models import (
     Person,
     Relationship,
     ReplyAddress,
+    RewardEntry,
     Session,
     Suppressed,
     TargetClaim,
@@ -979,6 +982,90 @@ class Repository:
             transaction.save(_timeline(offer.tenant, offer.request_id or "", "offer_accepted", offer.connector_name))
         return outcome.written
 
+    # -- CRM records ---------------------------------------------------------------------------------
+
+    def get_crm_record(self, tenant: str, kind: str, provider: str, external_id: str) -> CrmRecord | None:
+        try:
+            return CrmRecord.get(*CrmRecord.key(tenant, kind, provider, external_id))
+        except DoesNotExist:
+            return None
+
+    def find_crm_record(self, tenant: str, kind: str, external_id: str) -> CrmRecord | None:
+        """A record by the CRM's id, whichever provider sent it."""
+        for provider in ("salesforce", "hubspot", "webhook"):
+            record = self.get_crm_record(tenant, kind, provider, external_id)
+            if record is not None:
+                return record
+        return None
+
+    def save_crm_record(self, record: CrmRecord, *, delivery: str, previous_version: int | None) -> str:
+        """Write a merged record and mark its delivery applied, together: "saved", "duplicate" (the delivery was
+        applied before) or "conflict" (another writer changed the record first: read it again and retry)."""
+        marker = CrmDelivery(PK=f"TENANT#{record.tenant}#CRMDELIVERY#{record.provider}#{delivery}", SK="DELIVERY",
+                             ttl=int(utcnow().timestamp()) + 30 * 86400)  # fmt: skip
+        record.PK, record.SK = CrmRecord.key(record.tenant, record.record_kind, record.provider, record.external_id)
+        if record.record_kind == "deal":
+            record.GSI1PK, record.GSI1SK = f"TENANT#{record.tenant}#DEALS", f"{record.provider}#{record.external_id}"
+        version_holds = (
+            CrmRecord.PK.does_not_exist() if previous_version is None else CrmRecord.version == previous_version
+        )
+        try:
+            with self._transaction() as transaction:
+                transaction.save(marker, condition=CrmDelivery.PK.does_not_exist())
+                transaction.save(record, condition=version_holds)
+        except TransactWriteError as error:
+            if not _condition_failed(error):
+                raise
+            # Which condition failed is not reported everywhere (moto): ask the marker.
+            return "duplicate" if self.delivery_applied(record.tenant, record.provider, delivery) else "conflict"
+        return "saved"
+
+    def mark_delivery(self, tenant: str, provider: str, delivery: str) -> bool:
+        """Note a delivery that changed nothing (older than what is stored): its replay is skipped too."""
+        marker = CrmDelivery(PK=f"TENANT#{tenant}#CRMDELIVERY#{provider}#{delivery}", SK="DELIVERY",
+                             ttl=int(utcnow().timestamp()) + 30 * 86400)  # fmt: skip
+        return _save_unless(marker, CrmDelivery.PK.does_not_exist())
+
+    def delivery_applied(self, tenant: str, provider: str, delivery: str) -> bool:
+        try:
+            CrmDelivery.get(f"TENANT#{tenant}#CRMDELIVERY#{provider}#{delivery}", "DELIVERY")
+        except DoesNotExist:
+            return False
+        return True
+
+    def list_deals(self, tenant: str) -> list[CrmRecord]:
+        return [d for d in WarmpathItem.gsi1.query(f"TENANT#{tenant}#DEALS") if isinstance(d, CrmRecord)]
+
+    def set_account_owner(self, tenant: str, org_key: str, owner_email: str) -> None:
+        AccountOwner(PK=f"TENANT#{tenant}#ACCOUNT#{org_key}", SK="OWNER", owner_email=owner_email).save()
+
+    def mark_converted(self, tenant: str, request_id: str, deal: str, now: datetime) -> bool:
+        """An attributed deal reached closed-won: the introduction converted (once)."""
+        request = IntroRequest(PK=IntroRequest.partition(tenant, request_id), SK="REQUEST")
+        with self._written_once() as (transaction, outcome):
+            transaction.update(
+                request,
+                actions=[IntroRequest.converted_at.set(now), IntroRequest.converted_deal.set(deal)],
+                condition=IntroRequest.converted_at.does_not_exist() & (IntroRequest.status == "introduced"),
+            )
+            transaction.save(_timeline(tenant, request_id, "converted", deal))
+        return outcome.written
+
+    # -- rewards ledger -----------------------------------------------------------------------------
+
+    def book_reward(self, entry: RewardEntry, key: str) -> bool:
+        """Add a ledger line once (``key`` names it: a trigger, a request, a rule); False when it exists."""
+        entry.PK, entry.SK = f"TENANT#{entry.tenant}#REWARDS#{entry.connector_email}", f"ENTRY#{key}"
+        entry.GSI1PK, entry.GSI1SK = f"TENANT#{entry.tenant}#REWARDS", f"{entry.at.isoformat()}#{key}"
+        return _save_unless(entry, RewardEntry.PK.does_not_exist())
+
+    def ledger_of(self, tenant: str, connector_email: str) -> list[RewardEntry]:
+        items = RewardEntry.query(f"TENANT#{tenant}#REWARDS#{connector_email}", RewardEntry.SK.startswith("ENTRY#"))
+        return [e for e in items if isinstance(e, RewardEntry)]
+
+    def tenant_ledger(self, tenant: str) -> list[RewardEntry]:
+        return [e for e in WarmpathItem.gsi1.query(f"TENANT#{tenant}#REWARDS") if isinstance(e, RewardEntry)]
+
     def decide_approval(self, ask: Ask, approved: bool, *, jti: str, token_expires_at: int) -> bool:
         """Record an approver's decision once (spending the token); False when the ask was decided before."""
         now = utcnow()
@@ -1039,7 +1126,11 @@ class Repository:
             )
             transaction.update(
                 request,
-                actions=[IntroRequest.status.set("introduced"), IntroRequest.updated_at.set(now)],
+                actions=[
+                    IntroRequest.status.set("introduced"),
+                    IntroRequest.updated_at.set(now),
+                    IntroRequest.introduced_at.set(now),
+                ],
                 condition=IntroRequest.PK.exists(),
             )
             transaction.update(member, actions=[counted], condition=Member.PK.exists())

@@ -400,4 +400,17 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         "too_large",
         {"subject_line": "Re: Riley would like an introduction", "size_mb": "12.4", "limit_mb": "10"},
     ),
+    "thank_you": (
+        "thank_you",
+        {
+            "tenant_name": "Acme",
+            "connector_first_name": "Cara",
+            "requester_name": "Rita Requester",
+            "target_name": "Tom Target",
+            "target_company": "Big Corp",
+            "deal_name": "Big Corp - platform",
+            "deal_amount": "48,000 USD",
+            "rewards": ["250 USD (cash) for the closed deal", "recognition for the introduction"],
+        },
+    ),
 }

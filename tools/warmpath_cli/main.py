@@ -209,8 +209,10 @@ def tenant_settings(args: argparse.Namespace) -> Any:
     """Show a tenant's ranking, fatigue and email settings, or change them (validated before anything is saved)."""
     _use(_connection(args))
     from warmpath import wiring
+    from warmpath.attribution import window_days
     from warmpath.mail_settings import MailSettings
     from warmpath.ranking import RankingSettings
+    from warmpath.rewards import rules_from
 
     repo = wiring.repository()
     tenant = repo.get_tenant(args.tenant)
@@ -234,6 +236,11 @@ def tenant_settings(args: argparse.Namespace) -> Any:
     try:
         effective = RankingSettings.from_tenant(settings)
         mail = MailSettings.from_tenant(settings)
+        rewards_rules = rules_from(settings)
+        window = window_days(settings)
+        for key in ("crm_stages", "crm_owners"):
+            if not isinstance(settings.get(key, {}), dict):
+                raise ValueError(f"{key} must be an object (CRM value -> Warmpath value)")
     except (TypeError, ValueError) as error:
         raise CliError(f"Nothing was saved: {error}.") from None
     if args.set or args.unset:
@@ -246,6 +253,8 @@ def tenant_settings(args: argparse.Namespace) -> Any:
             "weights": dict(effective.weights),
             "reference_weights": dict(effective.reference_weights),
             "mail": dataclasses.asdict(mail),
+            "rewards": [dataclasses.asdict(r) for r in rewards_rules],
+            "attribution_window_days": window,
         },
     }
 
@@ -368,12 +377,98 @@ def _print_table(result: dict[str, Any] | list[dict[str, Any]]) -> None:
             print(f"{link['a']} {link['relation']} {link['b']}  ({link['evidence']})")
     elif "deleted_items" in result:
         print(f"Deleted {result['deleted_items']} items.")
+    elif "deals" in result:
+        if not result["deals"]:
+            print("No deals yet.")
+        for d in result["deals"]:
+            attributed = f"{d['attribution']} by {d['request_id']} ({d['attributed_by']})" if d["request_id"] else "-"
+            print(f"{d['deal']:<32} {d['stage'] or '-':<12} {d['amount']:>10} {d['currency']:<4} {attributed}")
+    elif "configured" in result:
+        print(f"Configured {result['configured']}: post to {result['url']} (secret in {result['parameter']}).")
     elif "messages" in result:
         rows = result["messages"]
         if not rows:
             print("No mail sent yet.")
         for m in rows:
             print(f"#{m['index']:<3} {', '.join(m['to']):<40} {m['subject']}")
+
+
+CRM_PROVIDERS = ("salesforce", "hubspot", "webhook")
+
+
+def crm_configure(args: argparse.Namespace) -> Any:
+    """Store a tenant's CRM secret as an SSM SecureString (never printed back)."""
+    _use(_connection(args))
+    import boto3
+    from warmpath import wiring
+    from warmpath.config import get_settings
+
+    wiring.repository().get_tenant(args.tenant)  # a tenant that exists
+    if args.provider == "salesforce":
+        if not args.org_id or len(args.org_id) not in (15, 18):
+            raise CliError("Salesforce needs --org-id: the 15- or 18-character Organization ID.")
+        value = {"org_id": args.org_id, **({"secret": args.secret} if args.secret else {})}
+    else:
+        if not args.secret or len(args.secret) < 16:
+            raise CliError(f"{args.provider} needs --secret of at least 16 characters.")
+        value = {"secret": args.secret}
+    name = f"{get_settings().crm_secrets_prefix}/{args.tenant}/{args.provider}"
+    boto3.client("ssm").put_parameter(Name=name, Value=json.dumps(value), Type="SecureString", Overwrite=True)
+    path = {"salesforce": "salesforce", "hubspot": "hubspot", "webhook": "webhook"}[args.provider]
+    return {"configured": args.provider, "parameter": name, "url": f"/crm/{args.tenant}/{path}"}
+
+
+def deals(args: argparse.Namespace) -> Any:
+    """A tenant's CRM deals with their stage and attribution."""
+    _use(_connection(args))
+    from warmpath import wiring
+
+    repo = wiring.repository()
+    repo.get_tenant(args.tenant)
+    rows = []
+    for deal in repo.list_deals(args.tenant):
+        fields = deal.fields.as_dict()
+        rows.append(
+            {
+                "deal": f"{deal.provider}:{deal.external_id}",
+                "name": fields.get("name", ""),
+                "stage": deal.stage,
+                "crm_stage": fields.get("stage", ""),
+                "amount": fields.get("amount", ""),
+                "currency": fields.get("currency", ""),
+                "close_date": fields.get("close_date", ""),
+                "request_id": deal.request_id,
+                "attribution": deal.attribution,
+                "attributed_by": deal.attributed_by,
+                "modified_at": deal.modified_at.isoformat(),
+            }
+        )
+    return {"deals": rows}
+
+
+def rewards_export(args: argparse.Namespace) -> Any:
+    """The payable rewards (cash and charity owed, per connector) as CSV on standard output."""
+    _use(_connection(args))
+    import csv
+
+    from warmpath import wiring
+    from warmpath.rewards import balances
+
+    repo = wiring.repository()
+    repo.get_tenant(args.tenant)
+    by_connector: dict[str, list[Any]] = {}
+    for entry in repo.tenant_ledger(args.tenant):
+        by_connector.setdefault(entry.connector_email, []).append(entry)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["connector_email", "connector_name", "kind", "currency", "amount_payable"])
+    rows = 0
+    for email in sorted(by_connector):
+        member = repo.get_member(args.tenant, email)
+        for (kind, currency), owed in sorted(balances(by_connector[email]).items(), key=str):
+            if kind in ("cash", "charity") and owed > 0:
+                writer.writerow([email, member.name if member else "", kind, currency or "", f"{owed:.2f}"])
+                rows += 1
+    return {"exported": rows, "quiet": True}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -454,6 +549,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     mail = groups.add_parser("mail", help="the dev mailbox").add_subparsers(dest="action", required=True)
     mail.add_parser("list", parents=[common], help="every email the local stack sent").set_defaults(run=mail_list)
+
+    crm = groups.add_parser("crm", help="CRM webhooks").add_subparsers(dest="action", required=True)
+    configure = crm.add_parser("configure", parents=[common], help="store a tenant's CRM secret (SSM SecureString)")
+    configure.add_argument("--tenant", required=True)
+    configure.add_argument("--provider", required=True, choices=CRM_PROVIDERS)
+    configure.add_argument("--secret", help="HubSpot app secret, or the generic webhook's shared secret")
+    configure.add_argument("--org-id", help="Salesforce Organization ID (15 or 18 characters)")
+    configure.set_defaults(run=crm_configure)
+    listing_deals = groups.add_parser("deals", parents=[common], help="CRM deals with their attribution")
+    listing_deals.add_argument("--tenant", required=True)
+    listing_deals.set_defaults(run=deals)
+    rewards = groups.add_parser("rewards", help="connector rewards").add_subparsers(dest="action", required=True)
+    export = rewards.add_parser("export", parents=[common], help="payable rewards as CSV (standard output)")
+    export.add_argument("--tenant", required=True)
+    export.set_defaults(run=rewards_export)
     return parser
 
 
@@ -470,6 +580,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"warmpath: {message}", file=sys.stderr)
         return 2
+    if isinstance(result, dict) and result.get("quiet"):
+        return 0  # the command printed its own output (CSV)
     if args.json:
         print(json.dumps(result, indent=2, default=str))
     else:

@@ -75,6 +75,7 @@ def local_environment(endpoint_url: str, front_door_url: str) -> dict[str, str]:
         "INVITE_QUEUE_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:warmpath-local-invites",
         "SCHEDULER_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/warmpath-local-scheduler",
         "SES_CONFIGURATION_SET": "warmpath-local",
+        "CRM_SECRETS_PREFIX": "/warmpath/local/crm",
         "POWERTOOLS_SERVICE_NAME": "warmpath",
         "POWERTOOLS_METRICS_NAMESPACE": "Warmpath",
         "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
@@ -410,7 +411,7 @@ class LocalStack:
         from warmpath import wiring
 
         wiring.reset()
-        for name in ("notify.app", "notify.invites"):
+        for name in ("notify.app", "notify.invites", "crm.events"):
             module = sys.modules.get(name)
             if module is not None and hasattr(module, "reset_idempotency"):
                 module.reset_idempotency()

@@ -1,30 +1,156 @@
-"""CRM function: inbound CRM webhooks.
+"""CRM function: webhooks in (``POST /crm/{tenant}/salesforce|hubspot|webhook``).
 
-Only the route exists in this release: it answers 501 with a clear message so a CRM configured too
-early gets an honest error rather than a silent success. Salesforce, HubSpot and generic signed webhooks,
-attribution and write-back are tracked as their own issue.
+Each delivery is verified with the tenant's own secret (SSM SecureString ``<CRM_SECRETS_PREFIX>/<tenant>/
+<provider>``, set by ``warmpath crm configure``), read (``warmpath.crm``), stored and acted on
+(``crm.service``), and only then acknowledged -- Salesforce's SOAP ``Ack`` true included, so a failure makes
+the CRM retry, and the retry is applied once. A bad signature or organisation gets 401 and nothing is
+stored; a delivery we cannot read gets 400 saying what is wrong.
 """
 
 from __future__ import annotations
 
+import base64
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from warmpath import wiring
 from warmpath.observability import logger, metrics, tracer
 
 app = APIGatewayRestResolver()
+PROVIDERS = ("salesforce", "hubspot", "webhook")
+SOAP_ACK = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+    'xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+    ' <soapenv:Body>\n  <notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound">\n'
+    "   <Ack>true</Ack>\n  </notificationsResponse>\n </soapenv:Body>\n</soapenv:Envelope>\n"
+)
+SOAP_FAULT = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">\n'
+    " <soapenv:Body>\n  <soapenv:Fault>\n   <faultcode>soapenv:Client</faultcode>\n"
+    "   <faultstring>{}</faultstring>\n   <detail />\n  </soapenv:Fault>\n </soapenv:Body>\n</soapenv:Envelope>\n"
+)
+NOT_CONFIGURED = "the signature is not valid, or this CRM is not configured for this tenant"
+
+
+def _config(tenant: str, provider: str) -> dict[str, Any] | None:
+    """The tenant's secrets for this provider (cached five minutes), or None when not configured."""
+    from aws_lambda_powertools.utilities import parameters
+    from warmpath.config import get_settings
+
+    name = f"{get_settings().crm_secrets_prefix}/{tenant}/{provider}"
+    try:
+        value = parameters.get_parameter(name, decrypt=True, transform="json", max_age=300)
+    except parameters.exceptions.GetParameterError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _body() -> str:
+    event = app.current_event
+    raw = event.get("body") or ""
+    return base64.b64decode(raw).decode("utf-8") if event.get("isBase64Encoded") else raw
+
+
+def _json(status: int, **body: Any) -> Response[str]:
+    return Response(status_code=status, content_type="application/json", body=json.dumps(body))
+
+
+def _soap_fault(status: int, message: str) -> Response[str]:
+    from xml.sax.saxutils import escape
+
+    return Response(status_code=status, content_type="text/xml; charset=utf-8", body=SOAP_FAULT.format(escape(message)))
+
+
+def _store(tenant: str, provider: str, changes: list[Any]) -> dict[str, Any]:
+    from crm.service import process
+
+    outcome = process(wiring.repository(), wiring.event_bus(), tenant, provider, changes)
+    metrics.add_metric(name="CrmChangesApplied", unit="Count", value=outcome.applied)
+    logger.info("crm delivery stored", extra={"provider": provider, "applied": outcome.applied,
+                                              "unchanged": outcome.unchanged})  # fmt: skip
+    return {"applied": outcome.applied, "unchanged": outcome.unchanged}
+
+
+@app.post("/crm/<tenant>/salesforce")
+def salesforce(tenant: str) -> Response[str]:
+    import hmac
+
+    from warmpath.crm import CrmInputError, parse_salesforce, same_salesforce_org
+
+    config = _config(tenant, "salesforce")
+    key = (app.current_event.query_string_parameters or {}).get("key", "")
+    if config is None or (config.get("secret") and not hmac.compare_digest(str(config["secret"]), key)):
+        return _soap_fault(401, NOT_CONFIGURED)
+    try:
+        message = parse_salesforce(_body().encode())
+    except CrmInputError as problem:
+        return _soap_fault(400, str(problem))
+    if not same_salesforce_org(str(config.get("org_id", "")), message.organization_id):
+        logger.warning("salesforce delivery from another organisation refused")
+        return _soap_fault(401, "this message comes from a Salesforce organisation this tenant did not configure")
+    _store(tenant, "salesforce", message.changes)
+    return Response(status_code=200, content_type="text/xml; charset=utf-8", body=SOAP_ACK)
+
+
+@app.post("/crm/<tenant>/hubspot")
+def hubspot(tenant: str) -> Response[str]:
+    from warmpath.config import get_settings
+    from warmpath.crm import CrmInputError, SignatureError, parse_hubspot, verify_hubspot
+
+    event, body = app.current_event, _body()
+    config = _config(tenant, "hubspot")
+    query = event.get("multiValueQueryStringParameters") or {}
+    uri = get_settings().public_base_url + event.path
+    if query:
+        uri += "?" + "&".join(f"{k}={v}" for k, values in query.items() for v in values)
+    try:
+        if config is None:
+            raise SignatureError(NOT_CONFIGURED)
+        verify_hubspot(
+            str(config.get("secret", "")),
+            event.http_method,
+            uri,
+            body,
+            event.headers.get("x-hubspot-request-timestamp", ""),
+            event.headers.get("x-hubspot-signature-v3", ""),
+            datetime.now(UTC),
+        )
+        changes = parse_hubspot(body)
+    except SignatureError as problem:
+        return _json(401, message=str(problem))
+    except CrmInputError as problem:
+        return _json(400, message=str(problem))
+    return _json(200, **_store(tenant, "hubspot", changes))
 
 
 @app.post("/crm/<tenant>/webhook")
-def generic_webhook(tenant: str) -> Response:
-    logger.info("crm webhook refused: not available yet", extra={"tenant": tenant})
-    return Response(
-        status_code=501,
-        content_type="application/json",
-        body={"message": "CRM webhooks are not available yet; nothing was stored. Do not retry."},
-    )
+def generic_webhook(tenant: str) -> Response[str]:
+    from warmpath.crm import CrmInputError, SignatureError, parse_generic, verify_generic
+
+    event, body = app.current_event, _body()
+    config = _config(tenant, "webhook")
+    try:
+        if config is None:
+            raise SignatureError(NOT_CONFIGURED)
+        verify_generic(
+            str(config.get("secret", "")),
+            event.headers.get("x-warmpath-timestamp", ""),
+            body,
+            event.headers.get("x-warmpath-signature", ""),
+            datetime.now(UTC),
+        )
+        changes = parse_generic(body)
+    except SignatureError as problem:
+        return _json(401, message=str(problem))
+    except CrmInputError as problem:
+        return _json(400, message=str(problem))
+    return _json(200, **_store(tenant, "webhook", changes))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

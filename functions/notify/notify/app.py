@@ -23,6 +23,7 @@ from warmpath.events import (
     ConnectorsInvited,
     DigestDue,
     InboundTooLarge,
+    IntroductionConverted,
     MatchingCompleted,
     MeetingCheckDue,
     NetworkImported,
@@ -68,6 +69,7 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
         TargetAnswered: notifier.send_target_answer,
         MeetingCheckDue: notifier.send_meeting_check,
         InboundTooLarge: notifier.send_too_large,
+        IntroductionConverted: notifier.send_thank_you,
     }
     if isinstance(contract, DigestDue):
         tenants = [t.slug for t in notifier.repo.list_tenants()]

@@ -23,6 +23,7 @@ from warmpath.events import (
     ConnectorsInvited,
     EventBus,
     InboundTooLarge,
+    IntroductionConverted,
     IntroductionSent,
     MatchingCompleted,
     MeetingCheckDue,
@@ -401,6 +402,28 @@ class Notifier:
         )
         self._schedule_ask_timers(ask, timing)  # an approver who never answers lets the ask expire too
 
+    def send_thank_you(self, event: IntroductionConverted) -> None:
+        """The connector's introduction converted: what it led to, and what they earned."""
+        request = self.repo.get_request(event.tenant, event.request_id)
+        member = self.repo.get_member(event.tenant, event.connector_email)
+        provider, _, external_id = event.deal.partition(":")
+        deal = self.repo.get_crm_record(event.tenant, "deal", provider, external_id)
+        fields = deal.fields.as_dict() if deal is not None else {}
+        ledger = self.repo.ledger_of(event.tenant, event.connector_email)
+        earned = [e for e in ledger if e.entry == "earned" and e.request_id == event.request_id]
+        self._send(
+            "thank_you",
+            to=[event.connector_email],
+            tag="thank_you",
+            tenant=event.tenant,
+            member=event.connector_email,
+            connector_first_name=introductions.first_name(member.name if member else event.connector_email),
+            deal_name=str(fields.get("name", "")),
+            deal_amount=_money(fields.get("amount"), fields.get("currency")),
+            rewards=[_reward_line(e) for e in earned],
+            **self._about(request),
+        )
+
     def send_too_large(self, event: InboundTooLarge) -> None:
         """A polite note to whoever sent a message too large to read: only to an authenticated sender that
         passed SES's checks (never backscatter to a forged address), at most once an hour per address."""
@@ -636,3 +659,22 @@ class Notifier:
             if tie is not None and tie.person_email:
                 return tie.person_email
         return None
+
+
+def _money(amount: object, currency: object) -> str:
+    try:
+        value = float(str(amount))
+    except ValueError:
+        return ""
+    return f"{value:,.0f} {currency or ''}".strip()
+
+
+def _reward_line(entry: Any) -> str:
+    """One ledger line in words: "250 USD (cash) for the closed deal"."""
+    why = {"introduction": "the introduction", "meeting_held": "the meeting", "closed_won": "the closed deal"}
+    what = (
+        "recognition"
+        if entry.reward_kind == "recognition"
+        else f"{_money(entry.amount, entry.currency)} ({entry.reward_kind})"
+    )
+    return f"{what} for {why.get(entry.trigger, entry.trigger)}"

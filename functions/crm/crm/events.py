@@ -1,0 +1,111 @@
+"""CRM events in (EventBridge): rewards and conversions.
+
+- ``IntroductionSent`` books the ``introduction`` rewards; ``OutcomeRecorded`` (meeting held) the
+  ``meeting_held`` ones;
+- ``DealStageChanged`` to closed-won, for an attributed deal, marks the introduction converted, books the
+  ``closed_won`` rewards (a percent of the deal's amount where a rule says so) and publishes
+  ``IntroductionConverted`` (notify thanks the connector); a deal that leaves closed-won reverses them.
+
+Each event is handled once per content (Powertools idempotency), and every ledger line has a stable key.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from warmpath import wiring
+from warmpath.events import (
+    DealStageChanged,
+    IntroductionConverted,
+    IntroductionSent,
+    OutcomeRecorded,
+    parse_event,
+)
+from warmpath.observability import logger, metrics, tracer
+from warmpath.once import OncePerContent
+
+
+def _settings(tenant: str) -> dict[str, Any]:
+    stored = wiring.repository().get_tenant(tenant).settings
+    return stored.as_dict() if stored else {}
+
+
+def _connector_of(tenant: str, request_id: str) -> str | None:
+    """Who made the introduction (the accepted ask of the request)."""
+    bundle = wiring.repository().get_request_bundle(tenant, request_id)
+    return next((a.connector_email for a in bundle.asks if a.introduced_at is not None), None)
+
+
+def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
+    from warmpath import rewards
+
+    repo = wiring.repository()
+    contract = parse_event(event)
+    if isinstance(contract, IntroductionSent):
+        booked = rewards.book(repo, tenant=contract.tenant, connector_email=contract.connector_email,
+                              trigger="introduction", request_id=contract.request_id,
+                              settings=_settings(contract.tenant))  # fmt: skip
+        return {"booked": len(booked)}
+    if isinstance(contract, OutcomeRecorded):
+        connector = _connector_of(contract.tenant, contract.request_id)
+        if contract.outcome != "meeting_held" or connector is None:
+            return {"booked": 0}
+        booked = rewards.book(repo, tenant=contract.tenant, connector_email=connector, trigger="meeting_held",
+                              request_id=contract.request_id, settings=_settings(contract.tenant))  # fmt: skip
+        return {"booked": len(booked)}
+    if isinstance(contract, DealStageChanged):
+        return _deal_moved(contract)
+    raise ValueError(f"crm does not handle {type(contract).__name__}")
+
+
+def _deal_moved(event: DealStageChanged) -> dict[str, Any]:
+    from warmpath import rewards
+
+    repo, bus = wiring.repository(), wiring.event_bus()
+    if not event.request_id:
+        return {"attributed": False}
+    connector = _connector_of(event.tenant, event.request_id)
+    if connector is None:
+        return {"attributed": False}
+    if event.stage == "closed_won":
+        provider, _, external_id = event.deal.partition(":")
+        deal = repo.get_crm_record(event.tenant, "deal", provider, external_id)
+        fields = deal.fields.as_dict() if deal is not None else {}
+        try:
+            amount = float(fields.get("amount") or 0)
+        except ValueError:
+            amount = 0.0
+        repo.mark_converted(event.tenant, event.request_id, event.deal, datetime.now(UTC))
+        booked = rewards.book(repo, tenant=event.tenant, connector_email=connector, trigger="closed_won",
+                              request_id=event.request_id, deal=event.deal, deal_amount=amount,
+                              settings=_settings(event.tenant))  # fmt: skip
+        bus.publish(
+            IntroductionConverted(
+                tenant=event.tenant, request_id=event.request_id, connector_email=connector, deal=event.deal
+            )
+        )
+        metrics.add_metric(name="IntroductionConverted", unit="Count", value=1)
+        return {"booked": len(booked)}
+    if event.previous_stage == "closed_won":
+        reversed_ = rewards.reverse(
+            repo, tenant=event.tenant, connector_email=connector, request_id=event.request_id, deal=event.deal
+        )
+        logger.info("deal left closed-won; rewards reversed", extra={"reversed": len(reversed_)})
+        return {"reversed": len(reversed_)}
+    return {"booked": 0}
+
+
+_dispatch_once = OncePerContent("crm-events", _dispatch, "event", event_key_jmespath='[source, "detail-type", detail]')
+
+
+def reset_idempotency() -> None:
+    _dispatch_once.reset()
+
+
+@logger.inject_lambda_context(correlation_id_path="id")
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return _dispatch_once(context, event)  # type: ignore[no-any-return]
