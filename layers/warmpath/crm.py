@@ -86,6 +86,11 @@ FIELDS: dict[str, dict[str, dict[str, str]]] = {
 }
 SALESFORCE_TYPES = {"Account": "account", "Contact": "contact", "Lead": "contact", "Opportunity": "deal"}
 HUBSPOT_TYPES = {"company": "account", "contact": "contact", "deal": "deal"}
+HUBSPOT_ASSOCIATIONS = {
+    "DEAL_TO_CONTACT": "associatedcontactid",
+    "DEAL_TO_COMPANY": "associatedcompanyid",
+    "CONTACT_TO_COMPANY": "associatedcompanyid",
+}
 GENERIC_FIELDS = {
     "account": ("name", "website", "owner", "target"),
     "contact": ("email", "first_name", "last_name", "title", "account", "company"),
@@ -257,13 +262,22 @@ def parse_hubspot(body: str) -> list[Change]:
         raise CrmInputError("a HubSpot delivery is a JSON array of events")
     changes: list[Change] = []
     for index, event in enumerate(events):
-        if not isinstance(event, dict) or "eventId" not in event or "objectId" not in event:
-            raise CrmInputError(f"event {index} needs eventId and objectId")
-        object_type, _, _action = str(event.get("subscriptionType", "")).partition(".")
+        if not isinstance(event, dict) or "eventId" not in event:
+            raise CrmInputError(f"event {index} needs an eventId")
+        object_type, _, action = str(event.get("subscriptionType", "")).partition(".")
         kind = HUBSPOT_TYPES.get(object_type)
         if kind is None:
             continue
         values: dict[str, Any] = {}
+        if action == "associationChange":
+            # A deal associated with a contact or a company: the only link a HubSpot webhook carries.
+            linked = HUBSPOT_ASSOCIATIONS.get(str(event.get("associationType", "")))
+            if linked is None or event.get("associationRemoved") or "fromObjectId" not in event:
+                continue
+            event = {**event, "objectId": event["fromObjectId"]}
+            values[linked] = event.get("toObjectId")
+        elif "objectId" not in event:
+            raise CrmInputError(f"event {index} needs an objectId")
         if event.get("propertyName"):
             values[str(event["propertyName"])] = event.get("propertyValue")
         changes.append(

@@ -485,3 +485,76 @@ def test_a_digest_offers_help_that_reaches_the_admin(stack: LocalStack, tmp_path
     offer = wait_for_mail(stack, lambda m: "offers an introduction to Quinn Nobody" in m["subject"])
     assert offer["to"] == ["ada@acme.example"] and "Met Quinn at a conference." in offer["text"]
     subprocess.run([*settings, "--tenant", "demo", "--unset", "digest_shows_all", "--json"], timeout=60, check=True)
+
+
+def test_crm_deliveries_create_deals_and_a_won_introduced_deal_thanks_and_rewards(
+    stack: LocalStack, tmp_path: Path
+) -> None:
+    """The CRM's Done-when: the Salesforce sample and a signed HubSpot batch create records and deals; a deal on
+    an introduced contact (Priya, introduced earlier in this run) is attributed; closed-won thanks the connector
+    and books the reward; a replay changes nothing; a forged signature is refused."""
+    from warmpath import crm
+
+    connection = tmp_path / "local.json"
+    stack.write_connection_file(connection)
+
+    def warmpath(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "warmpath_cli.main", *args, "--connection", str(connection)]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+    secret = "e2e-hubspot-secret-0123456789"
+    assert warmpath("crm", "configure", "--tenant", "demo", "--provider", "salesforce", "--org-id",
+                    "012345678901234").returncode == 0  # fmt: skip
+    assert warmpath("crm", "configure", "--tenant", "demo", "--provider", "hubspot", "--secret", secret).returncode == 0
+    rule = '[{"trigger": "closed_won", "kind": "cash", "amount": 250, "currency": "USD"}]'
+    assert warmpath("tenant", "settings", "--tenant", "demo", "--set", f"rewards={rule}", "--json").returncode == 0
+
+    sample = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "crm_webhooks" / "salesforce"
+    body = (sample / "aspnet-WebHooks" / "RequestBodies" / "Salesforce.xml").read_bytes()
+    acked = requests.post(f"{stack.url}/crm/demo/salesforce", data=body, headers={"Content-Type": "text/xml"})
+    assert acked.status_code == 200 and "<Ack>true</Ack>" in acked.text
+
+    now = int(time.time() * 1000)
+    batch = json.dumps([
+        {"eventId": 9001, "occurredAt": now, "subscriptionType": "contact.propertyChange", "objectId": 501,
+         "propertyName": "email", "propertyValue": PRIYA},
+        {"eventId": 9002, "occurredAt": now, "subscriptionType": "deal.propertyChange", "objectId": 601,
+         "propertyName": "dealname", "propertyValue": "Northwind - analytics"},
+        {"eventId": 9003, "occurredAt": now, "subscriptionType": "deal.propertyChange", "objectId": 601,
+         "propertyName": "amount", "propertyValue": "48000"},
+        {"eventId": 9004, "occurredAt": now, "subscriptionType": "deal.associationChange", "fromObjectId": 601,
+         "toObjectId": 501, "associationType": "DEAL_TO_CONTACT", "associationRemoved": False},
+        {"eventId": 9005, "occurredAt": now + 1, "subscriptionType": "deal.propertyChange", "objectId": 601,
+         "propertyName": "dealstage", "propertyValue": "closedwon"},
+    ])  # fmt: skip
+
+    def post_hubspot(signing_secret: str) -> requests.Response:
+        stamp = str(int(time.time() * 1000))
+        uri = f"{stack.url}/crm/demo/hubspot"
+        signature = crm.hubspot_signature("v3", signing_secret, method="POST", uri=uri, body=batch, timestamp=stamp)
+        headers = {"Content-Type": "application/json", "X-HubSpot-Signature-v3": signature,
+                   "X-HubSpot-Request-Timestamp": stamp}  # fmt: skip
+        return requests.post(uri, data=batch, headers=headers)
+
+    forged = post_hubspot("not-the-secret-0123456789")
+    assert forged.status_code == 401
+    first = post_hubspot(secret)
+    assert first.status_code == 200 and first.json()["applied"] == 5
+    thanks = wait_for_mail(stack, lambda m: "led to a closed deal" in m["subject"] and "Priya" in m["subject"])
+    assert "250 USD (cash) for the closed deal" in thanks["text"]
+    replay = post_hubspot(secret)
+    assert replay.status_code == 200 and replay.json() == {"applied": 0, "unchanged": 5}
+
+    listed = json.loads(warmpath("deals", "--tenant", "demo", "--json").stdout)
+    [deal] = [d for d in listed["deals"] if d["deal"] == "hubspot:601"]
+    assert (deal["stage"], deal["attribution"], deal["attributed_by"]) == (
+        "closed_won",
+        "sourced",
+        "introduced contact",
+    )
+    exported = warmpath("rewards", "export", "--tenant", "demo").stdout
+    assert exported.splitlines()[0] == "connector_email,connector_name,kind,currency,amount_payable"
+    assert any(line.endswith(",cash,USD,250.00") for line in exported.splitlines()[1:])
+    time.sleep(1)
+    assert len([m for m in mailbox(stack) if "led to a closed deal" in m["subject"]]) == 1
+    warmpath("tenant", "settings", "--tenant", "demo", "--unset", "rewards", "--json")

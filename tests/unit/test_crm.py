@@ -131,3 +131,16 @@ def test_a_bad_generic_delivery_says_what_to_fix(body: str, problem: str) -> Non
 )
 def test_deal_stages_map_to_open_won_or_lost(fields: dict, mapping: dict | None, stage: str) -> None:
     assert crm.deal_stage(fields, mapping) == stage
+
+
+def test_a_hubspot_association_links_a_deal_to_its_contact() -> None:
+    body = (
+        '[{"eventId": 7, "occurredAt": 1700000000000, "subscriptionType": "deal.associationChange",'
+        ' "fromObjectId": 601, "toObjectId": 501, "associationType": "DEAL_TO_CONTACT", "associationRemoved": false},'
+        ' {"eventId": 8, "occurredAt": 1700000000000, "subscriptionType": "deal.associationChange",'
+        ' "fromObjectId": 601, "toObjectId": 502, "associationType": "DEAL_TO_CONTACT", "associationRemoved": true}]'
+    )
+
+    [change] = crm.parse_hubspot(body)
+
+    assert (change.kind, change.external_id, change.fields) == ("deal", "601", {"contact": "501"})

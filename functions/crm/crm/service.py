@@ -144,6 +144,7 @@ def _deal(
     from warmpath.attribution import attribute, window_days
 
     found = attribute(repo, record, window_days(settings))
+    newly_attributed = found is not None and found.request_id != record.request_id
     if found is not None and (found.request_id, found.kind) != (record.request_id, record.attribution):
         record.update(
             actions=[
@@ -153,7 +154,8 @@ def _deal(
             ]
         )
         logger.info("deal attributed", extra={"request_id": found.request_id, "by": found.by, "kind": found.kind})
-    if record.stage != previous_stage:
+    # A deal attributed only now, already won (its contact arrived after its stage), converts now too.
+    if record.stage != previous_stage or (newly_attributed and record.stage == "closed_won"):
         deal = f"{record.provider}:{record.external_id}"
         bus.publish(
             DealStageChanged(
