@@ -29,6 +29,7 @@ This module is the one place the contracts live. ``infra/template.yaml`` routes 
 | InboundTooLarge      | warmpath.notify   | an inbound email was over the size limit        | notify      |
 | TenantDigestDue      | warmpath.notify   | the digest run, fanned out to one tenant        | notify      |
 | DealStageChanged     | warmpath.crm      | a CRM deal moved to another stage (once)        | crm (rewards) |
+| TargetAccountFlagged | warmpath.crm      | a CRM account was flagged as a target           | matching    |
 | IntroductionConverted| warmpath.crm      | an introduction's deal reached closed-won       | notify      |
 | OfferMade            | warmpath.intake   | a connector offered to help with a request      | notify      |
 | OfferMadeByEmail     | warmpath.notify   | a connector wrote to the offers address         | notify      |
@@ -252,6 +253,13 @@ class DealStageChanged(EventContract):
     version: int  # the deal record's version: each change is its own event
 
 
+class TargetAccountFlagged(EventContract):
+    SOURCE = SOURCE_CRM
+    DETAIL_TYPE = "TargetAccountFlagged"
+    organisation: str
+    account: str  # provider:external id
+
+
 class IntroductionConverted(EventContract):
     SOURCE = SOURCE_CRM
     DETAIL_TYPE = "IntroductionConverted"
@@ -300,6 +308,7 @@ CONTRACTS: dict[tuple[str, str], type[EventContract]] = {
         OfferMade,
         OfferMadeByEmail,
         DealStageChanged,
+        TargetAccountFlagged,
         IntroductionConverted,
     )
 }

@@ -46,6 +46,8 @@ a tenant's CRM deals                                   GSI1         GSI1PK=TENAN
 a CRM delivery already applied (idempotency)           table        PK=TENANT#t#CRMDELIVERY#provider#id, SK=DELIVERY
 a connector's rewards ledger                           table        PK=TENANT#t#REWARDS#email, SK=ENTRY#...
 a tenant's rewards ledger (export)                     GSI1         GSI1PK=TENANT#t#REWARDS
+a target account and who has ties there                table        PK=TENANT#t#TARGETACCOUNT#org_key, SK=TARGET
+a tenant's target accounts                             GSI1         GSI1PK=TENANT#t#TARGETS
 idempotency records (Powertools)                       table        PK=idempotency#<function>, SK=<hash>
 =====================================================  ===========  ======================================
 
@@ -577,6 +579,17 @@ class CrmRecord(WarmpathItem, discriminator="CrmRecord"):
     @staticmethod
     def key(tenant: str, kind: str, provider: str, external_id: str) -> tuple[str, str]:
         return f"TENANT#{tenant}#CRM#{kind}#{provider}#{external_id}", "RECORD"
+
+
+class TargetAccount(WarmpathItem, discriminator="TargetAccount"):
+    """A CRM account flagged as a target, with the connectors who have ties there (matching keeps it)."""
+
+    tenant = UnicodeAttribute()
+    org_key = UnicodeAttribute()
+    organisation = UnicodeAttribute()
+    account = UnicodeAttribute()
+    connectors = ListAttribute(of=MapAttribute, default=list)  # {email, name, ties}
+    updated_at = UTCDateTimeAttribute(default=utcnow)
 
 
 class CrmDelivery(WarmpathItem, discriminator="CrmDelivery"):

@@ -47,6 +47,7 @@ from warmpath.models import (
     RewardEntry,
     Session,
     Suppressed,
+    TargetAccount,
     TargetClaim,
     Tenant,
     Throttle,
@@ -1038,6 +1039,14 @@ class Repository:
 
     def set_account_owner(self, tenant: str, org_key: str, owner_email: str) -> None:
         AccountOwner(PK=f"TENANT#{tenant}#ACCOUNT#{org_key}", SK="OWNER", owner_email=owner_email).save()
+
+    def save_target_account(self, target: TargetAccount) -> None:
+        target.PK, target.SK = f"TENANT#{target.tenant}#TARGETACCOUNT#{target.org_key}", "TARGET"
+        target.GSI1PK, target.GSI1SK = f"TENANT#{target.tenant}#TARGETS", target.org_key
+        target.save()
+
+    def target_accounts(self, tenant: str) -> list[TargetAccount]:
+        return [t for t in WarmpathItem.gsi1.query(f"TENANT#{tenant}#TARGETS") if isinstance(t, TargetAccount)]
 
     def mark_converted(self, tenant: str, request_id: str, deal: str, now: datetime) -> bool:
         """An attributed deal reached closed-won: the introduction converted (once)."""

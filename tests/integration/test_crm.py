@@ -280,3 +280,46 @@ def test_a_connector_who_declines_cash_is_rewarded_with_recognition(aws: AwsWorl
 
     closed = [e for e in wiring.repository().ledger_of("demo", MARGARET) if e.trigger == "closed_won"]
     assert [(e.reward_kind, float(e.amount)) for e in closed] == [("recognition", 0.0)]
+
+
+def test_a_new_target_account_shows_where_warm_paths_exist(aws: AwsWorld, configured: None) -> None:
+    from warmpath.events import TargetAccountFlagged
+
+    _generic([_event("a1", "account", "a-1", NOW, name="Northwind Logistics", target="true")])
+    _generic([_event("a2", "account", "a-1", NOW + timedelta(minutes=1), owner="005x", target="true")])
+    [flagged] = aws.bus.of_type(TargetAccountFlagged)  # once, when it became a target
+    call_function("matching.app", eventbridge_event(flagged))
+
+    [target] = wiring.repository().target_accounts("demo")
+    connectors = [dict(c.as_dict()) if hasattr(c, "as_dict") else dict(c) for c in target.connectors]
+    assert target.organisation == "Northwind Logistics" and connectors
+    assert MARGARET in {c["email"] for c in connectors}
+    assert all(int(c["ties"]) >= 1 for c in connectors)
+
+
+def test_an_accounts_crm_owner_receives_its_offers(aws: AwsWorld, configured: None) -> None:
+    from warmpath.identity import organisation_key
+
+    wiring.repository().set_tenant_settings("demo", {"crm_owners": {"005RILEY": "riley@acme.example"}})
+
+    _generic([_event("a1", "account", "a-1", NOW, name="Vandelay Industries", owner="005RILEY")])
+
+    owner = wiring.repository().account_owner("demo", organisation_key("Vandelay Industries"))
+    assert owner == "riley@acme.example"
+
+
+def test_a_meeting_held_books_its_reward_once(aws: AwsWorld, configured: None) -> None:
+    from warmpath.events import OutcomeRecorded
+
+    request_id = _introduce_priya(aws)
+    rules = [{"trigger": "meeting_held", "connector_type": "board_member", "kind": "charity", "amount": 50}]
+    wiring.repository().set_tenant_settings("demo", {"double_opt_in": False, "rewards": rules})
+    held = eventbridge_event(OutcomeRecorded(tenant="demo", request_id=request_id, outcome="meeting_held"))
+
+    call_function("crm.events", held)
+    call_function("crm.events", held)
+
+    ledger = wiring.repository().ledger_of("demo", MARGARET)
+    assert [(e.trigger, e.reward_kind, float(e.amount), e.currency) for e in ledger] == [
+        ("meeting_held", "charity", 50.0, "USD")
+    ]

@@ -383,6 +383,12 @@ def _print_table(result: dict[str, Any] | list[dict[str, Any]]) -> None:
         for d in result["deals"]:
             attributed = f"{d['attribution']} by {d['request_id']} ({d['attributed_by']})" if d["request_id"] else "-"
             print(f"{d['deal']:<32} {d['stage'] or '-':<12} {d['amount']:>10} {d['currency']:<4} {attributed}")
+    elif "targets" in result:
+        if not result["targets"]:
+            print("No target accounts yet.")
+        for t in result["targets"]:
+            people = ", ".join(f"{c['name']} ({int(c['ties'])})" for c in t["connectors"]) or "nobody yet"
+            print(f"{t['organisation']:<32} {people}")
     elif "configured" in result:
         print(f"Configured {result['configured']}: post to {result['url']} (secret in {result['parameter']}).")
     elif "messages" in result:
@@ -444,6 +450,25 @@ def deals(args: argparse.Namespace) -> Any:
             }
         )
     return {"deals": rows}
+
+
+def targets(args: argparse.Namespace) -> Any:
+    """The tenant's target accounts (flagged in the CRM) and the connectors with ties at each."""
+    _use(_connection(args))
+    from warmpath import wiring
+
+    repo = wiring.repository()
+    repo.get_tenant(args.tenant)
+    rows = [
+        {
+            "organisation": t.organisation,
+            "account": t.account,
+            "connectors": [dict(c.as_dict()) if hasattr(c, "as_dict") else dict(c) for c in t.connectors or []],
+            "updated_at": t.updated_at.isoformat(),
+        }
+        for t in repo.target_accounts(args.tenant)
+    ]
+    return {"targets": rows}
 
 
 def rewards_export(args: argparse.Namespace) -> Any:
@@ -560,6 +585,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing_deals = groups.add_parser("deals", parents=[common], help="CRM deals with their attribution")
     listing_deals.add_argument("--tenant", required=True)
     listing_deals.set_defaults(run=deals)
+    listing_targets = groups.add_parser("targets", parents=[common], help="target accounts and who has ties there")
+    listing_targets.add_argument("--tenant", required=True)
+    listing_targets.set_defaults(run=targets)
     rewards = groups.add_parser("rewards", help="connector rewards").add_subparsers(dest="action", required=True)
     export = rewards.add_parser("export", parents=[common], help="payable rewards as CSV (standard output)")
     export.add_argument("--tenant", required=True)

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from warmpath.crm import Change, deal_stage, domain_of
-from warmpath.events import DealStageChanged, EventBus
+from warmpath.events import DealStageChanged, EventBus, TargetAccountFlagged
 from warmpath.observability import logger
 
 if TYPE_CHECKING:
@@ -42,10 +42,10 @@ def process(repo: Repository, bus: EventBus, tenant: str, provider: str, changes
         if applied is None:
             outcome.unchanged += 1
             continue
-        record, previous_stage = applied
+        record, previous_stage, previous_fields = applied
         outcome.applied += 1
         if record.record_kind == "account":
-            _account(repo, record, settings)
+            _account(repo, bus, record, settings, was_target=previous_fields.get("target", "").lower() == "true")
         elif record.record_kind == "contact":
             _contact(repo, record)
         elif record.record_kind == "deal":
@@ -55,8 +55,11 @@ def process(repo: Repository, bus: EventBus, tenant: str, provider: str, changes
 
 def apply_change(
     repo: Repository, tenant: str, provider: str, change: Change, stages: dict[str, str]
-) -> tuple[CrmRecord, str | None] | None:
-    """Merge one change into the stored record; None when it changed nothing (a replay, or older news)."""
+) -> tuple[CrmRecord, str | None, dict[str, str]] | None:
+    """Merge one change into the stored record; None when it changed nothing (a replay, or older news).
+
+    Returns the record, its stage before and its fields before.
+    """
     from warmpath.models import CrmRecord
 
     for _ in range(MAX_ATTEMPTS):
@@ -66,6 +69,7 @@ def apply_change(
             record = CrmRecord(tenant=tenant, provider=provider, record_kind=change.kind,
                                external_id=change.external_id, modified_at=change.modified_at)  # fmt: skip
         fields, times = _plain(record.fields), _plain(record.field_times)
+        before = dict(fields)
         changed = False
         for name, value in change.fields.items():
             stamp = times.get(name)
@@ -83,7 +87,7 @@ def apply_change(
             record.stage = deal_stage(fields, stages)
         result = repo.save_crm_record(record, delivery=change.delivery_id, previous_version=previous_version)
         if result == "saved":
-            return record, previous_stage
+            return record, previous_stage, before
         if result == "duplicate":
             return None
     raise RuntimeError(f"the {change.kind} {change.external_id} kept changing under us; retry the delivery")
@@ -99,7 +103,7 @@ def _settings(repo: Repository, tenant: str) -> dict[str, Any]:
     return stored.as_dict() if stored else {}
 
 
-def _account(repo: Repository, record: CrmRecord, settings: dict[str, Any]) -> None:
+def _account(repo: Repository, bus: EventBus, record: CrmRecord, settings: dict[str, Any], *, was_target: bool) -> None:
     from warmpath.identity import organisation_key
     from warmpath.models import Organisation
 
@@ -114,6 +118,10 @@ def _account(repo: Repository, record: CrmRecord, settings: dict[str, Any]) -> N
     owner = (settings.get("crm_owners") or {}).get(fields.get("owner", ""))
     if owner:
         repo.set_account_owner(record.tenant, org_key, owner)
+    if fields.get("target", "").lower() == "true" and not was_target:
+        # Matching finds who has ties there, so reps see the warm paths before they ask.
+        bus.publish(TargetAccountFlagged(tenant=record.tenant, organisation=fields["name"],
+                                         account=f"{record.provider}:{record.external_id}"))  # fmt: skip
 
 
 def _contact(repo: Repository, record: CrmRecord) -> None:

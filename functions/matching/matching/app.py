@@ -1,7 +1,7 @@
 """Matching function: EventBridge events in, paths and asks out.
 
 IntroRequested ranks a new request; AskRequested, AskAnswered (a decline) and AskExpiryDue (no answer in
-time) ask a connector;
+time) ask a connector; TargetAccountFlagged (CRM) records who has ties at a target account;
 NetworkImported and NetworkChanged re-rank the open requests at the organisations that changed.
 """
 
@@ -18,6 +18,7 @@ from warmpath.events import (
     IntroRequested,
     NetworkChanged,
     NetworkImported,
+    TargetAccountFlagged,
     parse_event,
 )
 from warmpath.observability import logger, metrics, tracer
@@ -51,6 +52,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         if asked:
             metrics.add_metric(name="AskCreated", unit="Count", value=1)
         return {"asked": asked}
+    if isinstance(contract, TargetAccountFlagged):
+        return {"connectors": service.warm_paths_at_target(repo, contract)}
     if isinstance(contract, NetworkChanged):
         return {"rematched": service.rematch(repo, bus, contract.connector_email, contract.org_keys)}
     if isinstance(contract, NetworkImported):

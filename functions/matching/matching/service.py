@@ -20,6 +20,7 @@ from warmpath.events import (
     EventBus,
     IntroRequested,
     MatchingCompleted,
+    TargetAccountFlagged,
 )
 from warmpath.lifecycle import ASKABLE_STATUSES, OPEN_ASK_STATUSES, OPEN_STATUSES
 from warmpath.models import utcnow
@@ -227,3 +228,24 @@ def _rematch_one(repo: Repository, bus: EventBus, request: IntroRequest, now: da
         MatchingCompleted(tenant=request.tenant, request_id=request.request_id, path_count=len(paths), new_paths=True)
     )
     return 1
+
+
+def warm_paths_at_target(repo: Repository, event: TargetAccountFlagged) -> int:
+    """A CRM account became a target: record which of the tenant's connectors have ties there (and how many),
+    the same connectors a digest would name, so reps see where warm paths exist before they ask."""
+    from warmpath.identity import organisation_key
+    from warmpath.models import TargetAccount
+
+    org_key = organisation_key(event.organisation)
+    emails = digest_connectors(repo, event.tenant, event.organisation)
+    counts = {a.connector_email: int(a.tie_count or 0) for a in repo.connectors_at(org_key)}
+    members = repo.get_members(event.tenant, emails)
+    connectors = [
+        {"email": email, "name": members[email].name, "ties": counts.get(email, 0)}
+        for email in sorted(emails, key=lambda e: (-counts.get(e, 0), e))
+        if email in members
+    ]
+    target = TargetAccount(tenant=event.tenant, org_key=org_key, organisation=event.organisation,
+                           account=event.account, connectors=connectors)  # fmt: skip
+    repo.save_target_account(target)
+    return len(connectors)
