@@ -130,6 +130,21 @@ class Change:
     fields: dict[str, str] = field(default_factory=dict)
 
 
+def tenant_config(tenant: str, provider: str) -> dict[str, Any] | None:
+    """The tenant's secrets for a provider (SSM SecureString ``<CRM_SECRETS_PREFIX>/<tenant>/<provider>``,
+    written by ``warmpath crm configure``; cached five minutes), or None when not configured."""
+    from aws_lambda_powertools.utilities import parameters
+
+    from warmpath.config import get_settings
+
+    name = f"{get_settings().crm_secrets_prefix}/{tenant}/{provider}"
+    try:
+        value = parameters.get_parameter(name, decrypt=True, transform="json", max_age=300)
+    except parameters.exceptions.GetParameterError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
 # -- signatures ----------------------------------------------------------------------------------------
 
 

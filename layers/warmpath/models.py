@@ -46,6 +46,7 @@ a tenant's CRM deals                                   GSI1         GSI1PK=TENAN
 a CRM delivery already applied (idempotency)           table        PK=TENANT#t#CRMDELIVERY#provider#id, SK=DELIVERY
 a connector's rewards ledger                           table        PK=TENANT#t#REWARDS#email, SK=ENTRY#...
 a tenant's rewards ledger (export)                     GSI1         GSI1PK=TENANT#t#REWARDS
+a CRM contact by email (write-back)                    table        PK=TENANT#t#CRMCONTACT#email, SK=<provider>
 a target account and who has ties there                table        PK=TENANT#t#TARGETACCOUNT#org_key, SK=TARGET
 a tenant's target accounts                             GSI1         GSI1PK=TENANT#t#TARGETS
 idempotency records (Powertools)                       table        PK=idempotency#<function>, SK=<hash>
@@ -590,6 +591,12 @@ class TargetAccount(WarmpathItem, discriminator="TargetAccount"):
     account = UnicodeAttribute()
     connectors = ListAttribute(of=MapAttribute, default=list)  # {email, name, ties}
     updated_at = UTCDateTimeAttribute(default=utcnow)
+
+
+class CrmContactIndex(WarmpathItem, discriminator="CrmContactIndex"):
+    """The CRM's id of the contact with this email. PK=TENANT#<t>#CRMCONTACT#<email>, SK=<provider>."""
+
+    external_id = UnicodeAttribute()
 
 
 class CrmDelivery(WarmpathItem, discriminator="CrmDelivery"):

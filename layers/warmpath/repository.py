@@ -25,6 +25,7 @@ from warmpath.models import (
     DIGEST_FREQUENCIES,
     AccountOwner,
     Ask,
+    CrmContactIndex,
     CrmDelivery,
     CrmRecord,
     DomainOwner,
@@ -1039,6 +1040,14 @@ class Repository:
 
     def set_account_owner(self, tenant: str, org_key: str, owner_email: str) -> None:
         AccountOwner(PK=f"TENANT#{tenant}#ACCOUNT#{org_key}", SK="OWNER", owner_email=owner_email).save()
+
+    def index_crm_contact(self, tenant: str, email: str, provider: str, external_id: str) -> None:
+        CrmContactIndex(PK=f"TENANT#{tenant}#CRMCONTACT#{email.lower()}", SK=provider, external_id=external_id).save()
+
+    def crm_contacts_by_email(self, tenant: str, email: str) -> dict[str, str]:
+        """{provider: the CRM's contact id} for the contact with this email."""
+        items = CrmContactIndex.query(f"TENANT#{tenant}#CRMCONTACT#{email.lower()}")
+        return {i.SK: i.external_id for i in items if isinstance(i, CrmContactIndex)}
 
     def save_target_account(self, target: TargetAccount) -> None:
         target.PK, target.SK = f"TENANT#{target.tenant}#TARGETACCOUNT#{target.org_key}", "TARGET"

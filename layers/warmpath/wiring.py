@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from warmpath.config import get_settings, reset_settings
 
 if TYPE_CHECKING:
+    from warmpath.crm_writeback import Http
     from warmpath.events import EventBus
     from warmpath.invites import InviteQueue
     from warmpath.mail import MailSender
@@ -52,6 +53,15 @@ def mail_sender() -> MailSender:
         ses = SesMailSender(get_settings().configuration_set)
         _cache["mail_sender"] = SuppressionListSender(ses, lambda emails: repository().suppressed(emails))
     return _cache["mail_sender"]  # type: ignore[no-any-return]
+
+
+def crm_http() -> Http:
+    """The HTTP transport CRM write-back uses (tests replace it with recorded exchanges)."""
+    if "crm_http" not in _cache:
+        from warmpath.crm_writeback import UrllibHttp
+
+        _cache["crm_http"] = UrllibHttp()
+    return _cache["crm_http"]  # type: ignore[no-any-return]
 
 
 def signing_keys() -> SigningKeys:

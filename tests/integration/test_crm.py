@@ -323,3 +323,33 @@ def test_a_meeting_held_books_its_reward_once(aws: AwsWorld, configured: None) -
     assert [(e.trigger, e.reward_kind, float(e.amount), e.currency) for e in ledger] == [
         ("meeting_held", "charity", 50.0, "USD")
     ]
+
+
+def test_an_introduction_is_logged_on_the_contact_in_a_crm_with_write_back_on(aws: AwsWorld, configured: None) -> None:
+    from warmpath.events import IntroductionSent
+
+    config = {"secret": HUBSPOT_SECRET, "writeback": True, "access_token": "pat-na1-test"}
+    aws_client("ssm").put_parameter(Name=f"{aws.env['CRM_SECRETS_PREFIX']}/demo/hubspot", Value=json.dumps(config),
+                                    Type="SecureString", Overwrite=True)  # fmt: skip
+    wiring.reset(keep_connection=True)  # forget the cached secret
+    wiring.override(event_bus=aws.bus)
+    at = int(NOW.timestamp() * 1000)
+    contact = {"eventId": 31, "objectId": 501, "occurredAt": at, "subscriptionType": "contact.propertyChange",
+               "propertyName": "email", "propertyValue": PRIYA_EMAIL}  # fmt: skip
+    assert _hubspot(aws, [contact])["statusCode"] == 200
+    posted: list[tuple[str, Any]] = []
+
+    class Recorder:
+        def post(self, url: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+            posted.append((url, json.loads(body)))
+            return 201, b'{"id": "77"}'
+
+    wiring.override(crm_http=Recorder())
+    _introduce_priya(aws)
+    [sent] = aws.bus.of_type(IntroductionSent)
+    call_function("crm.events", eventbridge_event(sent))
+
+    [(url, note)] = posted
+    assert url == "https://api.hubapi.com/crm/v3/objects/notes"
+    assert note["associations"][0]["to"] == {"id": "501"}
+    assert note["properties"]["hs_note_body"].startswith("Warm introduction: Riley Chen to Priya Natarajan")

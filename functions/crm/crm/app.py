@@ -39,16 +39,9 @@ NOT_CONFIGURED = "the signature is not valid, or this CRM is not configured for 
 
 
 def _config(tenant: str, provider: str) -> dict[str, Any] | None:
-    """The tenant's secrets for this provider (cached five minutes), or None when not configured."""
-    from aws_lambda_powertools.utilities import parameters
-    from warmpath.config import get_settings
+    from warmpath.crm import tenant_config
 
-    name = f"{get_settings().crm_secrets_prefix}/{tenant}/{provider}"
-    try:
-        value = parameters.get_parameter(name, decrypt=True, transform="json", max_age=300)
-    except parameters.exceptions.GetParameterError:
-        return None
-    return value if isinstance(value, dict) else None
+    return tenant_config(tenant, provider)
 
 
 def _body() -> str:

@@ -38,6 +38,43 @@ def _connector_of(tenant: str, request_id: str) -> str | None:
     return next((a.connector_email for a in bundle.asks if a.introduced_at is not None), None)
 
 
+OUTCOME_WORDS = {"meeting_held": "they met", "no_response": "no response yet", "not_a_fit": "not a fit"}
+
+
+def write_back(tenant: str, request_id: str, what: str, http: Any = None) -> int:
+    """Log the introduction (or its outcome) as an activity on the target's contact, and on the attributed
+    deal, in every CRM the tenant turned write-back on for; returns how many activities were logged."""
+    from warmpath.crm import tenant_config
+    from warmpath.crm_writeback import Activity, activity_log
+
+    repo = wiring.repository()
+    request = repo.get_request(tenant, request_id)
+    if not request.target_email:
+        return 0
+    contacts = repo.crm_contacts_by_email(tenant, request.target_email)
+    deals = {d.provider: d.external_id for d in repo.list_deals(tenant) if d.request_id == request_id}
+    subject = (
+        f"Warm introduction: {request.requester_name} to {request.target_name} (Warmpath)"
+        if what == "introduction"
+        else f"Introduction outcome: {OUTCOME_WORDS.get(what, what)} (Warmpath)"
+    )
+    description = (
+        f"{request.requester_name} asked to meet {request.target_name} at {request.target_company}: {request.reason}"
+    )
+    logged = 0
+    for provider in ("salesforce", "hubspot"):
+        if provider not in contacts and provider not in deals:
+            continue
+        log = activity_log(provider, tenant_config(tenant, provider) or {}, http or wiring.crm_http())
+        if log is None:
+            continue
+        log.log(Activity(subject, description, datetime.now(UTC), contacts.get(provider), deals.get(provider)))
+        logged += 1
+    if logged:
+        metrics.add_metric(name="CrmActivitiesLogged", unit="Count", value=logged)
+    return logged
+
+
 def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
     from warmpath import rewards
 
@@ -47,14 +84,16 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
         booked = rewards.book(repo, tenant=contract.tenant, connector_email=contract.connector_email,
                               trigger="introduction", request_id=contract.request_id,
                               settings=_settings(contract.tenant))  # fmt: skip
-        return {"booked": len(booked)}
+        logged = write_back(contract.tenant, contract.request_id, "introduction")
+        return {"booked": len(booked), "activities": logged}
     if isinstance(contract, OutcomeRecorded):
+        logged = write_back(contract.tenant, contract.request_id, contract.outcome)
         connector = _connector_of(contract.tenant, contract.request_id)
         if contract.outcome != "meeting_held" or connector is None:
-            return {"booked": 0}
+            return {"booked": 0, "activities": logged}
         booked = rewards.book(repo, tenant=contract.tenant, connector_email=connector, trigger="meeting_held",
                               request_id=contract.request_id, settings=_settings(contract.tenant))  # fmt: skip
-        return {"booked": len(booked)}
+        return {"booked": len(booked), "activities": logged}
     if isinstance(contract, DealStageChanged):
         return _deal_moved(contract)
     raise ValueError(f"crm does not handle {type(contract).__name__}")

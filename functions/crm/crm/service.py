@@ -130,6 +130,8 @@ def _contact(repo: Repository, record: CrmRecord) -> None:
     from warmpath.models import Person
 
     fields = _plain(record.fields)
+    if fields.get("email"):
+        repo.index_crm_contact(record.tenant, fields["email"], record.provider, record.external_id)
     name = " ".join(p for p in (fields.get("first_name"), fields.get("last_name")) if p)
     account = repo.find_crm_record(record.tenant, "account", fields["account"]) if fields.get("account") else None
     organisation = _plain(account.fields).get("name", "") if account is not None else fields.get("company", "")
