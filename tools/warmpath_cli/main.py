@@ -413,15 +413,23 @@ def crm_configure(args: argparse.Namespace) -> Any:
     if args.provider == "salesforce":
         if not args.org_id or len(args.org_id) not in (15, 18):
             raise CliError("Salesforce needs --org-id: the 15- or 18-character Organization ID.")
-        value = {"org_id": args.org_id, **({"secret": args.secret} if args.secret else {})}
+        value: dict[str, Any] = {"org_id": args.org_id, **({"secret": args.secret} if args.secret else {})}
     else:
         if not args.secret or len(args.secret) < 16:
             raise CliError(f"{args.provider} needs --secret of at least 16 characters.")
         value = {"secret": args.secret}
+    if args.writeback:
+        if args.provider == "webhook" or not args.access_token:
+            raise CliError("Write-back needs --provider salesforce or hubspot and its API --access-token.")
+        if args.provider == "salesforce" and not (args.instance_url or "").startswith("https://"):
+            raise CliError("Salesforce write-back needs --instance-url https://<your domain>.my.salesforce.com.")
+        value |= {"writeback": True, "access_token": args.access_token}
+        if args.instance_url:
+            value["instance_url"] = args.instance_url
     name = f"{get_settings().crm_secrets_prefix}/{args.tenant}/{args.provider}"
     boto3.client("ssm").put_parameter(Name=name, Value=json.dumps(value), Type="SecureString", Overwrite=True)
-    path = {"salesforce": "salesforce", "hubspot": "hubspot", "webhook": "webhook"}[args.provider]
-    return {"configured": args.provider, "parameter": name, "url": f"/crm/{args.tenant}/{path}"}
+    return {"configured": args.provider, "parameter": name, "url": f"/crm/{args.tenant}/{args.provider}",
+            "writeback": bool(args.writeback)}  # fmt: skip
 
 
 def deals(args: argparse.Namespace) -> Any:
@@ -581,6 +589,9 @@ def build_parser() -> argparse.ArgumentParser:
     configure.add_argument("--provider", required=True, choices=CRM_PROVIDERS)
     configure.add_argument("--secret", help="HubSpot app secret, or the generic webhook's shared secret")
     configure.add_argument("--org-id", help="Salesforce Organization ID (15 or 18 characters)")
+    configure.add_argument("--writeback", action="store_true", help="log activities in the CRM (off by default)")
+    configure.add_argument("--access-token", help="write-back: HubSpot private app token or Salesforce access token")
+    configure.add_argument("--instance-url", help="write-back: the Salesforce instance URL (https://...)")
     configure.set_defaults(run=crm_configure)
     listing_deals = groups.add_parser("deals", parents=[common], help="CRM deals with their attribution")
     listing_deals.add_argument("--tenant", required=True)
