@@ -165,3 +165,23 @@ def reverse(repo: Repository, *, tenant: str, connector_email: str, request_id: 
             owed[pot] = owed.get(pot, 0.0) - back
             done.append(entry)
     return done
+
+
+def pay(
+    repo: Repository, *, tenant: str, connector_email: str, kind: str, currency: str | None, amount: float, note: str
+) -> RewardEntry:
+    """Record a payment (never more than is owed, so a balance never goes negative); ValueError says why not."""
+    import secrets
+
+    from warmpath.models import RewardEntry
+
+    if kind not in ("cash", "charity") or amount <= 0:
+        raise ValueError("only cash and charity rewards are paid, and by an amount above 0")
+    owed = balances(repo.ledger_of(tenant, connector_email)).get((kind, currency), 0.0)
+    if amount > owed + 1e-9:
+        raise ValueError(f"{connector_email} is owed {owed:.2f} {currency or ''} in {kind}; nothing was recorded")
+    entry = RewardEntry(tenant=tenant, connector_email=connector_email, entry="paid", trigger="payment",
+                        request_id="-", reward_kind=kind, amount=round(amount, 2), currency=currency,
+                        note=note)  # fmt: skip
+    repo.book_reward(entry, f"paid#{secrets.token_hex(6)}")
+    return entry

@@ -353,3 +353,19 @@ def test_an_introduction_is_logged_on_the_contact_in_a_crm_with_write_back_on(aw
     assert url == "https://api.hubapi.com/crm/v3/objects/notes"
     assert note["associations"][0]["to"] == {"id": "501"}
     assert note["properties"]["hs_note_body"].startswith("Warm introduction: Riley Chen to Priya Natarajan")
+
+
+def test_a_payment_is_recorded_only_up_to_what_is_owed(aws: AwsWorld, configured: None) -> None:
+    from warmpath.rewards import balances, pay
+
+    request_id = _introduce_priya(aws)
+    _generic([_event("d1", "deal", "d-1", NOW + timedelta(minutes=5), request_id=request_id, stage="Closed Won",
+                     amount="10000", currency="USD")])  # fmt: skip
+    _deliver_crm_events(aws)
+    repo = wiring.repository()
+
+    with pytest.raises(ValueError, match=r"is owed 200\.00 USD"):
+        pay(repo, tenant="demo", connector_email=MARGARET, kind="cash", currency="USD", amount=500, note="too much")
+    pay(repo, tenant="demo", connector_email=MARGARET, kind="cash", currency="USD", amount=200, note="wire 42")
+
+    assert balances(repo.ledger_of("demo", MARGARET))[("cash", "USD")] == 0.0

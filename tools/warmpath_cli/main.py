@@ -389,6 +389,8 @@ def _print_table(result: dict[str, Any] | list[dict[str, Any]]) -> None:
         for t in result["targets"]:
             people = ", ".join(f"{c['name']} ({int(c['ties'])})" for c in t["connectors"]) or "nobody yet"
             print(f"{t['organisation']:<32} {people}")
+    elif "paid" in result:
+        print(f"Recorded a payment of {result['paid']:.2f} {result['currency'] or ''} ({result['kind']}).")
     elif "configured" in result:
         print(f"Configured {result['configured']}: post to {result['url']} (secret in {result['parameter']}).")
     elif "messages" in result:
@@ -504,6 +506,20 @@ def rewards_export(args: argparse.Namespace) -> Any:
     return {"exported": rows, "quiet": True}
 
 
+def rewards_pay(args: argparse.Namespace) -> Any:
+    """Record that a connector's reward was paid (never more than is owed)."""
+    _use(_connection(args))
+    from warmpath import wiring
+    from warmpath.rewards import pay
+
+    try:
+        entry = pay(wiring.repository(), tenant=args.tenant, connector_email=args.connector, kind=args.kind,
+                    currency=args.currency, amount=args.amount, note=args.note or "")  # fmt: skip
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    return {"paid": float(entry.amount), "kind": entry.reward_kind, "currency": entry.currency}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="warmpath", description=__doc__.split("\n\n")[0])
     common = argparse.ArgumentParser(add_help=False)
@@ -603,6 +619,14 @@ def build_parser() -> argparse.ArgumentParser:
     export = rewards.add_parser("export", parents=[common], help="payable rewards as CSV (standard output)")
     export.add_argument("--tenant", required=True)
     export.set_defaults(run=rewards_export)
+    paying = rewards.add_parser("pay", parents=[common], help="record that a reward was paid")
+    paying.add_argument("--tenant", required=True)
+    paying.add_argument("--connector", required=True, help="the connector's email")
+    paying.add_argument("--kind", choices=("cash", "charity"), default="cash")
+    paying.add_argument("--currency", default="USD")
+    paying.add_argument("--amount", type=float, required=True)
+    paying.add_argument("--note", help="a payment reference")
+    paying.set_defaults(run=rewards_pay)
     return parser
 
 
