@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -91,20 +92,37 @@ def salesforce(tenant: str) -> Response[str]:
     return Response(status_code=200, content_type="text/xml; charset=utf-8", body=SOAP_ACK)
 
 
+def _signed_json(
+    tenant: str, provider: str, verify: Callable[[dict[str, Any], str], None], parse: Callable[[str], list[Any]]
+) -> Response[str]:
+    """Verify a JSON delivery with the tenant's secret, read it, store it: 401, 400 or 200 with counts."""
+    from warmpath.crm import CrmInputError, SignatureError
+
+    body, config = _body(), _config(tenant, provider)
+    try:
+        if config is None:
+            raise SignatureError(NOT_CONFIGURED)
+        verify(config, body)
+        changes = parse(body)
+    except SignatureError as problem:
+        return _json(401, message=str(problem))
+    except CrmInputError as problem:
+        return _json(400, message=str(problem))
+    return _json(200, **_store(tenant, provider, changes))
+
+
 @app.post("/crm/<tenant>/hubspot")
 def hubspot(tenant: str) -> Response[str]:
     from warmpath.config import get_settings
-    from warmpath.crm import CrmInputError, SignatureError, parse_hubspot, verify_hubspot
+    from warmpath.crm import parse_hubspot, verify_hubspot
 
-    event, body = app.current_event, _body()
-    config = _config(tenant, "hubspot")
+    event = app.current_event
     query = event.get("multiValueQueryStringParameters") or {}
     uri = get_settings().public_base_url + event.path
     if query:
         uri += "?" + "&".join(f"{k}={v}" for k, values in query.items() for v in values)
-    try:
-        if config is None:
-            raise SignatureError(NOT_CONFIGURED)
+
+    def verify(config: dict[str, Any], body: str) -> None:
         verify_hubspot(
             str(config.get("secret", "")),
             event.http_method,
@@ -114,36 +132,26 @@ def hubspot(tenant: str) -> Response[str]:
             event.headers.get("x-hubspot-signature-v3", ""),
             datetime.now(UTC),
         )
-        changes = parse_hubspot(body)
-    except SignatureError as problem:
-        return _json(401, message=str(problem))
-    except CrmInputError as problem:
-        return _json(400, message=str(problem))
-    return _json(200, **_store(tenant, "hubspot", changes))
+
+    return _signed_json(tenant, "hubspot", verify, parse_hubspot)
 
 
 @app.post("/crm/<tenant>/webhook")
 def generic_webhook(tenant: str) -> Response[str]:
-    from warmpath.crm import CrmInputError, SignatureError, parse_generic, verify_generic
+    from warmpath.crm import parse_generic, verify_generic
 
-    event, body = app.current_event, _body()
-    config = _config(tenant, "webhook")
-    try:
-        if config is None:
-            raise SignatureError(NOT_CONFIGURED)
+    headers = app.current_event.headers
+
+    def verify(config: dict[str, Any], body: str) -> None:
         verify_generic(
             str(config.get("secret", "")),
-            event.headers.get("x-warmpath-timestamp", ""),
+            headers.get("x-warmpath-timestamp", ""),
             body,
-            event.headers.get("x-warmpath-signature", ""),
+            headers.get("x-warmpath-signature", ""),
             datetime.now(UTC),
         )
-        changes = parse_generic(body)
-    except SignatureError as problem:
-        return _json(401, message=str(problem))
-    except CrmInputError as problem:
-        return _json(400, message=str(problem))
-    return _json(200, **_store(tenant, "webhook", changes))
+
+    return _signed_json(tenant, "webhook", verify, parse_generic)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
