@@ -83,7 +83,7 @@ def reset_function_state() -> None:
     import sys
 
     wiring.reset(keep_connection=True)
-    for name in ("notify.app", "notify.invites", "crm.events"):
+    for name in ("notify.app", "notify.invites", "crm.events", "crm.analytics"):
         module = sys.modules.get(name)
         if module is not None:
             module.reset_idempotency()  # type: ignore[attr-defined]

@@ -47,6 +47,7 @@ a CRM delivery already applied (idempotency)           table        PK=TENANT#t#
 a connector's rewards ledger                           table        PK=TENANT#t#REWARDS#email, SK=ENTRY#...
 a tenant's rewards ledger (export)                     GSI1         GSI1PK=TENANT#t#REWARDS
 a CRM contact by email (write-back)                    table        PK=TENANT#t#CRMCONTACT#email, SK=<provider>
+a tenant's metric counters (a month, a connector, ...)  table        PK=TENANT#t#METRICS, SK=MONTH#yyyy-mm | CONNECTOR#e
 a target account and who has ties there                table        PK=TENANT#t#TARGETACCOUNT#org_key, SK=TARGET
 a tenant's target accounts                             GSI1         GSI1PK=TENANT#t#TARGETS
 idempotency records (Powertools)                       table        PK=idempotency#<function>, SK=<hash>
@@ -597,6 +598,31 @@ class CrmContactIndex(WarmpathItem, discriminator="CrmContactIndex"):
     """The CRM's id of the contact with this email. PK=TENANT#<t>#CRMCONTACT#<email>, SK=<provider>."""
 
     external_id = UnicodeAttribute()
+
+
+class MetricCounter(WarmpathItem, discriminator="MetricCounter"):
+    """Counters kept by ``warmpath.analytics``: PK=TENANT#<t>#METRICS, SK=MONTH#<yyyy-mm> | CONNECTOR#<email> |
+    REQUESTER#<email>. Each counted event ADDs to them, so a dashboard reads a bounded number of items."""
+
+    requested = NumberAttribute(null=True)
+    asked = NumberAttribute(null=True)
+    accepted = NumberAttribute(null=True)
+    declined = NumberAttribute(null=True)
+    introduced = NumberAttribute(null=True)
+    intro_hours = NumberAttribute(null=True)
+    meetings = NumberAttribute(null=True)
+    opportunities = NumberAttribute(null=True)
+    won = NumberAttribute(null=True)
+    lost = NumberAttribute(null=True)
+    won_amount = NumberAttribute(null=True)
+    won_cycle_days = NumberAttribute(null=True)
+    referred_opportunities = NumberAttribute(null=True)
+    referred_won = NumberAttribute(null=True)
+    referred_lost = NumberAttribute(null=True)
+    referred_won_amount = NumberAttribute(null=True)
+    referred_won_cycle_days = NumberAttribute(null=True)
+    rewards_earned = NumberAttribute(null=True)
+    rewards_paid = NumberAttribute(null=True)
 
 
 class CrmDelivery(WarmpathItem, discriminator="CrmDelivery"):

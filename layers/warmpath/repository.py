@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +35,7 @@ from warmpath.models import (
     IntroRequest,
     InviteBatch,
     Member,
+    MetricCounter,
     NeverAsk,
     Offer,
     OpenAtOrg,
@@ -1048,6 +1049,24 @@ class Repository:
         """{provider: the CRM's contact id} for the contact with this email."""
         items = CrmContactIndex.query(f"TENANT#{tenant}#CRMCONTACT#{email.lower()}")
         return {i.SK: i.external_id for i in items if isinstance(i, CrmContactIndex)}
+
+    # -- metric counters ---------------------------------------------------------------------------
+
+    def add_counts(self, tenant: str, line: str, counts: Mapping[str, float]) -> None:
+        """ADD to one counter line (created on first use, so its type is set too)."""
+        item = MetricCounter(PK=f"TENANT#{tenant}#METRICS", SK=line)
+        actions: list[Action] = [MetricCounter.kind.set(MetricCounter)]
+        for name, value in counts.items():
+            actions.append(getattr(MetricCounter, name).add(value))
+        item.update(actions=actions)
+
+    def counters(self, tenant: str, lines: Sequence[str]) -> dict[str, MetricCounter]:
+        keys = [(f"TENANT#{tenant}#METRICS", line) for line in lines]
+        return {i.SK: i for i in _batch_get(keys) if isinstance(i, MetricCounter)}
+
+    def counter_lines(self, tenant: str, prefix: str) -> list[MetricCounter]:
+        items = MetricCounter.query(f"TENANT#{tenant}#METRICS", MetricCounter.SK.startswith(prefix))
+        return [i for i in items if isinstance(i, MetricCounter)]
 
     def save_target_account(self, target: TargetAccount) -> None:
         target.PK, target.SK = f"TENANT#{target.tenant}#TARGETACCOUNT#{target.org_key}", "TARGET"

@@ -130,7 +130,16 @@ def book(
         )
         if repo.book_reward(entry, f"{prefix}#{cycle}"):
             booked.append(entry)
+            _count(repo, entry, "rewards_earned", 1)
     return booked
+
+
+def _count(repo: Repository, entry: RewardEntry, counter: str, sign: int) -> None:
+    """Money rewards feed the program's return on the dashboard (points and recognition do not)."""
+    from warmpath.analytics import count
+
+    if entry.reward_kind in ("cash", "charity") and entry.amount:
+        count(repo, entry.tenant, entry.at, {counter: sign * float(entry.amount)}, connector=entry.connector_email)
 
 
 def reverse(repo: Repository, *, tenant: str, connector_email: str, request_id: str, deal: str) -> list[RewardEntry]:
@@ -164,6 +173,7 @@ def reverse(repo: Repository, *, tenant: str, connector_email: str, request_id: 
         if repo.book_reward(entry, f"reversal#{key}"):
             owed[pot] = owed.get(pot, 0.0) - back
             done.append(entry)
+            _count(repo, entry, "rewards_earned", -1)
     return done
 
 
@@ -184,4 +194,5 @@ def pay(
                         request_id="-", reward_kind=kind, amount=round(amount, 2), currency=currency,
                         note=note)  # fmt: skip
     repo.book_reward(entry, f"paid#{secrets.token_hex(6)}")
+    _count(repo, entry, "rewards_paid", 1)
     return entry

@@ -43,6 +43,7 @@ def test_the_template_declares_event_rules_and_routes(template: Template) -> Non
     assert template.rules
     assert template.routes
     assert sorted(event_driven(template)) == [
+        "AnalyticsFunction",
         "CrmEventsFunction",
         "FeedbackFunction",
         "MatchingFunction",

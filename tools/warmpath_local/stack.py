@@ -411,7 +411,7 @@ class LocalStack:
         from warmpath import wiring
 
         wiring.reset()
-        for name in ("notify.app", "notify.invites", "crm.events"):
+        for name in ("notify.app", "notify.invites", "crm.events", "crm.analytics"):
             module = sys.modules.get(name)
             if module is not None and hasattr(module, "reset_idempotency"):
                 module.reset_idempotency()

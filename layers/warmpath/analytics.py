@@ -1,0 +1,255 @@
+"""Referral metrics, kept as counters updated from events (never by scanning history).
+
+Every counted event ADDs to a few ``MetricCounter`` items: the tenant's month, the connector's and the
+requester's all-time line. A dashboard therefore reads a bounded number of items -- the last 12 months, plus
+one line per connector for the leaderboard -- however long the history. The consumer (``crm.analytics``) is
+idempotent per event, so a redelivered event is counted once.
+
+What is counted, and from which event:
+
+| counter                    | event                                    |
+|----------------------------|------------------------------------------|
+| requested                  | IntroRequested                           |
+| asked                      | AskCreated                               |
+| accepted / declined        | AskAnswered, AskAnsweredByEmail          |
+| introduced, intro_hours    | IntroductionSent (hours since the request) |
+| meetings                   | OutcomeRecorded (meeting held)           |
+| opportunities, won, lost, won_amount, won_cycle_days (and referred_* for attributed deals) | DealStageChanged |
+| rewards_earned, rewards_paid | the rewards ledger (cash and charity)  |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from warmpath.events import EventContract
+    from warmpath.models import MetricCounter
+    from warmpath.repository import Repository
+
+COUNTERS = (
+    "requested", "asked", "accepted", "declined", "introduced", "intro_hours", "meetings",
+    "opportunities", "won", "lost", "won_amount", "won_cycle_days",
+    "referred_opportunities", "referred_won", "referred_lost", "referred_won_amount", "referred_won_cycle_days",
+    "rewards_earned", "rewards_paid",
+)  # fmt: skip
+FUNNEL = [
+    ("Requested", "requested"),
+    ("Asked", "asked"),
+    ("Accepted", "accepted"),
+    ("Introduced", "introduced"),
+    ("Meetings held", "meetings"),
+    ("Opportunities", "referred_opportunities"),
+    ("Won", "referred_won"),
+]
+DEFAULT_CONTRIBUTION_WEIGHTS = {"answered": 1.0, "introduced": 5.0, "meetings": 10.0, "pipeline": 2.0, "revenue": 5.0}
+
+
+def month_of(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m")
+
+
+def count(
+    repo: Repository,
+    tenant: str,
+    when: datetime,
+    counts: Mapping[str, float],
+    *,
+    connector: str | None = None,
+    requester: str | None = None,
+) -> None:
+    unknown = set(counts) - set(COUNTERS)
+    if unknown:
+        raise ValueError(f"unknown counter(s) {sorted(unknown)}")
+    if not counts:
+        return
+    repo.add_counts(tenant, f"MONTH#{month_of(when)}", counts)
+    if connector:
+        repo.add_counts(tenant, f"CONNECTOR#{connector}", counts)
+    if requester:
+        repo.add_counts(tenant, f"REQUESTER#{requester}", counts)
+
+
+def apply_event(repo: Repository, contract: EventContract, when: datetime) -> dict[str, float]:
+    """Count what one event means; returns the counts added to the tenant's month."""
+    from warmpath import events
+
+    counts: dict[str, float] = {}
+    connector = requester = None
+    if isinstance(contract, events.IntroRequested):
+        request = repo.get_request(contract.tenant, contract.request_id)
+        counts, requester = {"requested": 1}, request.requester_email
+    elif isinstance(contract, events.AskCreated):
+        counts, connector = {"asked": 1}, contract.connector_email
+    elif isinstance(contract, events.AskAnswered):  # AskAnsweredByEmail too
+        counts, connector = {contract.answer: 1}, contract.connector_email
+    elif isinstance(contract, events.IntroductionSent):
+        request = repo.get_request(contract.tenant, contract.request_id)
+        hours = max((when - request.created_at).total_seconds() / 3600, 0)
+        counts = {"introduced": 1, "intro_hours": round(hours, 2)}
+        connector, requester = contract.connector_email, request.requester_email
+    elif isinstance(contract, events.OutcomeRecorded):
+        if contract.outcome != "meeting_held":
+            return {}
+        request = repo.get_request(contract.tenant, contract.request_id)
+        counts, requester = {"meetings": 1}, request.requester_email
+        connector = next((a.connector_email for a in repo.get_request_bundle(contract.tenant, contract.request_id).asks
+                          if a.introduced_at is not None), None)  # fmt: skip
+    elif isinstance(contract, events.DealStageChanged):
+        counts, connector = _deal_counts(repo, contract)
+    count(repo, contract.tenant, when, counts, connector=connector, requester=requester)
+    return counts
+
+
+def _deal_counts(repo: Repository, event: Any) -> tuple[dict[str, float], str | None]:
+    from warmpath.crm import parse_time
+
+    provider, _, external_id = event.deal.partition(":")
+    deal = repo.get_crm_record(event.tenant, "deal", provider, external_id)
+    fields = deal.fields.as_dict() if deal is not None else {}
+    prefix = "referred_" if event.request_id else ""
+    counts: dict[str, float] = {}
+    if event.previous_stage is None:
+        counts[f"{prefix}opportunities"] = 1
+        if prefix:
+            counts["opportunities"] = 1
+    try:
+        amount = float(fields.get("amount") or 0)
+    except ValueError:
+        amount = 0.0
+    if event.stage in ("closed_won", "closed_lost") and event.previous_stage not in ("closed_won", "closed_lost"):
+        outcome = "won" if event.stage == "closed_won" else "lost"
+        for p in {"", prefix}:
+            counts[f"{p}{outcome}"] = 1
+        if outcome == "won":
+            created = parse_time(fields.get("created_at")) or (deal.modified_at if deal is not None else None)
+            closed = deal.modified_at if deal is not None else None
+            days = (closed - created).total_seconds() / 86400 if created and closed else 0.0
+            for p in {"", prefix}:
+                counts[f"{p}won_amount"] = amount
+                counts[f"{p}won_cycle_days"] = round(max(days, 0), 2)
+    connector = None
+    if event.request_id:
+        bundle = repo.get_request_bundle(event.tenant, event.request_id)
+        connector = next((a.connector_email for a in bundle.asks if a.introduced_at is not None), None)
+    return counts, connector
+
+
+# -- the dashboard -----------------------------------------------------------------------------------------
+
+
+def _values(item: MetricCounter | None) -> dict[str, float]:
+    return (
+        {name: float(getattr(item, name, 0) or 0) for name in COUNTERS}
+        if item is not None
+        else dict.fromkeys(COUNTERS, 0.0)
+    )
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return a / b if b else None
+
+
+@dataclass
+class Dashboard:
+    months: list[tuple[str, dict[str, float]]]
+    totals: dict[str, float]
+    funnel: list[tuple[str, float, float | None]]  # step, count, conversion from the step before
+    comparison: dict[str, dict[str, float | None]]  # referred / non-referred: win rate, average deal, cycle days
+    business_case: list[str]
+    leaderboard: list[dict[str, Any]] = field(default_factory=list)
+    leaderboard_hidden: bool = False
+
+
+def dashboard(repo: Repository, tenant: str, now: datetime, months: int = 12) -> Dashboard:
+    settings_item = repo.get_tenant(tenant).settings
+    settings = settings_item.as_dict() if settings_item else {}
+    keys = [_month_back(now, n) for n in range(months - 1, -1, -1)]
+    by_month = repo.counters(tenant, [f"MONTH#{k}" for k in keys])
+    rows = [(k, _values(by_month.get(f"MONTH#{k}"))) for k in keys]
+    totals = {name: sum(r[name] for _, r in rows) for name in COUNTERS}
+    steps = FUNNEL
+    funnel: list[tuple[str, float, float | None]] = []
+    for index, (label, name) in enumerate(steps):
+        before = totals[steps[index - 1][1]] if index else None
+        funnel.append((label, totals[name], _ratio(totals[name], before) if before is not None else None))
+    referred = {
+        "win_rate": _ratio(totals["referred_won"], totals["referred_won"] + totals["referred_lost"]),
+        "average_deal": _ratio(totals["referred_won_amount"], totals["referred_won"]),
+        "cycle_days": _ratio(totals["referred_won_cycle_days"], totals["referred_won"]),
+        "won": totals["referred_won"],
+    }
+    other_won = totals["won"] - totals["referred_won"]
+    other = {
+        "win_rate": _ratio(other_won, other_won + totals["lost"] - totals["referred_lost"]),
+        "average_deal": _ratio(totals["won_amount"] - totals["referred_won_amount"], other_won),
+        "cycle_days": _ratio(totals["won_cycle_days"] - totals["referred_won_cycle_days"], other_won),
+        "won": other_won,
+    }
+    leaderboard = _leaderboard(repo, tenant, settings)
+    return Dashboard(
+        months=rows,
+        totals=totals,
+        funnel=funnel,
+        comparison={"referred": referred, "non_referred": other},
+        business_case=_business_case(totals, referred, other),
+        leaderboard=leaderboard,
+        leaderboard_hidden=bool(settings.get("leaderboard_hidden", False)),
+    )
+
+
+def _month_back(now: datetime, n: int) -> str:
+    year, month = now.year, now.month - n
+    while month <= 0:
+        year, month = year - 1, month + 12
+    return f"{year:04d}-{month:02d}"
+
+
+def _business_case(totals: dict[str, float], referred: dict[str, Any], other: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    if referred["cycle_days"] is not None and other["cycle_days"] is not None:
+        faster = other["cycle_days"] - referred["cycle_days"]
+        if abs(faster) >= 1:
+            lines.append(f"Referred deals closed {abs(faster):.0f} days {'faster' if faster > 0 else 'slower'}.")
+    if referred["win_rate"] is not None and other["win_rate"] is not None:
+        lines.append(f"Referred deals were won {referred['win_rate']:.0%} of the time, others {other['win_rate']:.0%}.")
+    if referred["average_deal"] is not None and other["average_deal"]:
+        ratio = referred["average_deal"] / other["average_deal"]
+        lines.append(f"The average referred deal was {ratio:.1f}x the size of the others.")
+    revenue, paid = totals["referred_won_amount"], totals["rewards_paid"] or totals["rewards_earned"]
+    if revenue and paid:
+        lines.append(
+            f"Rewards of {paid:,.0f} brought {revenue:,.0f} in referred revenue: {revenue / paid:,.0f}x return."
+        )
+    elif revenue:
+        lines.append(f"Referred deals brought {revenue:,.0f} in revenue, with no rewards paid yet.")
+    if not lines:
+        lines.append("Not enough closed deals yet to compare referred and other deals.")
+    return lines
+
+
+def _leaderboard(repo: Repository, tenant: str, settings: dict[str, Any]) -> list[dict[str, Any]]:
+    weights = {**DEFAULT_CONTRIBUTION_WEIGHTS, **(settings.get("contribution_weights") or {})}
+    members = {m.email: m for m in repo.list_members(tenant)}
+    rows = []
+    for item in repo.counter_lines(tenant, "CONNECTOR#"):
+        email = item.SK.removeprefix("CONNECTOR#")
+        values = _values(item)
+        answered = values["accepted"] + values["declined"]
+        pipeline = values["referred_won_amount"] + 0.0
+        score = (
+            weights["answered"] * answered
+            + weights["introduced"] * values["introduced"]
+            + weights["meetings"] * values["meetings"]
+            + weights["pipeline"] * values["referred_opportunities"]
+            + weights["revenue"] * pipeline / 10_000
+        )
+        member = members.get(email)
+        rows.append({"email": email, "name": member.name if member else email, "answered": answered,
+                     "introduced": values["introduced"], "meetings": values["meetings"],
+                     "opportunities": values["referred_opportunities"], "revenue": pipeline,
+                     "score": round(score, 1)})  # fmt: skip
+    return sorted(rows, key=lambda r: (-r["score"], r["name"]))
