@@ -60,13 +60,16 @@ def count(
     *,
     connector: str | None = None,
     requester: str | None = None,
+    tenant_month: bool = True,
 ) -> None:
+    """ADD ``counts`` to the tenant's month (unless ``tenant_month`` is False) and the given lines."""
     unknown = set(counts) - set(COUNTERS)
     if unknown:
         raise ValueError(f"unknown counter(s) {sorted(unknown)}")
     if not counts:
         return
-    repo.add_counts(tenant, f"MONTH#{month_of(when)}", counts)
+    if tenant_month:
+        repo.add_counts(tenant, f"MONTH#{month_of(when)}", counts)
     if connector:
         repo.add_counts(tenant, f"CONNECTOR#{connector}", counts)
     if requester:

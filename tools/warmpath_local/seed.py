@@ -244,12 +244,14 @@ def seed_demo() -> dict[str, Any]:
         report = import_contacts(repo, email, ParsedFile("seed", contacts), source=rng.choice(SOURCES))
         ties += report.imported
         _apply_ratings(repo, email, report.ties, ratings)
+    history = seed_history(repo, random.Random(11))  # noqa: S311 - demo data
     return {
         "tenant": TENANT,
         "admin": ADMIN[0],
         "requesters": [r[0] for r in REQUESTERS],
         "connectors": len(CONNECTORS),
         "ties": ties,
+        "history": history,
         "example_target": {
             "name": "Priya Natarajan",
             "company": prospects["Priya Natarajan"][1],
@@ -258,6 +260,50 @@ def seed_demo() -> dict[str, Any]:
             "linkedin_url": prospects["Priya Natarajan"][3],
         },
     }
+
+
+HISTORY_MONTHS = 5
+
+
+def seed_history(repo: Any, rng: random.Random) -> dict[str, float]:
+    """A few months of referral history as the analytics counters would have counted it, so the dashboard
+    means something on first start: about a dozen requests a month, most introduced, some won; CRM deals
+    without an introduction alongside. Returns the totals written (the browser test reads them back)."""
+    from datetime import UTC, datetime, timedelta
+
+    from warmpath.analytics import COUNTERS, count
+
+    totals = dict.fromkeys(COUNTERS, 0.0)
+    helpers = [c[0] for c in CONNECTORS[:8]]
+    now = datetime.now(UTC)
+    for back in range(HISTORY_MONTHS, 0, -1):
+        when = (now.replace(day=15) - timedelta(days=30 * back)).replace(day=15)
+        requested = rng.randint(10, 16)
+        asked = requested - rng.randint(1, 3)
+        accepted = asked - rng.randint(2, 4)
+        introduced = accepted - rng.randint(0, 1)
+        meetings = introduced - rng.randint(1, 2)
+        won = rng.randint(1, 2)
+        referred_cycle, other_cycle = won * rng.randint(38, 50), 3 * rng.randint(60, 75)
+        month = {
+            "requested": requested, "asked": asked, "accepted": accepted, "declined": asked - accepted,
+            "introduced": introduced, "intro_hours": introduced * rng.uniform(30, 70), "meetings": meetings,
+            "referred_opportunities": meetings - 1, "referred_won": won, "referred_lost": 1,
+            "referred_won_amount": won * rng.randint(45, 80) * 1000, "referred_won_cycle_days": referred_cycle,
+            "opportunities": meetings - 1 + 14, "won": won + 3, "lost": 1 + 7,
+            "won_cycle_days": referred_cycle + other_cycle,
+            "rewards_earned": won * 500, "rewards_paid": won * 500 if back > 1 else 0,
+        }  # fmt: skip
+        month["won_amount"] = month["referred_won_amount"] + 3 * rng.randint(28, 40) * 1000
+        count(repo, TENANT, when, month)
+        for key, value in month.items():
+            totals[key] += value
+        for _ in range(introduced):
+            helper = rng.choice(helpers)
+            count(repo, TENANT, when, {"accepted": 1, "introduced": 1}, connector=helper, tenant_month=False)
+        for _ in range(meetings):
+            count(repo, TENANT, when, {"meetings": 1}, connector=rng.choice(helpers), tenant_month=False)
+    return totals
 
 
 def _contact(line: int, name: str, prospect: tuple[str, str, str, str], rng: random.Random) -> Contact:

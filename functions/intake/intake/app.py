@@ -18,6 +18,7 @@ from warmpath.observability import logger, metrics, tracer
 
 from intake import (
     action_routes,
+    analytics_routes,
     api_routes,
     approval_routes,
     auth_routes,
@@ -59,6 +60,7 @@ for module in (
     followup_routes,
     preference_routes,
     offer_routes,
+    analytics_routes,
 ):
     app.include_router(module.router)
 

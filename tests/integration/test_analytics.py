@@ -1,0 +1,95 @@
+"""Referral metrics: counters kept from events, and the admin's dashboard and CSV export."""
+
+from __future__ import annotations
+
+import re
+
+from warmpath import wiring
+from warmpath.events import AskAnswered, AskCreated, IntroductionSent, IntroRequested
+
+from tests.conftest import AwsWorld, call_function, call_intake, eventbridge_event
+from tests.integration.conftest import ADA, MARGARET, RILEY, session_cookies
+from tests.integration.flows import asked_margaret, click
+
+
+def _count_all(aws: AwsWorld) -> None:
+    for contract in (IntroRequested, AskCreated, AskAnswered, IntroductionSent):
+        for event in aws.bus.of_type(contract):
+            call_function("crm.analytics", eventbridge_event(event))
+
+
+def test_the_loop_is_counted_once_per_event_for_the_tenant_the_connector_and_the_requester(
+    aws: AwsWorld, demo: dict
+) -> None:
+    from datetime import datetime
+
+    from warmpath.analytics import month_of
+
+    wiring.repository().set_tenant_settings("demo", {"double_opt_in": False})
+    ask = asked_margaret(aws)
+    click(next(u for u in ask["links"] if "/a/" in u).removeprefix("https://app.warmpath.test"))
+    for answered in aws.bus.of_type(AskAnswered):
+        call_function("notify.app", eventbridge_event(answered))
+    published = eventbridge_event(aws.bus.of_type(IntroRequested)[0])["time"]  # EventBridge's time: the month
+    month = f"MONTH#{month_of(datetime.fromisoformat(published.replace('Z', '+00:00')))}"
+    before = wiring.repository().counters("demo", [month]).get(month)
+    start = {n: float(getattr(before, n, 0) or 0) for n in ("requested", "asked", "accepted", "introduced")}
+
+    _count_all(aws)
+    _count_all(aws)  # EventBridge delivers again
+
+    repo = wiring.repository()
+    after = repo.counters("demo", [month])[month]
+    assert {n: float(getattr(after, n)) - start[n] for n in start} == {
+        "requested": 1,
+        "asked": 1,
+        "accepted": 1,
+        "introduced": 1,
+    }
+    connector = repo.counters("demo", [f"CONNECTOR#{MARGARET}"])[f"CONNECTOR#{MARGARET}"]
+    requester = repo.counters("demo", [f"REQUESTER#{RILEY}"])[f"REQUESTER#{RILEY}"]
+    assert float(requester.requested) == 1 and float(requester.introduced) == 1
+    assert float(connector.introduced) >= 1 and float(after.intro_hours) >= 0
+
+
+def test_the_dashboard_shows_the_seeded_history_in_words_and_tables(aws: AwsWorld, demo: dict) -> None:
+    history = demo["history"]
+
+    page = call_intake("GET", "/admin/analytics", cookies=session_cookies(ADA))
+
+    assert page.status == 200
+    assert "Do introductions pay off?" in page.body
+    assert re.search(r"Referred deals closed \d+ days faster\.", page.body)
+    introduced = re.search(r'data-step="Introduced">([\d,]+)<', page.body)
+    assert introduced and int(introduced.group(1).replace(",", "")) == int(history["introduced"])
+    assert "Connector contributions" in page.body
+
+
+def test_only_admins_see_the_dashboard_and_its_exports(aws: AwsWorld, demo: dict) -> None:
+    assert call_intake("GET", "/admin/analytics", cookies=session_cookies(RILEY)).status == 403
+    assert call_intake("GET", "/admin/analytics.csv", cookies=session_cookies(RILEY)).status == 403
+    assert call_intake("GET", "/admin/analytics").status in (302, 303, 401)
+
+
+def test_every_table_exports_as_csv(aws: AwsWorld, demo: dict) -> None:
+    for table, header in (
+        ("funnel", "step,count,conversion_from_previous"),
+        ("months", "month,requested,asked"),
+        ("comparison", "deals,won,win_rate,average_deal,cycle_days"),
+        ("leaderboard", "name,email,score"),
+    ):
+        result = call_intake("GET", "/admin/analytics.csv", cookies=session_cookies(ADA), query={"table": table})
+        assert result.status == 200 and result.headers["Content-Type"].startswith("text/csv")
+        assert result.body.splitlines()[0].startswith(header)
+    bad = call_intake("GET", "/admin/analytics.csv", cookies=session_cookies(ADA), query={"table": "secrets"})
+    assert bad.status == 400 and "table must be one of" in bad.body
+
+
+def test_a_hidden_leaderboard_is_neither_shown_nor_exported(aws: AwsWorld, demo: dict) -> None:
+    wiring.repository().set_tenant_settings("demo", {"leaderboard_hidden": True})
+
+    page = call_intake("GET", "/admin/analytics", cookies=session_cookies(ADA))
+    export = call_intake("GET", "/admin/analytics.csv", cookies=session_cookies(ADA), query={"table": "leaderboard"})
+
+    assert "Connector contributions" not in page.body
+    assert export.status == 403
