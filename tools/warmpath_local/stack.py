@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import logging
@@ -302,6 +303,12 @@ class LocalStack:
             self._front_door.shutdown()
             self._front_door.server_close()
         if self._moto:
+            # moto's backends live in this process: forget them, so another stack can start here afresh.
+            import urllib.request
+
+            endpoint = self.env.get("AWS_ENDPOINT_URL", "")
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=5)
             self._moto.stop()
         for name, value in self._saved_env.items():
             if value is None:
