@@ -413,4 +413,15 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "rewards": ["250 USD (cash) for the closed deal", "recognition for the introduction"],
         },
     ),
+    "weekly_summary": (
+        "weekly_summary",
+        {
+            "tenant_name": "Acme",
+            "admin_first_name": "Ada",
+            "business_case": ["Referred deals closed 24 days faster.", "Rewards of 3,500 brought 454,000 (130x)."],
+            "funnel": [("Requested", "69"), ("Introduced", "47"), ("Won", "8")],
+            "introduced": "47",
+            "dashboard_url": "https://app.example/admin/analytics",
+        },
+    ),
 }

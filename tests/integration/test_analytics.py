@@ -93,3 +93,18 @@ def test_a_hidden_leaderboard_is_neither_shown_nor_exported(aws: AwsWorld, demo:
 
     assert "Connector contributions" not in page.body
     assert export.status == 403
+
+
+def test_admins_get_the_headline_figures_on_mondays(aws: AwsWorld, demo: dict) -> None:
+    from warmpath.events import TenantDigestDue
+
+    monday = eventbridge_event(TenantDigestDue(tenant="demo", scheduled_time="2026-11-23T08:00:00Z"))
+    tuesday = eventbridge_event(TenantDigestDue(tenant="demo", scheduled_time="2026-11-24T08:00:00Z"))
+
+    call_function("notify.app", tuesday)
+    call_function("notify.app", monday)
+
+    [summary] = [m for m in aws.sent_emails() if m["subject"].startswith("Your referral program this week")]
+    assert summary["to"] == [ADA]
+    assert re.search(r"Referred deals closed \d+ days faster", summary["text"])
+    assert "https://app.warmpath.test/admin/analytics" in summary["text"]

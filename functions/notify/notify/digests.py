@@ -5,7 +5,8 @@ tenant. Each connector then gets at most one digest a day, on their own frequenc
 Mondays, the default) or never. A digest lists the tenant's requests nobody had a path for, where the
 connector has ties at the organisation (``pathfinding.digest_connectors``, so never-ask, sharing and
 linked organisations count as in matching) -- or every one, when the tenant sets ``digest_shows_all``.
-Paused, snoozed and opted-out connectors get none. Each request has an "I can help" link.
+Paused, snoozed and opted-out connectors get none. Each request has an "I can help" link. On Mondays the
+run also sends each admin the analytics dashboard's headline figures (the weekly summary).
 
 An offer (from that link, or written to the offers address) goes to the account's owner -- the CRM's owner
 when known, else the tenant's admin -- whose one click makes the connector a path and asks them as usual.
@@ -58,6 +59,8 @@ def send_digests(notifier: Notifier, event: TenantDigestDue) -> int:
 
     repo = notifier.repo
     day = datetime.fromisoformat(event.scheduled_time.replace("Z", "+00:00"))
+    if day.weekday() == WEEKLY_ON:
+        send_weekly_summary(notifier, event.tenant)
     members = {m.email: m for m in repo.list_members(event.tenant) if due(m, day, notifier.now)}
     if not members:
         return 0
@@ -89,6 +92,36 @@ def send_digests(notifier: Notifier, event: TenantDigestDue) -> int:
         )
         sent += 1
     logger.info("digests sent", extra={"tenant": event.tenant, "sent": sent, "open_requests": len(open_requests)})
+    return sent
+
+
+def send_weekly_summary(notifier: Notifier, tenant: str) -> int:
+    """On Mondays, each admin gets the dashboard's headline figures (once a week each)."""
+    from warmpath.analytics import dashboard
+
+    repo = notifier.repo
+    admins = [m for m in repo.list_members(tenant) if "admin" in m.roles and m.status == "joined"]
+    if not admins:
+        return 0
+    figures = dashboard(repo, tenant, notifier.now)
+    sent = 0
+    for admin in admins:
+        if not repo.claim_window(f"weekly-summary#{tenant}#{admin.email}", timedelta(days=6), notifier.now):
+            continue
+        notifier._send(
+            "weekly_summary",
+            to=[admin.email],
+            tag="weekly_summary",
+            tenant=tenant,
+            member=admin.email,
+            tenant_name=notifier.tenant_name(tenant),
+            admin_first_name=first_name(admin.name),
+            business_case=figures.business_case,
+            funnel=[(label, f"{count:,.0f}") for label, count, _ in figures.funnel],
+            introduced=f"{figures.totals['introduced']:,.0f}",
+            dashboard_url=notifier._url("/admin/analytics"),
+        )
+        sent += 1
     return sent
 
 
