@@ -108,3 +108,22 @@ def test_admins_get_the_headline_figures_on_mondays(aws: AwsWorld, demo: dict) -
     assert summary["to"] == [ADA]
     assert re.search(r"Referred deals closed \d+ days faster", summary["text"])
     assert "https://app.warmpath.test/admin/analytics" in summary["text"]
+
+
+def test_a_connector_sees_what_their_introductions_led_to_and_earned(aws: AwsWorld, demo: dict) -> None:
+    from warmpath.models import RewardEntry
+
+    repo = wiring.repository()
+    repo.add_counts("demo", f"CONNECTOR#{MARGARET}", {"introduced": 3, "meetings": 2, "accepted": 3})
+    earned = RewardEntry(tenant="demo", connector_email=MARGARET, entry="earned", trigger="closed_won",
+                         request_id="r1", reward_kind="cash", amount=250, currency="USD")  # fmt: skip
+    repo.book_reward(earned, "closed_won#r1#0#0")
+
+    page = call_intake("GET", "/me/contributions", cookies=session_cookies(MARGARET))
+
+    stored = repo.counters("demo", [f"CONNECTOR#{MARGARET}"])[f"CONNECTOR#{MARGARET}"]
+    assert page.status == 200
+    assert int(float(stored.introduced)) >= 3  # the seeded history counts her too
+    assert f'data-figure="introduced">{int(float(stored.introduced)):,}<' in page.body
+    assert "cash USD: 250.00 owed" in page.body and "earned for a closed deal" in page.body
+    assert call_intake("GET", "/me/contributions", cookies=session_cookies(RILEY)).status == 403

@@ -22,6 +22,7 @@ from intake import (
     api_routes,
     approval_routes,
     auth_routes,
+    contribution_routes,
     followup_routes,
     invite_routes,
     network_routes,
@@ -61,6 +62,7 @@ for module in (
     preference_routes,
     offer_routes,
     analytics_routes,
+    contribution_routes,
 ):
     app.include_router(module.router)
 
