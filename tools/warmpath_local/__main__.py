@@ -38,6 +38,7 @@ Warmpath is running.
   Dev mailbox:       {stack.url}/_dev/mail      (every email sent; links work; reply box)
   API (OpenAPI):     {stack.url}/api/openapi.json
   Health:            {stack.url}/health
+  Dashboard:         {stack.url}/admin/analytics   (sign in as the admin: do introductions pay off?)
 
 Demo tenant '{seeded["tenant"]}' - sign in with any of these (the link arrives in the dev mailbox):
   admin:      {seeded["admin"]}      (invite connectors at {stack.url}/admin/invites)
@@ -47,7 +48,7 @@ Demo tenant '{seeded["tenant"]}' - sign in with any of these (the link arrives i
 
 Try: sign in as {seeded["requesters"][0]}, ask for an introduction to
   {target["name"]}, {target["title"]} at {target["company"]} ({target["email"]})
-then accept the ask from the connector's email in the mailbox.
+then accept the ask from the connector's email in the mailbox, and agree as the target (double opt-in).
 
 Connection details for the CLI: {CONNECTION_FILE}   Stop with Ctrl-C.
 """,
