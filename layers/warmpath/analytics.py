@@ -99,8 +99,7 @@ def apply_event(repo: Repository, contract: EventContract, when: datetime) -> di
             return {}
         request = repo.get_request(contract.tenant, contract.request_id)
         counts, requester = {"meetings": 1}, request.requester_email
-        connector = next((a.connector_email for a in repo.get_request_bundle(contract.tenant, contract.request_id).asks
-                          if a.introduced_at is not None), None)  # fmt: skip
+        connector = repo.get_request_bundle(contract.tenant, contract.request_id).introducer
     elif isinstance(contract, events.DealStageChanged):
         counts, connector = _deal_counts(repo, contract)
     count(repo, contract.tenant, when, counts, connector=connector, requester=requester)
@@ -108,10 +107,9 @@ def apply_event(repo: Repository, contract: EventContract, when: datetime) -> di
 
 
 def _deal_counts(repo: Repository, event: Any) -> tuple[dict[str, float], str | None]:
-    from warmpath.crm import parse_time
+    from warmpath.crm import deal_amount, parse_time
 
-    provider, _, external_id = event.deal.partition(":")
-    deal = repo.get_crm_record(event.tenant, "deal", provider, external_id)
+    deal = repo.get_deal(event.tenant, event.deal)
     fields = deal.fields.as_dict() if deal is not None else {}
     prefix = "referred_" if event.request_id else ""
     counts: dict[str, float] = {}
@@ -119,10 +117,7 @@ def _deal_counts(repo: Repository, event: Any) -> tuple[dict[str, float], str | 
         counts[f"{prefix}opportunities"] = 1
         if prefix:
             counts["opportunities"] = 1
-    try:
-        amount = float(fields.get("amount") or 0)
-    except ValueError:
-        amount = 0.0
+    amount = deal_amount(fields)
     if event.stage in ("closed_won", "closed_lost") and event.previous_stage not in ("closed_won", "closed_lost"):
         outcome = "won" if event.stage == "closed_won" else "lost"
         for p in {"", prefix}:
@@ -134,10 +129,7 @@ def _deal_counts(repo: Repository, event: Any) -> tuple[dict[str, float], str | 
             for p in {"", prefix}:
                 counts[f"{p}won_amount"] = amount
                 counts[f"{p}won_cycle_days"] = round(max(days, 0), 2)
-    connector = None
-    if event.request_id:
-        bundle = repo.get_request_bundle(event.tenant, event.request_id)
-        connector = next((a.connector_email for a in bundle.asks if a.introduced_at is not None), None)
+    connector = repo.get_request_bundle(event.tenant, event.request_id).introducer if event.request_id else None
     return counts, connector
 
 
@@ -168,8 +160,7 @@ class Dashboard:
 
 
 def dashboard(repo: Repository, tenant: str, now: datetime, months: int = 12) -> Dashboard:
-    settings_item = repo.get_tenant(tenant).settings
-    settings = settings_item.as_dict() if settings_item else {}
+    settings = repo.tenant_settings(tenant)
     keys = [_month_back(now, n) for n in range(months - 1, -1, -1)]
     by_month = repo.counters(tenant, [f"MONTH#{k}" for k in keys])
     rows = [(k, _values(by_month.get(f"MONTH#{k}"))) for k in keys]
@@ -242,17 +233,17 @@ def _leaderboard(repo: Repository, tenant: str, settings: dict[str, Any]) -> lis
         email = item.SK.removeprefix("CONNECTOR#")
         values = _values(item)
         answered = values["accepted"] + values["declined"]
-        pipeline = values["referred_won_amount"] + 0.0
+        revenue = values["referred_won_amount"]
         score = (
             weights["answered"] * answered
             + weights["introduced"] * values["introduced"]
             + weights["meetings"] * values["meetings"]
             + weights["pipeline"] * values["referred_opportunities"]
-            + weights["revenue"] * pipeline / 10_000
+            + weights["revenue"] * revenue / 10_000
         )
         member = members.get(email)
         rows.append({"email": email, "name": member.name if member else email, "answered": answered,
                      "introduced": values["introduced"], "meetings": values["meetings"],
-                     "opportunities": values["referred_opportunities"], "revenue": pipeline,
+                     "opportunities": values["referred_opportunities"], "revenue": revenue,
                      "score": round(score, 1)})  # fmt: skip
     return sorted(rows, key=lambda r: (-r["score"], r["name"]))

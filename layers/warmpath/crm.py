@@ -383,6 +383,14 @@ def deal_stage(fields: dict[str, str], mapping: dict[str, str] | None = None) ->
     return DEFAULT_STAGES.get(stage.lower(), "open")
 
 
+def deal_amount(fields: dict[str, Any]) -> float:
+    """A deal's amount as a number (0 when absent or unreadable: a CRM may send "")."""
+    try:
+        return float(fields.get("amount") or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def domain_of(website: str) -> str | None:
     """``https://www.acme.example/about`` -> ``acme.example``."""
     host = website.strip().lower().split("://")[-1].split("/")[0].split(":")[0]

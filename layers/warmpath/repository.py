@@ -76,6 +76,11 @@ class RequestBundle:
     def ask_for(self, connector_email: str) -> Ask | None:
         return next((a for a in self.asks if a.connector_email == connector_email), None)
 
+    @property
+    def introducer(self) -> str | None:
+        """The connector who made the introduction, once it is made."""
+        return next((a.connector_email for a in self.asks if a.introduced_at is not None), None)
+
 
 @dataclass
 class _Outcome:
@@ -128,6 +133,15 @@ def _save_unless(item: WarmpathItem, condition: Any) -> bool:
             return False
         raise
     return True
+
+
+CRM_DELIVERY_MEMORY = timedelta(days=30)
+
+
+def _delivery_marker(tenant: str, provider: str, delivery: str) -> CrmDelivery:
+    """The item that says a CRM delivery was applied (kept 30 days: longer than any CRM retries)."""
+    ttl = int((utcnow() + CRM_DELIVERY_MEMORY).timestamp())
+    return CrmDelivery(PK=f"TENANT#{tenant}#CRMDELIVERY#{provider}#{delivery}", SK="DELIVERY", ttl=ttl)
 
 
 def _update_if(item: WarmpathItem, actions: list[Action], condition: Any) -> bool:
@@ -185,6 +199,11 @@ class Repository:
         tenant = Tenant(PK=pk, SK=sk, GSI1PK="TENANTS", GSI1SK=slug, slug=slug, name=name)
         tenant.save()
         return tenant
+
+    def tenant_settings(self, slug: str) -> dict[str, Any]:
+        """A tenant's settings as plain values ({} when it overrides nothing)."""
+        settings = self.get_tenant(slug).settings
+        return settings.as_dict() if settings else {}
 
     def list_tenants(self) -> list[Tenant]:
         return [t for t in WarmpathItem.gsi1.query("TENANTS") if isinstance(t, Tenant)]
@@ -993,6 +1012,11 @@ class Repository:
         except DoesNotExist:
             return None
 
+    def get_deal(self, tenant: str, deal: str) -> CrmRecord | None:
+        """A deal by the reference events carry: ``<provider>:<the CRM's id>``."""
+        provider, _, external_id = deal.partition(":")
+        return self.get_crm_record(tenant, "deal", provider, external_id)
+
     def find_crm_record(self, tenant: str, kind: str, external_id: str) -> CrmRecord | None:
         """A record by the CRM's id, whichever provider sent it."""
         for provider in ("salesforce", "hubspot", "webhook"):
@@ -1004,8 +1028,7 @@ class Repository:
     def save_crm_record(self, record: CrmRecord, *, delivery: str, previous_version: int | None) -> str:
         """Write a merged record and mark its delivery applied, together: "saved", "duplicate" (the delivery was
         applied before) or "conflict" (another writer changed the record first: read it again and retry)."""
-        marker = CrmDelivery(PK=f"TENANT#{record.tenant}#CRMDELIVERY#{record.provider}#{delivery}", SK="DELIVERY",
-                             ttl=int(utcnow().timestamp()) + 30 * 86400)  # fmt: skip
+        marker = _delivery_marker(record.tenant, record.provider, delivery)
         record.PK, record.SK = CrmRecord.key(record.tenant, record.record_kind, record.provider, record.external_id)
         if record.record_kind == "deal":
             record.GSI1PK, record.GSI1SK = f"TENANT#{record.tenant}#DEALS", f"{record.provider}#{record.external_id}"
@@ -1025,13 +1048,12 @@ class Repository:
 
     def mark_delivery(self, tenant: str, provider: str, delivery: str) -> bool:
         """Note a delivery that changed nothing (older than what is stored): its replay is skipped too."""
-        marker = CrmDelivery(PK=f"TENANT#{tenant}#CRMDELIVERY#{provider}#{delivery}", SK="DELIVERY",
-                             ttl=int(utcnow().timestamp()) + 30 * 86400)  # fmt: skip
-        return _save_unless(marker, CrmDelivery.PK.does_not_exist())
+        return _save_unless(_delivery_marker(tenant, provider, delivery), CrmDelivery.PK.does_not_exist())
 
     def delivery_applied(self, tenant: str, provider: str, delivery: str) -> bool:
+        marker = _delivery_marker(tenant, provider, delivery)
         try:
-            CrmDelivery.get(f"TENANT#{tenant}#CRMDELIVERY#{provider}#{delivery}", "DELIVERY")
+            CrmDelivery.get(marker.PK, marker.SK)
         except DoesNotExist:
             return False
         return True

@@ -104,7 +104,6 @@ def book(
     request_id: str,
     deal: str | None = None,
     deal_amount: float | None = None,
-    settings: dict[str, Any] | None = None,
 ) -> list[RewardEntry]:
     """Book what ``trigger`` earns the connector (once per trigger, request, rule and closed-won cycle)."""
     from warmpath.models import RewardEntry
@@ -114,7 +113,8 @@ def book(
         return []
     ledger = repo.ledger_of(tenant, connector_email)
     booked: list[RewardEntry] = []
-    for earning in earnings(rules_from(settings), trigger, member.connector_type, member.declines_cash, deal_amount):
+    rules = rules_from(repo.tenant_settings(tenant))
+    for earning in earnings(rules, trigger, member.connector_type, member.declines_cash, deal_amount):
         prefix = f"{trigger}#{request_id}#{earning.rule}"
         cycle = sum(1 for e in ledger if e.entry == "reversed" and e.SK.startswith(f"ENTRY#reversal#{prefix}#"))
         entry = RewardEntry(

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from warmpath_local.stack import LocalStack
+
+from tests.e2e.mail import wait_for_mail
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -55,20 +56,6 @@ def browser() -> Iterator[Any]:
 
 def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def mailbox(stack: LocalStack) -> list[dict[str, Any]]:
-    return list(requests.get(f"{stack.url}/_dev/mail.json", timeout=5).json()["messages"])
-
-
-def wait_for_mail(stack: LocalStack, matches: Callable[[dict[str, Any]], bool], timeout: float = 20) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = [m for m in mailbox(stack) if matches(m)]
-        if found:
-            return found[-1]
-        time.sleep(0.2)
-    raise AssertionError(f"no matching email; mailbox: {[m['subject'] for m in mailbox(stack)]}")
 
 
 def link_in(email: dict[str, Any], part: str) -> str:

@@ -13,7 +13,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 import requests
 from warmpath_local.stack import LocalStack
+
+from tests.e2e.mail import mailbox, wait_for_mail
 
 pytestmark = pytest.mark.e2e
 
@@ -40,21 +42,6 @@ def stack() -> Iterator[LocalStack]:
         yield local
     finally:
         local.stop()
-
-
-def mailbox(stack: LocalStack) -> list[dict[str, Any]]:
-    return list(requests.get(f"{stack.url}/_dev/mail.json", timeout=5).json()["messages"])
-
-
-def wait_for_mail(stack: LocalStack, matches: Callable[[dict[str, Any]], bool], timeout: float = 15) -> dict[str, Any]:
-    """Poll the dev mailbox, as a person refreshing their inbox would, until a matching email arrives."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = [m for m in mailbox(stack) if matches(m)]
-        if found:
-            return found[-1]
-        time.sleep(0.1)
-    raise AssertionError(f"no matching email within {timeout}s; mailbox: {[m['subject'] for m in mailbox(stack)]}")
 
 
 def csrf(html: str) -> str:

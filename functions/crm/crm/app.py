@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
+from warmpath.crm import tenant_config
 from warmpath.observability import logger, metrics, tracer
 
 app = APIGatewayRestResolver()
@@ -37,12 +38,6 @@ SOAP_FAULT = (
     "   <faultstring>{}</faultstring>\n   <detail />\n  </soapenv:Fault>\n </soapenv:Body>\n</soapenv:Envelope>\n"
 )
 NOT_CONFIGURED = "the signature is not valid, or this CRM is not configured for this tenant"
-
-
-def _config(tenant: str, provider: str) -> dict[str, Any] | None:
-    from warmpath.crm import tenant_config
-
-    return tenant_config(tenant, provider)
 
 
 def _body() -> str:
@@ -77,7 +72,7 @@ def salesforce(tenant: str) -> Response[str]:
 
     from warmpath.crm import CrmInputError, parse_salesforce, same_salesforce_org
 
-    config = _config(tenant, "salesforce")
+    config = tenant_config(tenant, "salesforce")
     key = (app.current_event.query_string_parameters or {}).get("key", "")
     if config is None or (config.get("secret") and not hmac.compare_digest(str(config["secret"]), key)):
         return _soap_fault(401, NOT_CONFIGURED)
@@ -98,7 +93,7 @@ def _signed_json(
     """Verify a JSON delivery with the tenant's secret, read it, store it: 401, 400 or 200 with counts."""
     from warmpath.crm import CrmInputError, SignatureError
 
-    body, config = _body(), _config(tenant, provider)
+    body, config = _body(), tenant_config(tenant, provider)
     try:
         if config is None:
             raise SignatureError(NOT_CONFIGURED)

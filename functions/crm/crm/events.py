@@ -27,15 +27,9 @@ from warmpath.observability import logger, metrics, tracer
 from warmpath.once import OncePerContent
 
 
-def _settings(tenant: str) -> dict[str, Any]:
-    stored = wiring.repository().get_tenant(tenant).settings
-    return stored.as_dict() if stored else {}
-
-
 def _connector_of(tenant: str, request_id: str) -> str | None:
-    """Who made the introduction (the accepted ask of the request)."""
-    bundle = wiring.repository().get_request_bundle(tenant, request_id)
-    return next((a.connector_email for a in bundle.asks if a.introduced_at is not None), None)
+    """Who made the introduction."""
+    return wiring.repository().get_request_bundle(tenant, request_id).introducer
 
 
 OUTCOME_WORDS = {"meeting_held": "they met", "no_response": "no response yet", "not_a_fit": "not a fit"}
@@ -82,8 +76,7 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
     contract = parse_event(event)
     if isinstance(contract, IntroductionSent):
         booked = rewards.book(repo, tenant=contract.tenant, connector_email=contract.connector_email,
-                              trigger="introduction", request_id=contract.request_id,
-                              settings=_settings(contract.tenant))  # fmt: skip
+                              trigger="introduction", request_id=contract.request_id)  # fmt: skip
         logged = write_back(contract.tenant, contract.request_id, "introduction")
         return {"booked": len(booked), "activities": logged}
     if isinstance(contract, OutcomeRecorded):
@@ -92,7 +85,7 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
         if contract.outcome != "meeting_held" or connector is None:
             return {"booked": 0, "activities": logged}
         booked = rewards.book(repo, tenant=contract.tenant, connector_email=connector, trigger="meeting_held",
-                              request_id=contract.request_id, settings=_settings(contract.tenant))  # fmt: skip
+                              request_id=contract.request_id)  # fmt: skip
         return {"booked": len(booked), "activities": logged}
     if isinstance(contract, DealStageChanged):
         return _deal_moved(contract)
@@ -101,6 +94,7 @@ def _dispatch(event: dict[str, Any]) -> dict[str, Any]:
 
 def _deal_moved(event: DealStageChanged) -> dict[str, Any]:
     from warmpath import rewards
+    from warmpath.crm import deal_amount
 
     repo, bus = wiring.repository(), wiring.event_bus()
     if not event.request_id:
@@ -109,17 +103,11 @@ def _deal_moved(event: DealStageChanged) -> dict[str, Any]:
     if connector is None:
         return {"attributed": False}
     if event.stage == "closed_won":
-        provider, _, external_id = event.deal.partition(":")
-        deal = repo.get_crm_record(event.tenant, "deal", provider, external_id)
-        fields = deal.fields.as_dict() if deal is not None else {}
-        try:
-            amount = float(fields.get("amount") or 0)
-        except ValueError:
-            amount = 0.0
+        deal = repo.get_deal(event.tenant, event.deal)
+        amount = deal_amount(deal.fields.as_dict()) if deal is not None else 0.0
         repo.mark_converted(event.tenant, event.request_id, event.deal, datetime.now(UTC))
         booked = rewards.book(repo, tenant=event.tenant, connector_email=connector, trigger="closed_won",
-                              request_id=event.request_id, deal=event.deal, deal_amount=amount,
-                              settings=_settings(event.tenant))  # fmt: skip
+                              request_id=event.request_id, deal=event.deal, deal_amount=amount)  # fmt: skip
         bus.publish(
             IntroductionConverted(
                 tenant=event.tenant, request_id=event.request_id, connector_email=connector, deal=event.deal

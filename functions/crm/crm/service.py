@@ -12,7 +12,7 @@ delivery older than what is stored) changes nothing and announces nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -31,11 +31,10 @@ MAX_ATTEMPTS = 5
 class Outcome:
     applied: int = 0
     unchanged: int = 0
-    stage_changes: list[str] = field(default_factory=list)
 
 
 def process(repo: Repository, bus: EventBus, tenant: str, provider: str, changes: list[Change]) -> Outcome:
-    settings = _settings(repo, tenant)
+    settings = repo.tenant_settings(tenant)
     outcome = Outcome()
     for change in changes:
         applied = apply_change(repo, tenant, provider, change, settings.get("crm_stages") or {})
@@ -49,7 +48,7 @@ def process(repo: Repository, bus: EventBus, tenant: str, provider: str, changes
         elif record.record_kind == "contact":
             _contact(repo, record)
         elif record.record_kind == "deal":
-            _deal(repo, bus, record, previous_stage, settings, outcome)
+            _deal(repo, bus, record, previous_stage, settings)
     return outcome
 
 
@@ -98,11 +97,6 @@ def _plain(attribute: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in values.items()}
 
 
-def _settings(repo: Repository, tenant: str) -> dict[str, Any]:
-    stored = repo.get_tenant(tenant).settings
-    return stored.as_dict() if stored else {}
-
-
 def _account(repo: Repository, bus: EventBus, record: CrmRecord, settings: dict[str, Any], *, was_target: bool) -> None:
     from warmpath.identity import organisation_key
     from warmpath.models import Organisation
@@ -149,7 +143,6 @@ def _deal(
     record: CrmRecord,
     previous_stage: str | None,
     settings: dict[str, Any],
-    outcome: Outcome,
 ) -> None:
     from warmpath.attribution import attribute, window_days
 
@@ -166,15 +159,13 @@ def _deal(
         logger.info("deal attributed", extra={"request_id": found.request_id, "by": found.by, "kind": found.kind})
     # A deal attributed only now, already won (its contact arrived after its stage), converts now too.
     if record.stage != previous_stage or (newly_attributed and record.stage == "closed_won"):
-        deal = f"{record.provider}:{record.external_id}"
         bus.publish(
             DealStageChanged(
                 tenant=record.tenant,
-                deal=deal,
+                deal=f"{record.provider}:{record.external_id}",
                 stage=record.stage or "open",
                 previous_stage=previous_stage,
                 request_id=record.request_id,
                 version=int(record.version),
             )
         )
-        outcome.stage_changes.append(deal)

@@ -263,9 +263,8 @@ def read_ask_link(repo: Repository, keys: SigningKeys, token: str, now: datetime
 def double_opt_in(repo: Repository, tenant: str) -> bool:
     from warmpath.mail_settings import MailSettings
 
-    settings = repo.get_tenant(tenant).settings
     try:
-        return MailSettings.from_tenant(settings.as_dict() if settings else None).double_opt_in
+        return MailSettings.from_tenant(repo.tenant_settings(tenant)).double_opt_in
     except ValueError:
         return MailSettings.double_opt_in
 

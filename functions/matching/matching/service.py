@@ -8,7 +8,7 @@ and the announcement, this is what recovers it, and consumers handle a repeated 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from warmpath.errors import NotFound
 from warmpath.events import (
@@ -126,7 +126,7 @@ def _ask_in_order(repo: Repository, bus: EventBus, request: IntroRequest, path_i
         return False
     if request.status == "asked":
         return _announce_open_ask(repo, bus, request, wanted={by_id[p].connector_email for p in path_ids if p in by_id})
-    settings = RankingSettings.from_tenant(_settings(repo, request.tenant))
+    settings = RankingSettings.from_tenant(repo.tenant_settings(request.tenant))
     now = utcnow()
     for index, path_id in enumerate(path_ids):
         path = by_id.get(path_id)
@@ -175,11 +175,6 @@ def _announce_open_ask(repo: Repository, bus: EventBus, request: IntroRequest, w
             AskCreated(tenant=request.tenant, request_id=request.request_id, connector_email=ask.connector_email)
         )
     return False
-
-
-def _settings(repo: Repository, tenant: str) -> dict[str, Any] | None:
-    settings = repo.get_tenant(tenant).settings
-    return settings.as_dict() if settings else None
 
 
 REMATCH_STATUSES = ("no_path", "paths_found", "declined")  # waiting for a path or for the requester's pick

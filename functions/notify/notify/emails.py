@@ -147,6 +147,10 @@ class Notifier:
                         expires_at=expiry(self.now, PREFERENCES_TTL), ref={"list": list_name})  # fmt: skip
         return self._url(f"/u/{sign(claims, self.keys)}")
 
+    def _days_until(self, deadline: datetime) -> int:
+        """Whole days left until ``deadline``, as an email says it ("expire in 3 days"; never 0)."""
+        return max(1, math.ceil((deadline - self.now).total_seconds() / 86400))
+
     def _url(self, path: str) -> str:
         return f"{self.settings.public_base_url}{path}"
 
@@ -296,7 +300,7 @@ class Notifier:
             reminder=reminder,
             accept_url=link("accept"),
             decline_url=link("decline"),
-            days=max(1, math.ceil((deadline - self.now).total_seconds() / 86400)),
+            days=self._days_until(deadline),
             **self._about(request),
         )
         if isinstance(event, AskCreated | AskApproved) and not reminder:
@@ -397,7 +401,7 @@ class Notifier:
             connector_name=member.name,
             approve_url=link("approve"),
             decline_url=link("decline"),
-            days=max(1, math.ceil((deadline - self.now).total_seconds() / 86400)),
+            days=self._days_until(deadline),
             **self._about(request),
         )
         self._schedule_ask_timers(ask, timing)  # an approver who never answers lets the ask expire too
@@ -406,8 +410,7 @@ class Notifier:
         """The connector's introduction converted: what it led to, and what they earned."""
         request = self.repo.get_request(event.tenant, event.request_id)
         member = self.repo.get_member(event.tenant, event.connector_email)
-        provider, _, external_id = event.deal.partition(":")
-        deal = self.repo.get_crm_record(event.tenant, "deal", provider, external_id)
+        deal = self.repo.get_deal(event.tenant, event.deal)
         fields = deal.fields.as_dict() if deal is not None else {}
         ledger = self.repo.ledger_of(event.tenant, event.connector_email)
         earned = [e for e in ledger if e.entry == "earned" and e.request_id == event.request_id]

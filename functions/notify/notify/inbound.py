@@ -250,7 +250,7 @@ def answer_by_reply(message: Any, raw: bytes, address: Any, reply_id: str) -> st
     trusted_sender = all(passed for check, passed in found.checks.items() if check != "not_auto_reply")
     if found.intent == "auto_reply" and trusted_sender and ask is not None and ask.status == "asked":
         # Never an answer; an out-of-office moves the reminder later, so it does not land in a full inbox.
-        settings = MailSettings.from_tenant(_settings_of(repo, ask.tenant))
+        settings = MailSettings.from_tenant(repo.tenant_settings(ask.tenant))
         repo.postpone_reminder(ask, datetime.now(UTC) + timedelta(days=settings.ask_reminder_days))
         return None
     if not found.actionable or ask is None:
@@ -283,11 +283,6 @@ def answer_by_reply(message: Any, raw: bytes, address: Any, reply_id: str) -> st
         )
         return found.intent
     return None  # an auto-reply (handled above): never an answer
-
-
-def _settings_of(repo: Any, tenant: str) -> dict[str, Any] | None:
-    settings = repo.get_tenant(tenant).settings
-    return settings.as_dict() if settings else None
 
 
 @logger.inject_lambda_context
