@@ -13,6 +13,7 @@ What is counted, and from which event:
 | asked                      | AskCreated                               |
 | accepted / declined        | AskAnswered, AskAnsweredByEmail          |
 | introduced, intro_hours    | IntroductionSent (hours since the request) |
+| introduced_by_customer     | IntroductionSent by a customer connector |
 | meetings                   | OutcomeRecorded (meeting held)           |
 | opportunities, won, lost, won_amount, won_cycle_days (and referred_* for attributed deals) | DealStageChanged |
 | rewards_earned, rewards_paid | the rewards ledger (cash and charity)  |
@@ -27,14 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from warmpath.events import EventContract
-    from warmpath.models import MetricCounter
+    from warmpath.models import Member, MetricCounter
     from warmpath.repository import Repository
 
 COUNTERS = (
     "requested", "asked", "accepted", "declined", "introduced", "intro_hours", "meetings",
     "opportunities", "won", "lost", "won_amount", "won_cycle_days",
     "referred_opportunities", "referred_won", "referred_lost", "referred_won_amount", "referred_won_cycle_days",
-    "rewards_earned", "rewards_paid",
+    "rewards_earned", "rewards_paid", "introduced_by_customer",
 )  # fmt: skip
 FUNNEL = [
     ("Requested", "requested"),
@@ -94,6 +95,9 @@ def apply_event(repo: Repository, contract: EventContract, when: datetime) -> di
         hours = max((when - request.created_at).total_seconds() / 3600, 0)
         counts = {"introduced": 1, "intro_hours": round(hours, 2)}
         connector, requester = contract.connector_email, request.requester_email
+        member = repo.get_member(contract.tenant, connector)
+        if member is not None and member.connector_type == "customer":
+            counts["introduced_by_customer"] = 1
     elif isinstance(contract, events.OutcomeRecorded):
         if contract.outcome != "meeting_held":
             return {}
@@ -157,6 +161,7 @@ class Dashboard:
     business_case: list[str]
     leaderboard: list[dict[str, Any]] = field(default_factory=list)
     leaderboard_hidden: bool = False
+    per_connector: list[dict[str, Any]] = field(default_factory=list)  # referrals per connector in the period
 
 
 def dashboard(repo: Repository, tenant: str, now: datetime, months: int = 12) -> Dashboard:
@@ -183,7 +188,8 @@ def dashboard(repo: Repository, tenant: str, now: datetime, months: int = 12) ->
         "cycle_days": _ratio(totals["won_cycle_days"] - totals["referred_won_cycle_days"], other_won),
         "won": other_won,
     }
-    leaderboard = _leaderboard(repo, tenant, settings)
+    members = repo.list_members(tenant)
+    leaderboard = _leaderboard(repo, tenant, settings, members)
     return Dashboard(
         months=rows,
         totals=totals,
@@ -192,7 +198,20 @@ def dashboard(repo: Repository, tenant: str, now: datetime, months: int = 12) ->
         business_case=_business_case(totals, referred, other),
         leaderboard=leaderboard,
         leaderboard_hidden=bool(settings.get("leaderboard_hidden", False)),
+        per_connector=_per_connector(totals, members),
     )
+
+
+def _per_connector(totals: dict[str, float], members: list[Member]) -> list[dict[str, Any]]:
+    """Introductions per joined connector over the period: all connectors, and customers (references) alone."""
+    joined = [m for m in members if "connector" in m.roles and m.status == "joined"]
+    customers = [m for m in joined if m.connector_type == "customer"]
+    rows = []
+    for label, people, made in (("All connectors", joined, totals["introduced"]),
+                                ("Customer connectors", customers, totals["introduced_by_customer"])):  # fmt: skip
+        rows.append({"connectors": label, "count": len(people), "introductions": made,
+                     "per_connector": _ratio(made, len(people))})  # fmt: skip
+    return rows
 
 
 def _month_back(now: datetime, n: int) -> str:
@@ -225,9 +244,11 @@ def _business_case(totals: dict[str, float], referred: dict[str, Any], other: di
     return lines
 
 
-def _leaderboard(repo: Repository, tenant: str, settings: dict[str, Any]) -> list[dict[str, Any]]:
+def _leaderboard(
+    repo: Repository, tenant: str, settings: dict[str, Any], members: list[Member]
+) -> list[dict[str, Any]]:
     weights = {**DEFAULT_CONTRIBUTION_WEIGHTS, **(settings.get("contribution_weights") or {})}
-    members = {m.email: m for m in repo.list_members(tenant)}
+    by_email = {m.email: m for m in members}
     rows = []
     for item in repo.counter_lines(tenant, "CONNECTOR#"):
         email = item.SK.removeprefix("CONNECTOR#")
@@ -241,7 +262,7 @@ def _leaderboard(repo: Repository, tenant: str, settings: dict[str, Any]) -> lis
             + weights["pipeline"] * values["referred_opportunities"]
             + weights["revenue"] * revenue / 10_000
         )
-        member = members.get(email)
+        member = by_email.get(email)
         rows.append({"email": email, "name": member.name if member else email, "answered": answered,
                      "introduced": values["introduced"], "meetings": values["meetings"],
                      "opportunities": values["referred_opportunities"], "revenue": revenue,

@@ -224,7 +224,7 @@ def invite_connectors(
             products=set(split_products(line.products)) or None,
             invited_by=admin_email,
         )
-        if repo.add_invited_member(member):
+        if repo.add_member(member):
             stored.append(line)
             continue
         existing = repo.get_member(tenant, line.email)

@@ -75,6 +75,18 @@ class MailSettings:
             brand=Brand(colour=colour.lower(), logo_url=str(logo) if logo else None),
         )
 
+    @classmethod
+    def or_defaults(cls, settings: Mapping[str, Any] | None) -> MailSettings:
+        """The tenant's settings, or the defaults if a hand-edited item holds a bad value (every writer validates
+        first): an email or a page must not fail on it."""
+        try:
+            return cls.from_tenant(settings)
+        except ValueError:
+            from warmpath.observability import logger
+
+            logger.warning("bad email settings; using the defaults")
+            return cls()
+
 
 def _number(settings: Mapping[str, Any], key: str, default: float) -> float:
     value = settings.get(key, default)

@@ -40,6 +40,7 @@ an inbound email                                       table        PK=INBOUND#m
 an address not to email (suppression list)             table        PK=SUPPRESSED#email, SK=SUPPRESSED
 a tenant's bulk invites, newest first                  table        PK=TENANT#t, SK begins_with INVITES#
 an offer to introduce                                  table        PK=TENANT#t#OFFER#id, SK=OFFER
+a connector's offers in a tenant, newest first         GSI1         GSI1PK=OFFERS#t#email
 the owner of an account (from the CRM)                 table        PK=TENANT#t#ACCOUNT#org_key, SK=OWNER
 a CRM record (account, contact, deal)                  table        PK=TENANT#t#CRM#kind#provider#id, SK=RECORD
 a tenant's CRM deals                                   GSI1         GSI1PK=TENANT#t#DEALS
@@ -623,6 +624,7 @@ class MetricCounter(WarmpathItem, discriminator="MetricCounter"):
     referred_won_cycle_days = NumberAttribute(null=True)
     rewards_earned = NumberAttribute(null=True)
     rewards_paid = NumberAttribute(null=True)
+    introduced_by_customer = NumberAttribute(null=True)
 
 
 class CrmDelivery(WarmpathItem, discriminator="CrmDelivery"):

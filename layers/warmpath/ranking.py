@@ -166,12 +166,22 @@ class RankingSettings:
         weights = _overridden(DEFAULT_WEIGHTS, settings.get("weights"), "ranking weight")
         reference_weights = _overridden(REFERENCE_WEIGHTS, settings.get("reference_weights"), "reference weight")
         fatigue = FatigueRules(
-            asks_per_30_days=int(settings.get("asks_per_30_days", FatigueRules.asks_per_30_days)),
-            decline_cooldown_days=int(settings.get("decline_cooldown_days", FatigueRules.decline_cooldown_days)),
+            asks_per_30_days=_whole(settings, "asks_per_30_days", FatigueRules.asks_per_30_days),
+            decline_cooldown_days=_whole(settings, "decline_cooldown_days", FatigueRules.decline_cooldown_days),
         )
         if fatigue.asks_per_30_days < 1 or fatigue.decline_cooldown_days < 0:
             raise ValueError("asks_per_30_days must be at least 1 and decline_cooldown_days at least 0")
         return cls(weights=weights, fatigue=fatigue, reference_weights=reference_weights)
+
+
+def _whole(settings: Mapping[str, Any], key: str, default: int) -> int:
+    value = settings.get(key, default)
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{key} must be a whole number, not {value!r}") from None
 
 
 def _overridden(defaults: Mapping[str, float], overrides: Any, what: str) -> dict[str, float]:

@@ -240,11 +240,18 @@ class Repository:
         member.save()
         return member
 
-    def add_invited_member(self, member: Member) -> bool:
-        """Store an invited connector unless they are a member already (False then)."""
+    def add_member(self, member: Member) -> bool:
+        """Store a new membership unless the address is a member already (False then): an invited connector,
+        or a requester or admin an admin added."""
         member.PK, member.SK = Member.key(member.tenant, member.email)
         member.GSI1PK, member.GSI1SK = f"USER#{member.email}", f"TENANT#{member.tenant}"
         return _save_unless(member, Member.PK.does_not_exist())
+
+    def set_member_access(self, member: Member, *, roles: set[str], approver_email: str | None) -> None:
+        """An admin's change to a membership: its roles and the connector's approver (None removes it)."""
+        actions: list[Action] = [Member.roles.set(roles)]
+        actions.append(Member.approver_email.set(approver_email) if approver_email else Member.approver_email.remove())
+        member.update(actions=actions, condition=Member.PK.exists())
 
     def remove_member(self, tenant: str, email: str) -> None:
         Member(*Member.key(tenant, email)).delete()
@@ -469,6 +476,30 @@ class Repository:
         ties = [t for t in results if isinstance(t, Relationship)]
         last = results.last_evaluated_key
         return ties, (last["SK"]["S"].removeprefix("TIE#") if last else None)
+
+    def search_network(
+        self, connector_email: str, text: str, *, limit: int, after: str | None = None
+    ) -> tuple[list[Relationship], str | None]:
+        """A connector's ties whose name, title or organisation contains ``text`` (any case), a page at a time.
+
+        It reads the connector's own partition, page by page, until ``limit`` ties match: the cost grows
+        with that one network (thousands of ties at most), never with the tenant or the table.
+        """
+        needle = text.casefold()
+        start = {"PK": {"S": f"NETWORK#{connector_email}"}, "SK": {"S": f"TIE#{after}"}} if after else None
+        results = WarmpathItem.query(
+            f"NETWORK#{connector_email}", WarmpathItem.SK.startswith("TIE#"), last_evaluated_key=start, page_size=500
+        )
+        found: list[Relationship] = []
+        for tie in results:
+            if not isinstance(tie, Relationship):
+                continue
+            words = " ".join(filter(None, (tie.person_name, tie.person_title, tie.person_organisation)))
+            if needle in words.casefold():
+                found.append(tie)
+                if len(found) == limit:
+                    return found, tie.SK.removeprefix("TIE#")
+        return found, None
 
     def org_ties_of(self, connector_email: str, org_keys: Sequence[str]) -> dict[str, OrgTies]:
         keys = [(f"NETWORK#{connector_email}", f"ORG#{k}") for k in dict.fromkeys(org_keys)]
@@ -974,7 +1005,25 @@ class Repository:
     def create_offer(self, offer: Offer) -> bool:
         """Store an offer once (its id is derived from what it offers); False when it was made before."""
         offer.PK, offer.SK = Offer.key(offer.tenant, offer.offer_id)
+        offer.GSI1PK = f"OFFERS#{offer.tenant}#{offer.connector_email}"
+        offer.GSI1SK = f"{offer.created_at.isoformat()}#{offer.offer_id}"
         return _save_unless(offer, Offer.PK.does_not_exist())
+
+    def offers_of(self, tenant: str, connector_email: str, *, limit: int = 50) -> list[Offer]:
+        """A connector's offers in this tenant, newest first."""
+        found = WarmpathItem.gsi1.query(f"OFFERS#{tenant}#{connector_email}", scan_index_forward=False, limit=limit)
+        return [o for o in found if isinstance(o, Offer)]
+
+    def asks_of(self, tenant: str, connector_email: str, *, limit: int = 50) -> list[Ask]:
+        """A connector's asks in this tenant, newest first (their asks elsewhere are filtered out)."""
+        found = WarmpathItem.gsi1.query(
+            f"ASKED#{connector_email}", scan_index_forward=False, filter_condition=Ask.tenant == tenant, limit=limit
+        )
+        return [a for a in found if isinstance(a, Ask)]
+
+    def get_requests(self, tenant: str, request_ids: Sequence[str]) -> dict[str, IntroRequest]:
+        keys = [(IntroRequest.partition(tenant, r), "REQUEST") for r in dict.fromkeys(request_ids)]
+        return {i.request_id: i for i in _batch_get(keys) if isinstance(i, IntroRequest)}
 
     def get_offer(self, tenant: str, offer_id: str) -> Offer:
         try:

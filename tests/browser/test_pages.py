@@ -1,8 +1,11 @@
 """The pages in a real browser: Playwright driving Debian's Chromium (/usr/bin/chromium) against the local stack.
 
 A requester asks for an introduction and sees it through (the connector and the target answer from their
-email, in their own browsers); an admin uploads an invite CSV and reads the report; the dashboard shows the
-seeded history. A screenshot of each page is kept in tests/browser/artifacts/ (ignored by git; CI keeps it).
+email, in their own browsers) and says how it went; an admin uploads an invite CSV and reads the report,
+changes a setting and adds a member; the dashboard shows the seeded history; a connector searches their
+network and finds their asks. A screenshot of each page is kept in tests/browser/artifacts/ (ignored by git;
+CI keeps it). Every page shot is also audited (``audit``): each field has a label, text meets WCAG AA
+contrast, nothing is wider than a phone, and Tab moves a visible focus through the page.
 Skipped, saying why, only when Chromium is not installed (``make test`` installs it where it can).
 """
 
@@ -55,7 +58,70 @@ def browser() -> Iterator[Any]:
 
 
 def shot(page: Any, name: str) -> None:
+    """Keep a screenshot of the page, and hold it to the accessibility bar every page must meet."""
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    problems = audit(page)
+    assert not problems, f"{name}: {problems}"
+
+
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+               && !e.getAttribute('aria-labelledby'))
+  .map(e => e.outerHTML.slice(0, 80))"""
+
+LOW_CONTRAST = """() => {
+  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+    const p = m[1].split(',').map(parseFloat); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const behind = el => { for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor); if (c && c.a > 0.5) return c; }
+    return {r: 255, g: 255, b: 255, a: 1}; };
+  const problems = [], seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const text = walker.currentNode.textContent.trim(), el = walker.currentNode.parentElement;
+    if (!text || !el || seen.has(el) || el.closest('option, svg')) continue;
+    seen.add(el);
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || !el.getClientRects().length) continue;
+    const a = lum(parse(style.color)), b = lum(behind(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight, 10) >= 700;
+    const needed = size >= 24 || (size >= 18.66 && bold) ? 3 : 4.5;
+    if (ratio < needed) problems.push(`"${text.slice(0, 40)}" ${ratio.toFixed(2)}:1`);
+  }
+  return problems;
+}"""
+
+TOO_WIDE = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'))
+  .slice(-3).map(e => e.outerHTML.slice(0, 80))"""
+
+FOCUS = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  return {tag: e.tagName, visible: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0}; }"""
+
+
+def audit(page: Any, tabs: int = 4) -> list[str]:
+    """What keeps a page from being usable by keyboard, by screen reader, at phone width or in poor light."""
+    problems = [f"no label: {field}" for field in page.evaluate(UNLABELLED)]
+    problems += [f"low contrast: {text}" for text in page.evaluate(LOW_CONTRAST)]
+    if page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
+        problems.append(f"wider than the screen: {page.evaluate(TOO_WIDE)}")
+    # Start from the top, as someone arriving by keyboard does: a click on the header's empty corner sets the
+    # place Tab starts from without pressing anything.
+    page.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
+    page.mouse.click(1, 1)
+    focusable = "a[href]:not(.skip), button, input:not([type=hidden]), select, textarea"  # after the header corner
+    for n in range(min(tabs, page.evaluate(f"document.querySelectorAll('{focusable}').length"))):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS)
+        if focused is None:
+            problems.append(f"Tab {n + 1} focused nothing")
+        elif not focused["visible"]:
+            problems.append(f"Tab {n + 1}: {focused['tag']} has no visible focus")
+    return problems
 
 
 def link_in(email: dict[str, Any], part: str) -> str:
@@ -118,6 +184,10 @@ def test_a_requester_asks_for_an_introduction_and_sees_it_through(stack: LocalSt
     assert page.get_by_text("Introduced").first.is_visible()
     shot(page, "06-introduced")
 
+    page.get_by_role("button", name="Yes, we met").click()
+    page.get_by_text("You told us").wait_for()
+    shot(page, "06b-outcome-reported")
+
 
 @pytest.fixture(scope="module")
 def admin(stack: LocalStack, browser: Any) -> Any:
@@ -153,3 +223,48 @@ def test_the_dashboard_shows_figures_that_match_the_seeded_history(stack: LocalS
     won = admin.locator('[data-step="Won"]').inner_text()
     assert int(won.replace(",", "")) == int(history["referred_won"])
     assert admin.get_by_text(re.compile(r"Referred deals closed \d+ days faster")).is_visible()
+
+
+def test_an_admin_changes_a_setting_and_adds_a_member(admin: Any) -> None:
+    admin.get_by_role("link", name="Settings").click()
+    admin.get_by_role("heading", name="Settings", exact=True).wait_for()
+    reminder = admin.get_by_label("Remind a connector who has not answered after (days)")
+    reminder.fill("9")  # the browser allows it; the server knows it is after the ask expires
+    admin.get_by_role("button", name="Save settings").click()
+    admin.get_by_role("alert").wait_for()
+    assert "less than ask_expiry_days" in admin.get_by_role("alert").inner_text()
+    assert reminder.input_value() == "9"  # what was typed stays, to be corrected
+    reminder.fill("3")
+    shot(admin, "09-settings-error")
+    admin.get_by_label("Most asks a connector gets in 30 days").fill("4")
+    admin.get_by_role("button", name="Save settings").click()
+    admin.get_by_text("Settings saved.").wait_for()
+    assert admin.get_by_label("Most asks a connector gets in 30 days").input_value() == "4"
+    shot(admin, "10-settings")
+
+    admin.get_by_role("link", name="Members").click()
+    admin.get_by_label("Email address").fill("new.seller@acme.example")
+    admin.get_by_label("Name", exact=True).fill("Nia Seller")
+    admin.get_by_role("button", name="Add member").click()
+    admin.get_by_text("Added Nia Seller").wait_for()
+    assert admin.get_by_role("cell", name=re.compile("new.seller@acme.example")).count() == 1
+    shot(admin, "11-members")
+
+
+def test_a_connector_searches_their_network_and_sees_their_asks(stack: LocalStack, browser: Any) -> None:
+    page = signed_in_page(stack, browser, MARGARET)
+    page.get_by_label("Find someone by name, title or company").fill("northwind")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"q=northwind"))
+    assert page.get_by_text("Priya Natarajan").first.is_visible()
+    shot(page, "12-network-search")
+
+    page.get_by_role("link", name="My asks").click()
+    page.get_by_role("heading", name="Asks for introductions").wait_for()
+    shot(page, "13-my-asks")
+    page.get_by_role("link", name="My contributions").click()
+    page.get_by_role("heading", name=re.compile("^My contributions")).wait_for()
+    shot(page, "14-my-contributions")
+    page.get_by_role("link", name="Email preferences").click()
+    page.get_by_role("heading", name="Email preferences").wait_for()
+    shot(page, "15-preferences")

@@ -22,6 +22,13 @@ from tests.conftest import (
 from tests.integration.conftest import MARGARET, RILEY, priya_request, session_cookies
 
 
+def csrf_of(html: str) -> str:
+    """The CSRF token of the (first) form on a page."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF field"
+    return match.group(1)
+
+
 def asked_margaret(aws: AwsWorld) -> dict[str, Any]:
     """Riley asks Margaret for Priya; returns the ask email Margaret receives."""
     created = call_intake("POST", "/api/requests", json_body=priya_request(), cookies=session_cookies(RILEY)).json()

@@ -74,6 +74,7 @@ def test_only_admins_see_the_dashboard_and_its_exports(aws: AwsWorld, demo: dict
 def test_every_table_exports_as_csv(aws: AwsWorld, demo: dict) -> None:
     for table, header in (
         ("funnel", "step,count,conversion_from_previous"),
+        ("per_connector", "connectors,joined,introductions,per_connector_per_year"),
         ("months", "month,requested,asked"),
         ("comparison", "deals,won,win_rate,average_deal,cycle_days"),
         ("leaderboard", "name,email,score"),
@@ -127,3 +128,35 @@ def test_a_connector_sees_what_their_introductions_led_to_and_earned(aws: AwsWor
     assert f'data-figure="introduced">{int(float(stored.introduced)):,}<' in page.body
     assert "cash USD: 250.00 owed" in page.body and "earned for a closed deal" in page.body
     assert call_intake("GET", "/me/contributions", cookies=session_cookies(RILEY)).status == 403
+
+
+def test_referrals_per_connector_and_per_customer_connector_over_the_year(aws: AwsWorld, demo: dict) -> None:
+    from datetime import UTC, datetime
+
+    from warmpath.analytics import apply_event, dashboard
+
+    repo = wiring.repository()
+    carlos = next(m for m in repo.list_members("demo") if m.connector_type == "customer")
+    body = {"target_name": "Zed Q", "target_company": "Nowhere", "reason": "A reason that is long enough to pass."}
+    created = call_intake("POST", "/api/requests", json_body=body, cookies=session_cookies(RILEY)).json()
+    now = datetime.now(UTC)
+    before = dashboard(repo, "demo", now).per_connector
+
+    apply_event(repo, IntroductionSent(tenant="demo", request_id=created["request_id"],
+                                       connector_email=carlos.email), now)  # fmt: skip
+    apply_event(repo, IntroductionSent(tenant="demo", request_id=created["request_id"],
+                                       connector_email=MARGARET), now)  # a board member: not a customer  # fmt: skip
+
+    after = {r["connectors"]: r for r in dashboard(repo, "demo", now).per_connector}
+    was = {r["connectors"]: r for r in before}
+    joined = [m for m in repo.list_members("demo") if "connector" in m.roles and m.status == "joined"]
+    customers = [m for m in joined if m.connector_type == "customer"]
+    assert after["All connectors"]["introductions"] == was["All connectors"]["introductions"] + 2
+    assert after["Customer connectors"]["introductions"] == was["Customer connectors"]["introductions"] + 1
+    assert after["Customer connectors"]["count"] == len(customers) > 0
+    assert after["Customer connectors"]["per_connector"] == after["Customer connectors"]["introductions"] / len(
+        customers
+    )
+    page = call_intake("GET", "/admin/analytics", cookies=session_cookies(ADA))
+    shown = int(after["Customer connectors"]["introductions"])
+    assert f'data-per-connector="Customer connectors">{shown:,}<' in page.body

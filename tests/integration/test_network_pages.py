@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from warmpath import wiring
 
 from tests.conftest import AwsWorld, call_intake
 from tests.integration.conftest import MARGARET, RILEY, session_cookies
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match
-    return match.group(1)
+from tests.integration.flows import csrf_of
 
 
 def _priya() -> object:
@@ -37,7 +30,7 @@ def test_rating_a_tie_changes_its_strength_and_privacy(aws: AwsWorld, demo: dict
     saved = call_intake(
         "POST",
         f"/network/ties/{priya.person_id}",  # type: ignore[attr-defined]
-        form={"csrf_token": _csrf(page.body), "strength": "weak", "visibility": "hidden"},
+        form={"csrf_token": csrf_of(page.body), "strength": "weak", "visibility": "hidden"},
         cookies=cookies,
     )
 
@@ -66,7 +59,7 @@ def test_the_delete_page_asks_first_and_only_the_post_deletes(aws: AwsWorld, dem
     confirm = call_intake("GET", "/network/delete", cookies=cookies)
     assert confirm.status == 200 and wiring.repository().network_of(MARGARET)
 
-    deleted = call_intake("POST", "/network/delete", form={"csrf_token": _csrf(confirm.body)}, cookies=cookies)
+    deleted = call_intake("POST", "/network/delete", form={"csrf_token": csrf_of(confirm.body)}, cookies=cookies)
 
     assert deleted.status == 303
     assert wiring.repository().network_of(MARGARET) == []
@@ -83,7 +76,7 @@ def test_starting_an_upload_opens_a_job_and_a_form_that_posts_to_s3(aws: AwsWorl
     cookies = session_cookies(MARGARET)
     page = call_intake("GET", "/network", cookies=cookies)
 
-    upload = call_intake("POST", "/network/uploads", form={"csrf_token": _csrf(page.body)}, cookies=cookies)
+    upload = call_intake("POST", "/network/uploads", form={"csrf_token": csrf_of(page.body)}, cookies=cookies)
 
     assert upload.status == 200
     [job] = wiring.repository().import_jobs_of(MARGARET)
@@ -119,7 +112,7 @@ def test_an_unrated_tie_on_a_path_gets_a_one_click_rating_email(aws: AwsWorld, d
     very_well = next(link for link in email["links"] if "/r/" in link).split("/r/")[1]
     page = call_intake("GET", f"/r/{very_well}")
     assert _priya().strength == "unknown"  # type: ignore[attr-defined]
-    saved = call_intake("POST", f"/r/{very_well}", form={"csrf_token": _csrf(page.body)}, cookies=page.cookies)
+    saved = call_intake("POST", f"/r/{very_well}", form={"csrf_token": csrf_of(page.body)}, cookies=page.cookies)
     assert saved.status == 200 and "Saved" in saved.body
     assert (_priya().strength, _priya().strength_rated_by) == ("very_strong", "connector")  # type: ignore[attr-defined]
     again = call_intake("GET", f"/r/{very_well}")

@@ -5,7 +5,6 @@ Through the public entry points: the network page's forms, the matching handler,
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -17,21 +16,16 @@ from warmpath.network import import_contacts
 
 from tests.conftest import AwsWorld, call_function, call_intake, eventbridge_event
 from tests.integration.conftest import DAVID, MARGARET, RILEY, priya_request, session_cookies
+from tests.integration.flows import csrf_of
 
 GLOBEX_ADMIN = "hank.scorpio@globex.example"
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match
-    return match.group(1)
 
 
 def _post_network_form(email: str, path: str, form: dict[str, str], tenant: str = "demo") -> Any:
     cookies = session_cookies(email, tenant=tenant)
     page = call_intake("GET", "/network", cookies=cookies)
     assert page.status == 200
-    return call_intake("POST", path, form={"csrf_token": _csrf(page.body), **form}, cookies=cookies)
+    return call_intake("POST", path, form={"csrf_token": csrf_of(page.body), **form}, cookies=cookies)
 
 
 def _connectors_suggested(aws: AwsWorld, tenant: str = "demo", requester: str = RILEY, **overrides: str) -> list[str]:

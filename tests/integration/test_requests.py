@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from warmpath.events import AskRequested, IntroRequested
 from warmpath.models import IntroRequest
 
 from tests.conftest import AwsWorld, call_intake
 from tests.integration.conftest import ADA, PRIYA_EMAIL, RILEY, SAM, priya_request, session_cookies
+from tests.integration.flows import csrf_of
 
 
 def _requests_stored() -> list[IntroRequest]:
@@ -113,18 +112,12 @@ def test_unknown_route_is_404(aws: AwsWorld) -> None:
 # -- the web form -------------------------------------------------------------------------------------------
 
 
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match
-    return match.group(1)
-
-
 def test_form_submission_redirects_to_the_new_request_page(aws: AwsWorld, demo: dict) -> None:
     cookies = session_cookies(RILEY)
     form_page = call_intake("GET", "/requests/new", cookies=cookies)
 
     result = call_intake(
-        "POST", "/requests", form={**priya_request(), "csrf_token": _csrf(form_page.body)}, cookies=cookies
+        "POST", "/requests", form={**priya_request(), "csrf_token": csrf_of(form_page.body)}, cookies=cookies
     )
 
     assert result.status == 303
@@ -135,7 +128,7 @@ def test_form_submission_redirects_to_the_new_request_page(aws: AwsWorld, demo: 
 def test_form_errors_are_shown_next_to_the_fields_with_input_kept(aws: AwsWorld, demo: dict) -> None:
     cookies = session_cookies(RILEY)
     form_page = call_intake("GET", "/requests/new", cookies=cookies)
-    form = {**priya_request(target_email="priya-at-northwind", reason="hi"), "csrf_token": _csrf(form_page.body)}
+    form = {**priya_request(target_email="priya-at-northwind", reason="hi"), "csrf_token": csrf_of(form_page.body)}
 
     result = call_intake("POST", "/requests", form=form, cookies=cookies)
 
@@ -160,7 +153,7 @@ def test_csrf_token_of_another_session_is_refused(aws: AwsWorld, demo: dict) -> 
     result = call_intake(
         "POST",
         "/requests",
-        form={**priya_request(), "csrf_token": _csrf(other_page.body)},
+        form={**priya_request(), "csrf_token": csrf_of(other_page.body)},
         cookies=session_cookies(RILEY),
     )
 

@@ -14,12 +14,7 @@ from warmpath_local.stack import LocalContext
 
 from tests.conftest import AwsWorld, api_event, call_function, call_intake, eventbridge_event
 from tests.integration.conftest import DAVID, MARGARET, RILEY, priya_request, session_cookies
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match
-    return match.group(1)
+from tests.integration.flows import csrf_of
 
 
 def _stored(kind: type) -> list[Any]:
@@ -34,7 +29,7 @@ def test_submitting_the_same_form_twice_creates_one_request(aws: AwsWorld, demo:
     page = call_intake("GET", "/requests/new", cookies=cookies)
     form_key = re.search(r'name="form_key" value="([^"]+)"', page.body)
     assert form_key
-    form = {**priya_request(), "csrf_token": _csrf(page.body), "form_key": form_key.group(1)}
+    form = {**priya_request(), "csrf_token": csrf_of(page.body), "form_key": form_key.group(1)}
 
     first = call_intake("POST", "/requests", form=form, cookies=cookies)
     second = call_intake("POST", "/requests", form=form, cookies=cookies)
@@ -85,7 +80,8 @@ def test_a_stale_session_cookie_does_not_block_signing_in(aws: AwsWorld, demo: d
     home = call_intake("GET", "/", cookies=stale)
     cookies = {**stale, "wp_anon": home.cookies["wp_anon"]}
 
-    result = call_intake("POST", "/auth/login", form={"email": RILEY, "csrf_token": _csrf(home.body)}, cookies=cookies)
+    form = {"email": RILEY, "csrf_token": csrf_of(home.body)}
+    result = call_intake("POST", "/auth/login", form=form, cookies=cookies)
 
     assert home.status == 200
     assert any(c.startswith("wp_session=;") or "Max-Age=0" in c for c in home.set_cookie_headers)
@@ -125,7 +121,7 @@ def test_a_used_magic_link_says_so_when_opened_again(aws: AwsWorld, demo: dict) 
     [link] = [u for u in aws.sent_emails()[0]["links"] if "token=" in u]
     token = link.split("token=")[1]
     page = call_intake("GET", "/auth/magic", query={"token": token})
-    call_intake("POST", "/auth/magic", form={"token": token, "csrf_token": _csrf(page.body)}, cookies=page.cookies)
+    call_intake("POST", "/auth/magic", form={"token": token, "csrf_token": csrf_of(page.body)}, cookies=page.cookies)
 
     again = call_intake("GET", "/auth/magic", query={"token": token})
 

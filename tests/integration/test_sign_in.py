@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 from warmpath.events import SignInRequested
@@ -11,12 +10,7 @@ from warmpath.tokens import Claims, expiry, sign
 
 from tests.conftest import AwsWorld, call_function, call_intake, eventbridge_event
 from tests.integration.conftest import RILEY
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "page has no CSRF field"
-    return match.group(1)
+from tests.integration.flows import csrf_of
 
 
 def _sign_in_token(aws: AwsWorld, email: str = RILEY, minutes: int = 15) -> str:
@@ -70,7 +64,7 @@ def test_login_form_with_csrf_token_shows_check_your_email(aws: AwsWorld, demo: 
     anon = home.cookies["wp_anon"]
 
     result = call_intake(
-        "POST", "/auth/login", form={"email": RILEY, "csrf_token": _csrf(home.body)}, cookies={"wp_anon": anon}
+        "POST", "/auth/login", form={"email": RILEY, "csrf_token": csrf_of(home.body)}, cookies={"wp_anon": anon}
     )
 
     assert result.status == 202
@@ -107,7 +101,7 @@ def test_confirming_the_magic_link_signs_in_with_a_safe_cookie(aws: AwsWorld, de
     result = call_intake(
         "POST",
         "/auth/magic",
-        form={"token": token, "csrf_token": _csrf(page.body)},
+        form={"token": token, "csrf_token": csrf_of(page.body)},
         cookies={"wp_anon": page.cookies["wp_anon"]},
     )
 
@@ -125,7 +119,7 @@ def test_session_cookie_is_not_secure_on_localhost(aws: AwsWorld, demo: dict) ->
     result = call_intake(
         "POST",
         "/auth/magic",
-        form={"token": token, "csrf_token": _csrf(page.body)},
+        form={"token": token, "csrf_token": csrf_of(page.body)},
         cookies={"wp_anon": page.cookies["wp_anon"]},
         host="127.0.0.1:8000",
     )
@@ -137,7 +131,7 @@ def test_session_cookie_is_not_secure_on_localhost(aws: AwsWorld, demo: dict) ->
 def test_a_magic_link_works_once(aws: AwsWorld, demo: dict) -> None:
     token = _sign_in_token(aws)
     page = call_intake("GET", "/auth/magic", query={"token": token})
-    form = {"token": token, "csrf_token": _csrf(page.body)}
+    form = {"token": token, "csrf_token": csrf_of(page.body)}
     cookies = {"wp_anon": page.cookies["wp_anon"]}
     call_intake("POST", "/auth/magic", form=form, cookies=cookies)
 

@@ -9,7 +9,6 @@ Every subcommand takes ``--json`` for machine-readable output.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
@@ -209,10 +208,7 @@ def tenant_settings(args: argparse.Namespace) -> Any:
     """Show a tenant's ranking, fatigue and email settings, or change them (validated before anything is saved)."""
     _use(_connection(args))
     from warmpath import wiring
-    from warmpath.attribution import window_days
-    from warmpath.mail_settings import MailSettings
-    from warmpath.ranking import RankingSettings
-    from warmpath.rewards import rules_from
+    from warmpath.tenant_settings import effective
 
     repo = wiring.repository()
     tenant = repo.get_tenant(args.tenant)
@@ -234,29 +230,12 @@ def tenant_settings(args: argparse.Namespace) -> Any:
         group, _, name = key.partition(".")
         (settings.get(group, {}) if name else settings).pop(name or key, None)
     try:
-        effective = RankingSettings.from_tenant(settings)
-        mail = MailSettings.from_tenant(settings)
-        rewards_rules = rules_from(settings)
-        window = window_days(settings)
-        for key in ("crm_stages", "crm_owners"):
-            if not isinstance(settings.get(key, {}), dict):
-                raise ValueError(f"{key} must be an object (CRM value -> Warmpath value)")
-    except (TypeError, ValueError) as error:
+        applied = effective(settings)
+    except ValueError as error:
         raise CliError(f"Nothing was saved: {error}.") from None
     if args.set or args.unset:
         repo.set_tenant_settings(args.tenant, settings)
-    return {
-        "settings": settings,
-        "effective": {
-            "asks_per_30_days": effective.fatigue.asks_per_30_days,
-            "decline_cooldown_days": effective.fatigue.decline_cooldown_days,
-            "weights": dict(effective.weights),
-            "reference_weights": dict(effective.reference_weights),
-            "mail": dataclasses.asdict(mail),
-            "rewards": [dataclasses.asdict(r) for r in rewards_rules],
-            "attribution_window_days": window,
-        },
-    }
+    return {"settings": settings, "effective": applied}
 
 
 def inbound_parse(args: argparse.Namespace) -> Any:
@@ -401,35 +380,25 @@ def _print_table(result: dict[str, Any] | list[dict[str, Any]]) -> None:
             print(f"#{m['index']:<3} {', '.join(m['to']):<40} {m['subject']}")
 
 
-CRM_PROVIDERS = ("salesforce", "hubspot", "webhook")
-
-
 def crm_configure(args: argparse.Namespace) -> Any:
     """Store a tenant's CRM secret as an SSM SecureString (never printed back)."""
     _use(_connection(args))
-    import boto3
     from warmpath import wiring
-    from warmpath.config import get_settings
+    from warmpath.tenant_settings import crm_connection_value, store_crm_connection
 
     wiring.repository().get_tenant(args.tenant)  # a tenant that exists
-    if args.provider == "salesforce":
-        if not args.org_id or len(args.org_id) not in (15, 18):
-            raise CliError("Salesforce needs --org-id: the 15- or 18-character Organization ID.")
-        value: dict[str, Any] = {"org_id": args.org_id, **({"secret": args.secret} if args.secret else {})}
-    else:
-        if not args.secret or len(args.secret) < 16:
-            raise CliError(f"{args.provider} needs --secret of at least 16 characters.")
-        value = {"secret": args.secret}
-    if args.writeback:
-        if args.provider == "webhook" or not args.access_token:
-            raise CliError("Write-back needs --provider salesforce or hubspot and its API --access-token.")
-        if args.provider == "salesforce" and not (args.instance_url or "").startswith("https://"):
-            raise CliError("Salesforce write-back needs --instance-url https://<your domain>.my.salesforce.com.")
-        value |= {"writeback": True, "access_token": args.access_token}
-        if args.instance_url:
-            value["instance_url"] = args.instance_url
-    name = f"{get_settings().crm_secrets_prefix}/{args.tenant}/{args.provider}"
-    boto3.client("ssm").put_parameter(Name=name, Value=json.dumps(value), Type="SecureString", Overwrite=True)
+    try:
+        value = crm_connection_value(
+            args.provider,
+            secret=args.secret or "",
+            org_id=args.org_id or "",
+            writeback=bool(args.writeback),
+            access_token=args.access_token or "",
+            instance_url=args.instance_url or "",
+        )
+    except ValueError as error:
+        raise CliError(f"Nothing was saved: {error}.") from None
+    name = store_crm_connection(args.tenant, args.provider, value)
     return {"configured": args.provider, "parameter": name, "url": f"/crm/{args.tenant}/{args.provider}",
             "writeback": bool(args.writeback)}  # fmt: skip
 
@@ -521,6 +490,8 @@ def rewards_pay(args: argparse.Namespace) -> Any:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from warmpath.tenant_settings import CRM_PROVIDERS
+
     parser = argparse.ArgumentParser(prog="warmpath", description=__doc__.split("\n\n")[0])
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON")

@@ -295,6 +295,7 @@ def seed_history(repo: Any, rng: random.Random) -> dict[str, float]:
             "rewards_earned": won * 500, "rewards_paid": won * 500 if back > 1 else 0,
         }  # fmt: skip
         month["won_amount"] = month["referred_won_amount"] + 3 * rng.randint(28, 40) * 1000
+        month["introduced_by_customer"] = rng.randint(0, 2)
         count(repo, TENANT, when, month)
         for key, value in month.items():
             totals[key] += value

@@ -22,14 +22,11 @@ from warmpath.errors import Forbidden, InvalidInput
 from intake import web
 
 router = Router()
-TABLES = ("funnel", "months", "comparison", "leaderboard")
+TABLES = ("funnel", "per_connector", "months", "comparison", "leaderboard")
 
 
 def _admin() -> web.SignedIn:
-    found = web.require_signed_in(router.current_event)
-    if "admin" not in found.member.roles:
-        raise Forbidden("Only admins can see the analytics.")
-    return found
+    return web.require_admin(router.current_event, "see the analytics")
 
 
 def _dashboard(tenant: str) -> Any:
@@ -43,11 +40,9 @@ def show() -> Response[str]:
     found = _admin()
     figures = _dashboard(found.member.tenant)
     peak = max([row["introduced"] for _, row in figures.months] + [1])
-    return web.render(
+    return web.member_page(
+        found,
         "analytics.html",
-        user=found.member,
-        tenant_name=wiring.repository().get_tenant(found.member.tenant).name,
-        csrf_token=web.csrf_token(found.session_id),
         figures=figures,
         funnel_top=max(figures.funnel[0][1], 1),
         month_peak=peak,
@@ -60,9 +55,16 @@ def rows_of(table: str, figures: Any) -> list[list[Any]]:
         return [["step", "count", "conversion_from_previous"]] + [
             [label, int(count), f"{rate:.3f}" if rate is not None else ""] for label, count, rate in figures.funnel
         ]
+    if table == "per_connector":
+        return [["connectors", "joined", "introductions", "per_connector_per_year"]] + [
+            [r["connectors"], r["count"], int(r["introductions"]),
+             f"{r['per_connector']:.2f}" if r["per_connector"] is not None else ""]
+            for r in figures.per_connector
+        ]  # fmt: skip
     if table == "months":
         names = ["requested", "asked", "accepted", "introduced", "meetings", "referred_opportunities", "referred_won",
-                 "referred_won_amount", "won", "won_amount", "rewards_earned", "rewards_paid"]  # fmt: skip
+                 "referred_won_amount", "won", "won_amount", "rewards_earned", "rewards_paid",
+                 "introduced_by_customer"]  # fmt: skip
         return [["month", *names]] + [[month, *(row[n] for n in names)] for month, row in figures.months]
     if table == "comparison":
         measures = ("win_rate", "average_deal", "cycle_days")

@@ -18,9 +18,11 @@ from warmpath.observability import logger, metrics, tracer
 
 from intake import (
     action_routes,
+    admin_routes,
     analytics_routes,
     api_routes,
     approval_routes,
+    asks_routes,
     auth_routes,
     contribution_routes,
     followup_routes,
@@ -63,6 +65,8 @@ for module in (
     offer_routes,
     analytics_routes,
     contribution_routes,
+    admin_routes,
+    asks_routes,
 ):
     app.include_router(module.router)
 

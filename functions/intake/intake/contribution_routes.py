@@ -7,7 +7,6 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
-from warmpath.errors import Forbidden
 
 from intake import web
 
@@ -21,20 +20,18 @@ def contributions() -> Response[str]:
     from warmpath.analytics import COUNTERS
     from warmpath.rewards import balances
 
-    found = web.require_signed_in(router.current_event)
-    if "connector" not in found.member.roles:
-        raise Forbidden("This page is for connectors: it shows the introductions you made.")
+    found = web.require_connector(
+        router.current_event, "This page is for connectors: it shows the introductions you made."
+    )
     repo = wiring.repository()
     tenant, email = found.member.tenant, found.member.email
     line = repo.counters(tenant, [f"CONNECTOR#{email}"]).get(f"CONNECTOR#{email}")
     figures = {name: float(getattr(line, name, 0) or 0) for name in COUNTERS}
     ledger = sorted(repo.ledger_of(tenant, email), key=lambda e: e.at, reverse=True)
     owed = [(kind, currency, amount) for (kind, currency), amount in sorted(balances(ledger).items(), key=str)]
-    return web.render(
+    return web.member_page(
+        found,
         "contributions.html",
-        user=found.member,
-        tenant_name=repo.get_tenant(tenant).name,
-        csrf_token=web.csrf_token(found.session_id),
         figures=figures,
         ledger=[_line(e) for e in ledger[:50]],
         owed=owed,

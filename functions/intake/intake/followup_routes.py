@@ -17,14 +17,13 @@ from warmpath.errors import NotFound, TokenError
 from warmpath.observability import logger, metrics
 from warmpath.tokens import Claims, verify
 
-from intake import web
+from intake import service, web
 
 if TYPE_CHECKING:  # the models load PynamoDB: only on first use
     from warmpath.models import Ask, IntroRequest
 
 router = Router()
 TARGET_ANSWERS = ("yes", "no")
-OUTCOME_LABELS = {"meeting_held": "Yes, we met", "no_response": "No response yet", "not_a_fit": "Not a fit"}
 
 
 def _request_and_ask(claims: Claims, connector: str) -> tuple[IntroRequest, Ask]:
@@ -94,7 +93,7 @@ def target_answer(token: str) -> Response[str]:
 
 def _outcome_link(token: str) -> tuple[Claims, IntroRequest]:
     claims = verify(token, wiring.signing_keys(), purpose="outcome", now=datetime.now(UTC))
-    if claims.ref.get("outcome") not in OUTCOME_LABELS or not claims.ref.get("request_id"):
+    if claims.ref.get("outcome") not in service.OUTCOME_LABELS or not claims.ref.get("request_id"):
         raise TokenError("This link is incomplete or was changed.")
     try:
         request = wiring.repository().get_request(claims.tenant, claims.ref["request_id"])
@@ -110,7 +109,7 @@ def outcome_confirm(token: str) -> Response[str]:
     claims, request = _outcome_link(token)
     if request.outcome:
         return web.render("message.html", title="Already answered", body="You already told us. Thank you.")
-    label = OUTCOME_LABELS[claims.ref["outcome"]]
+    label = service.OUTCOME_LABELS[claims.ref["outcome"]]
     return web.confirm_page(
         router.current_event,
         title=f"Did you meet {request.target_name}?",
@@ -122,20 +121,11 @@ def outcome_confirm(token: str) -> Response[str]:
 
 @router.post("/o/<token>", include_in_schema=False)
 def outcome_record(token: str) -> Response[str]:
-    from warmpath.events import OutcomeRecorded
-
     event = router.current_event
     web.check_csrf(web.read_form(event), web.form_binding(event))
     claims, request = _outcome_link(token)
     outcome = claims.ref["outcome"]
-    changed = wiring.repository().record_outcome(
-        claims.tenant, request.request_id, outcome, jti=claims.jti, token_expires_at=claims.expires_at
-    )
-    if not changed and request.outcome != outcome:
+    repo, bus = wiring.repository(), wiring.event_bus()
+    if not service.record_outcome(repo, bus, request, outcome, jti=claims.jti, expires_at=claims.expires_at):
         return web.render("message.html", status=409, title="Nothing changed", body="You already told us.")
-    wiring.event_bus().publish(
-        OutcomeRecorded(tenant=claims.tenant, request_id=request.request_id, outcome=outcome)  # type: ignore[arg-type]
-    )
-    if changed:
-        metrics.add_metric(name=f"Outcome_{outcome}", unit="Count", value=1)
     return web.render("message.html", title="Thank you", body="Thanks for letting us know.")

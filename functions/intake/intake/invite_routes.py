@@ -13,7 +13,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
-from warmpath.errors import Conflict, Forbidden, InvalidInput, TokenError
+from warmpath.errors import Conflict, InvalidInput, TokenError
 from warmpath.observability import logger, metrics
 from warmpath.tokens import verify
 
@@ -23,10 +23,7 @@ router = Router()
 
 
 def _admin() -> web.SignedIn:
-    found = web.require_signed_in(router.current_event)
-    if "admin" not in found.member.roles:
-        raise Forbidden("Only admins can invite connectors.")
-    return found
+    return web.require_admin(router.current_event, "invite connectors")
 
 
 def _page(found: web.SignedIn, status: int = 200, **context: Any) -> Response[str]:
@@ -34,12 +31,10 @@ def _page(found: web.SignedIn, status: int = 200, **context: Any) -> Response[st
     members = repo.list_members(found.member.tenant)
     context.setdefault("batch", None)
     context.setdefault("error", None)
-    return web.render(
+    return web.member_page(
+        found,
         "invites.html",
         status=status,
-        user=found.member,
-        tenant_name=repo.get_tenant(found.member.tenant).name,
-        csrf_token=web.csrf_token(found.session_id),
         connectors=sorted((m for m in members if "connector" in m.roles), key=lambda m: m.name.lower()),
         **context,
     )

@@ -11,7 +11,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
-from warmpath.errors import Forbidden, InvalidInput, NotFound
+from warmpath.errors import InvalidInput, NotFound
 from warmpath.observability import logger, metrics
 
 from intake import web
@@ -35,10 +35,7 @@ MAX_ORGANISATION_NAME = 200
 
 
 def _connector() -> web.SignedIn:
-    found = web.require_signed_in(router.current_event)
-    if "connector" not in found.member.roles:
-        raise Forbidden("Only connectors have a network here.")
-    return found
+    return web.require_connector(router.current_event, "Only connectors have a network here.")
 
 
 def _connector_form() -> tuple[web.SignedIn, web.Form]:
@@ -50,15 +47,7 @@ def _connector_form() -> tuple[web.SignedIn, web.Form]:
 
 
 def _page(found: web.SignedIn, template: str, status: int = 200, **context: Any) -> Response[str]:
-    tenant = wiring.repository().get_tenant(found.member.tenant)
-    return web.render(
-        template,
-        status=status,
-        user=found.member,
-        tenant_name=tenant.name,
-        csrf_token=web.csrf_token(found.session_id),
-        **context,
-    )
+    return web.member_page(found, template, status=status, **context)
 
 
 @router.get("/network", include_in_schema=False)
@@ -68,12 +57,17 @@ def network_page() -> Response[str]:
     found = _connector()
     repo = wiring.repository()
     start = router.current_event.get_query_string_value("after", None)
-    ties, next_key = repo.network_page(found.member.email, limit=PAGE_SIZE, after=start)
+    query = (router.current_event.get_query_string_value("q", None) or "").strip()[:100]
+    if query:
+        ties, next_key = repo.search_network(found.member.email, query, limit=PAGE_SIZE, after=start)
+    else:
+        ties, next_key = repo.network_page(found.member.email, limit=PAGE_SIZE, after=start)
     return _page(
         found,
         "network.html",
         ties=ties,
         next_key=next_key,
+        query=query,
         jobs=repo.import_jobs_of(found.member.email, limit=5),
         strengths=STRENGTH_CHOICES,
         visibilities=VISIBILITY_CHOICES,

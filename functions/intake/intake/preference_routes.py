@@ -3,6 +3,9 @@
 The link is signed for the member and the tenant and may be opened again until it expires (it is not
 single use: preferences change more than once). GET only shows the form; the form's POST carries the
 page's CSRF token, so a scanner following the link changes nothing.
+
+Signed in, ``/me/preferences`` sends a member to the same page with a link signed for them there and then
+(valid an hour): one page and one form, whichever way people arrive.
 """
 
 from __future__ import annotations
@@ -57,6 +60,19 @@ def _page(token: str, member: Member, *, notice: str = "", error: str = "", stat
         notice=notice,
         error=error,
     )
+
+
+SIGNED_IN_LINK_TTL = timedelta(hours=1)
+
+
+@router.get("/me/preferences", include_in_schema=False)
+def mine() -> Response[str]:
+    from warmpath.tokens import Claims, expiry, sign
+
+    member = web.require_signed_in(router.current_event).member
+    claims = Claims(purpose="preferences", tenant=member.tenant, subject=member.email,
+                    expires_at=expiry(datetime.now(UTC), SIGNED_IN_LINK_TTL))  # fmt: skip
+    return web.redirect(f"/p/{sign(claims, wiring.signing_keys())}")
 
 
 @router.get("/p/<token>", include_in_schema=False)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import ValidationError
 from warmpath import wiring
+from warmpath.errors import Conflict, Forbidden, InvalidInput
 from warmpath.observability import metrics
 
 from intake import service, web
@@ -122,7 +124,36 @@ def detail_page(request_id: str) -> Response[str]:
         request=service.describe(bundle),
         askable=service.askable_paths(bundle) if service.may_choose(bundle, member) else set(),
         notice=router.current_event.get_query_string_value("notice", None),
+        outcomes=service.OUTCOME_LABELS,
+        may_report=bundle.request.requester_email == member.email,
     )
+
+
+@router.post("/requests/<request_id>/outcome", include_in_schema=False)
+def report_outcome(request_id: str) -> Response[str]:
+    """The requester says what the introduction led to, from the request page (the email's question, answered here).
+
+    Only the requester answers, once, after the introduction; a double click records one answer.
+    """
+    session_id, member = _signed_in()
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, session_id)
+    bundle = service.visible_request(wiring.repository(), member, request_id)
+    request = bundle.request
+    if request.requester_email != member.email:
+        raise Forbidden("Only the person who asked for the introduction can say how it went.")
+    if request.status != "introduced":
+        raise Conflict("You can say how it went once the introduction has been made.")
+    outcome = form.get("outcome", "")
+    if outcome not in service.OUTCOME_LABELS:
+        raise InvalidInput(f"Choose one of: {', '.join(service.OUTCOME_LABELS.values())}.")
+    expires = int((request.created_at + timedelta(days=400)).timestamp())  # the marker outlives any double click
+    repo, bus = wiring.repository(), wiring.event_bus()
+    if not service.record_outcome(
+        repo, bus, request, outcome, jti=f"outcome-{member.tenant}-{request_id}", expires_at=expires
+    ):
+        raise Conflict("You already said how it went.")
+    return web.redirect(f"/requests/{request_id}?notice=outcome")
 
 
 @router.post("/requests/<request_id>/asks", include_in_schema=False)

@@ -143,6 +143,10 @@ class RequestOut(RequestSummary):
     joined_request_id: str | None = Field(
         default=None, description="set when this request joined a colleague's open request for the same person"
     )
+    outcome: str | None = Field(
+        default=None,
+        description="what the introduction led to, as the requester said: meeting_held, no_response, not_a_fit",
+    )
     paths: list[PathOut]
     timeline: list[TimelineOut]
 

@@ -196,6 +196,7 @@ def describe(bundle: RequestBundle) -> RequestOut:
         reason=request.reason,
         kind=request.request_kind,
         joined_request_id=request.joined_request_id,
+        outcome=request.outcome,
         paths=[
             PathOut(
                 path_id=p.path_id,
@@ -263,10 +264,7 @@ def read_ask_link(repo: Repository, keys: SigningKeys, token: str, now: datetime
 def double_opt_in(repo: Repository, tenant: str) -> bool:
     from warmpath.mail_settings import MailSettings
 
-    try:
-        return MailSettings.from_tenant(repo.tenant_settings(tenant)).double_opt_in
-    except ValueError:
-        return MailSettings.double_opt_in
+    return MailSettings.or_defaults(repo.tenant_settings(tenant)).double_opt_in
 
 
 def intro_text_for(repo: Repository, link: AskLink) -> str:
@@ -310,6 +308,34 @@ def answer_ask(repo: Repository, bus: EventBus, link: AskLink, intro_text: str |
         )
     )
     return outcome.recorded, ask
+
+
+OUTCOME_LABELS = {"meeting_held": "Yes, we met", "no_response": "No response yet", "not_a_fit": "Not a fit"}
+
+
+def record_outcome(
+    repo: Repository, bus: EventBus, request: IntroRequest, outcome: str, *, jti: str, expires_at: int
+) -> bool:
+    """The requester's answer to "Did you meet?", from the email's link or the request page.
+
+    Recorded once; the same answer again (a double click) is fine, and ``OutcomeRecorded`` goes out again
+    for consumers that count once per event. Returns False when a different answer was recorded first.
+    """
+    from warmpath.events import OutcomeRecorded
+
+    if outcome not in OUTCOME_LABELS:
+        raise ValueError(f"outcome must be one of {', '.join(OUTCOME_LABELS)}")
+    changed = repo.record_outcome(request.tenant, request.request_id, outcome, jti=jti, token_expires_at=expires_at)
+    if not changed:
+        stored = repo.get_request(request.tenant, request.request_id)
+        if stored.outcome != outcome:
+            return False
+    bus.publish(OutcomeRecorded(tenant=request.tenant, request_id=request.request_id, outcome=outcome))  # type: ignore[arg-type]
+    if changed:
+        from warmpath.observability import metrics
+
+        metrics.add_metric(name=f"Outcome_{outcome}", unit="Count", value=1)
+    return True
 
 
 def record_rating(

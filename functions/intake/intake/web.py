@@ -199,6 +199,28 @@ def require_requester(event: BaseProxyEvent) -> SignedIn:
     return found
 
 
+def require_admin(event: BaseProxyEvent, what: str) -> SignedIn:
+    """A signed-in admin; anyone else gets a 403 saying what only admins can do."""
+    found = require_signed_in(event)
+    if "admin" not in found.member.roles:
+        raise Forbidden(f"Only admins can {what}.")
+    return found
+
+
+def require_connector(event: BaseProxyEvent, why: str) -> SignedIn:
+    """A signed-in connector; anyone else gets a 403 saying what the page is for."""
+    found = require_signed_in(event)
+    if "connector" not in found.member.roles:
+        raise Forbidden(why)
+    return found
+
+
+def member_page(found: SignedIn, template: str, *, status: int = 200, **context: Any) -> Response[str]:
+    """A page for a signed-in member: their name in the bar, their tenant's name and a CSRF token for its forms."""
+    context.setdefault("tenant_name", wiring.repository().get_tenant(found.member.tenant).name)
+    return render(template, status=status, user=found.member, csrf_token=csrf_token(found.session_id), **context)
+
+
 def require_signed_in(event: BaseProxyEvent) -> SignedIn:
     found = signed_in(event)
     if found is None:

@@ -74,11 +74,7 @@ class Notifier:
 
     def mail_settings(self, slug: str) -> MailSettings:
         settings = self._tenant(slug).settings
-        try:
-            return MailSettings.from_tenant(settings.as_dict() if settings else None)
-        except ValueError:  # validated when saved; a hand-edited item must not stop the email
-            logger.warning("bad email settings; using the defaults", extra={"tenant": slug})
-            return MailSettings()
+        return MailSettings.or_defaults(settings.as_dict() if settings else None)
 
     def _send(
         self,

@@ -1,0 +1,312 @@
+"""The admin's members and settings pages.
+
+``/admin/members`` lists every member -- admins, requesters, connectors -- with their status (invited,
+reminded, joined, bounced, opted out), filterable by status. An admin adds a requester or admin by address
+(they sign in with a magic link from the sign-in page; nobody is emailed on adding), changes a member's roles
+and sets or clears a connector's approver. Connectors themselves arrive through the bulk invite, so the
+connector role is never granted here. An admin cannot take away their own admin role, so a tenant always
+keeps the admin who is looking.
+
+``/admin/settings`` edits the tenant's settings in one form (fatigue caps, introductions and their timings,
+reward rules, attribution, analytics, branding). The whole map is checked by ``warmpath.tenant_settings``
+before anything is saved; a bad value returns the form with what to fix and the values as typed. Keys the
+page does not show (ranking weights, CRM stage maps) are kept. The form carries a fingerprint of the
+settings it was rendered from, and a save over a newer change is refused rather than silently undoing it.
+
+``/admin/settings/crm`` stores a CRM connection's secret in SSM (never shown again; the page only says
+whether each provider is connected and where its webhook posts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from warmpath import wiring
+from warmpath.errors import InvalidInput, NotFound
+from warmpath.observability import logger
+
+from intake import web
+
+router = Router()
+
+STATUSES = ("invited", "reminded", "joined", "bounced", "opted_out")
+ADDABLE_ROLES = ("requester", "admin")
+NUMBERS = {  # form field -> (settings key, whole number?)
+    "asks_per_30_days": ("asks_per_30_days", True),
+    "decline_cooldown_days": ("decline_cooldown_days", True),
+    "ask_reminder_days": ("ask_reminder_days", False),
+    "ask_expiry_days": ("ask_expiry_days", False),
+    "meeting_check_days": ("meeting_check_days", False),
+    "attribution_window_days": ("attribution_window_days", True),
+}
+FLAGS = ("double_opt_in", "digest_shows_all", "leaderboard_hidden")
+REWARD_FIELDS = ("trigger", "connector_type", "kind", "amount", "percent", "currency")
+
+
+def _admin(what: str) -> web.SignedIn:
+    return web.require_admin(router.current_event, what)
+
+
+# -- members ---------------------------------------------------------------------------------------------
+
+
+def _members_page(found: web.SignedIn, *, status: int = 200, **context: Any) -> Response[str]:
+    members = wiring.repository().list_members(found.member.tenant)
+    shown = context.pop("status_filter", "")
+    counts = {s: sum(1 for m in members if m.status == s) for s in STATUSES}
+    listed = [m for m in members if not shown or m.status == shown]
+    context.setdefault("error", "")
+    context.setdefault("notice", "")
+    context.setdefault("added", {"email": "", "name": "", "roles": ["requester"]})
+    return web.member_page(
+        found,
+        "members.html",
+        status=status,
+        members=sorted(listed, key=lambda m: (m.name.lower(), m.email)),
+        counts=counts,
+        total=len(members),
+        status_filter=shown,
+        statuses=STATUSES,
+        addable_roles=ADDABLE_ROLES,
+        **context,
+    )
+
+
+@router.get("/admin/members", include_in_schema=False)
+def members_page() -> Response[str]:
+    found = _admin("manage members")
+    shown = (router.current_event.query_string_parameters or {}).get("status", "")
+    if shown and shown not in STATUSES:
+        return _members_page(found, status=400, error=f"Show one of these statuses: {', '.join(STATUSES)}.")
+    return _members_page(found, status_filter=shown)
+
+
+def _email(raw: str, what: str) -> str:
+    from warmpath.identity import normalise_email
+
+    try:
+        return normalise_email(raw or "")
+    except ValueError:
+        raise InvalidInput(f"{what} '{raw.strip()}' is not an email address (like name@company.com).") from None
+
+
+@router.post("/admin/members", include_in_schema=False)
+def add_member() -> Response[str]:
+    from warmpath.models import Member
+
+    found = _admin("manage members")
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, found.session_id)
+    roles = [r for r in form.all("roles") if r in ADDABLE_ROLES]
+    name = form.get("name", "").strip()[:200]
+    added: dict[str, Any] = {"email": form.get("email", "").strip(), "name": name, "roles": roles}
+    try:
+        email = _email(added["email"], "The address")
+        if not name:
+            raise InvalidInput("Give the name colleagues know them by.")
+        if not roles:
+            raise InvalidInput("Tick at least one role: requester (asks for introductions) or admin.")
+    except InvalidInput as error:
+        return _members_page(found, status=400, error=error.message, added=added)
+    tenant = found.member.tenant
+    member = Member(tenant=tenant, email=email, name=name, roles=set(roles), status="joined")
+    if not wiring.repository().add_member(member):
+        taken = f"{email} is a member already: change their roles in the list below."
+        return _members_page(found, status=409, error=taken, added=added)
+    logger.info("member added", extra={"roles": sorted(roles)})
+    return _members_page(found, notice=f"Added {name}. They sign in with their email address.")
+
+
+@router.post("/admin/members/<email>", include_in_schema=False)
+def change_member(email: str) -> Response[str]:
+    from urllib.parse import unquote
+
+    found = _admin("manage members")
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, found.session_id)
+    repo = wiring.repository()
+    member = repo.get_member(found.member.tenant, unquote(email))
+    if member is None:
+        raise NotFound("That person is not a member of this tenant.")
+    roles = {r for r in form.all("roles") if r in ADDABLE_ROLES} | (member.roles & {"connector"})
+    try:
+        if not roles:
+            raise InvalidInput(f"{member.name} needs at least one role; to stop their access, make them a connector.")
+        if member.email == found.member.email and "admin" not in roles:
+            raise InvalidInput("You cannot remove your own admin role: ask another admin to do it.")
+        approver = form.get("approver_email", "").strip()
+        approver = _email(approver, "The approver") if approver else ""
+        if approver == member.email:
+            raise InvalidInput("A connector cannot approve their own asks.")
+    except InvalidInput as error:
+        return _members_page(found, status=400, error=f"Nothing was changed: {error.message}")
+    repo.set_member_access(member, roles=roles, approver_email=approver or None)
+    return _members_page(found, notice=f"Saved {member.name}.")
+
+
+# -- settings --------------------------------------------------------------------------------------------
+
+
+def fingerprint(settings: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _settings_page(found: web.SignedIn, *, status: int = 200, **context: Any) -> Response[str]:
+    from warmpath.config import get_settings
+    from warmpath.models import CONNECTOR_TYPES
+    from warmpath.rewards import KINDS, TRIGGERS
+    from warmpath.tenant_settings import crm_connections, effective
+
+    tenant = found.member.tenant
+    stored = wiring.repository().tenant_settings(tenant)
+    values = context.pop("values", None) or _form_values(effective(stored))
+    base = get_settings().public_base_url
+    connections = [{**c, "url": f"{base}/crm/{tenant}/{c['provider']}"} for c in crm_connections(tenant)]
+    context.setdefault("error", "")
+    context.setdefault("notice", "")
+    return web.member_page(
+        found,
+        "settings.html",
+        status=status,
+        values=values,
+        version=fingerprint(stored),
+        triggers=TRIGGERS,
+        kinds=KINDS,
+        connector_types=("*", *CONNECTOR_TYPES),
+        connections=connections,
+        **context,
+    )
+
+
+def _form_values(applied: dict[str, Any]) -> dict[str, Any]:
+    """The form's fields as strings, from the effective settings."""
+    mail = applied["mail"]
+    values: dict[str, Any] = {
+        "asks_per_30_days": applied["asks_per_30_days"],
+        "decline_cooldown_days": applied["decline_cooldown_days"],
+        "attribution_window_days": applied["attribution_window_days"],
+        "brand_colour": mail["brand"]["colour"],
+        "brand_logo_url": mail["brand"]["logo_url"] or "",
+        "leaderboard_hidden": applied["leaderboard_hidden"],
+        "rewards": [{k: _plain(r[k]) for k in REWARD_FIELDS} for r in applied["rewards"]],
+    }
+    for key in ("ask_reminder_days", "ask_expiry_days", "meeting_check_days", "double_opt_in", "digest_shows_all"):
+        values[key] = mail[key]
+    for name, weight in applied["contribution_weights"].items():
+        values[f"cw_{name}"] = weight
+    return {k: v if isinstance(v, bool | list) else _plain(v) for k, v in values.items()}
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _number(raw: str, label: str, whole: bool) -> int | float:
+    text = raw.strip()
+    try:
+        return int(text) if whole else float(text)
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise ValueError(f"{label} must be {kind}, not '{text}'") from None
+
+
+def typed_values(form: web.Form) -> dict[str, Any]:
+    """The settings form's values as typed (what the page shows again when they do not pass)."""
+    from warmpath.analytics import DEFAULT_CONTRIBUTION_WEIGHTS
+
+    typed: dict[str, Any] = {name: form.get(name, "") for name in NUMBERS}
+    typed |= {name: form.get(name) == "on" for name in FLAGS}
+    typed |= {f"cw_{n}": form.get(f"cw_{n}", "") for n in DEFAULT_CONTRIBUTION_WEIGHTS}
+    typed |= {"brand_colour": form.get("brand_colour", "").strip(), "brand_logo_url": form.get("brand_logo_url", "")}
+    columns = {f: form.all(f"reward_{f}") for f in REWARD_FIELDS}
+    typed["rewards"] = [{f: (columns[f][i] if i < len(columns[f]) else "") for f in REWARD_FIELDS}
+                        for i in range(len(columns["trigger"]))]  # fmt: skip
+    return typed
+
+
+def settings_from(typed: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    """The settings the form asks for; stored keys it does not show are kept. ValueError says what to fix."""
+    from warmpath.analytics import DEFAULT_CONTRIBUTION_WEIGHTS
+
+    settings = dict(stored)
+    for name, (key, whole) in NUMBERS.items():
+        settings[key] = _number(typed[name], name, whole)
+    for name in FLAGS:
+        settings[name] = typed[name]
+    settings["contribution_weights"] = {
+        n: _number(typed[f"cw_{n}"], f"the weight of {n}", False) for n in DEFAULT_CONTRIBUTION_WEIGHTS
+    }
+    brand = {"colour": typed["brand_colour"].lower()}
+    if typed["brand_logo_url"].strip():
+        brand["logo_url"] = typed["brand_logo_url"].strip()
+    settings["brand"] = brand
+    rules = []
+    for index, row in enumerate(typed["rewards"]):
+        if not row["trigger"]:
+            continue  # an empty row: the spare one, or a rule the admin cleared to remove it
+        rule: dict[str, Any] = {"trigger": row["trigger"], "connector_type": row["connector_type"] or "*",
+                                "kind": row["kind"], "currency": (row["currency"] or "USD").upper()[:3]}  # fmt: skip
+        for key in ("amount", "percent"):
+            rule[key] = _number(row[key] or "0", f"reward rule {index + 1}'s {key}", False)
+        rules.append(rule)
+    settings["rewards"] = rules
+    return settings
+
+
+@router.get("/admin/settings", include_in_schema=False)
+def settings_page() -> Response[str]:
+    return _settings_page(_admin("change the settings"))
+
+
+@router.post("/admin/settings", include_in_schema=False)
+def save_settings() -> Response[str]:
+    from warmpath.tenant_settings import effective
+
+    found = _admin("change the settings")
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, found.session_id)
+    repo = wiring.repository()
+    tenant = found.member.tenant
+    stored = repo.tenant_settings(tenant)
+    if form.get("version") != fingerprint(stored):
+        error = "Someone changed the settings after you opened this page. Nothing was saved: reload it and try again."
+        return _settings_page(found, status=409, error=error)
+    typed = typed_values(form)
+    try:
+        settings = settings_from(typed, stored)
+        effective(settings)
+    except ValueError as error:
+        return _settings_page(found, status=400, error=f"Nothing was saved: {error}.", values=typed)
+    repo.set_tenant_settings(tenant, settings)
+    logger.info("tenant settings changed", extra={"keys": sorted(k for k in settings if settings[k] != stored.get(k))})
+    return _settings_page(found, notice="Settings saved.")
+
+
+@router.post("/admin/settings/crm", include_in_schema=False)
+def connect_crm() -> Response[str]:
+    from warmpath.tenant_settings import crm_connection_value, store_crm_connection
+
+    found = _admin("connect a CRM")
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, found.session_id)
+    provider = form.get("provider", "")
+    try:
+        value = crm_connection_value(
+            provider,
+            secret=form.get("secret", "").strip(),
+            org_id=form.get("org_id", "").strip(),
+            writeback=form.get("writeback") == "on",
+            access_token=form.get("access_token", "").strip(),
+            instance_url=form.get("instance_url", "").strip(),
+        )
+    except ValueError as error:
+        return _settings_page(found, status=400, error=f"The CRM was not connected: {error}.")
+    store_crm_connection(found.member.tenant, provider, value)
+    logger.info("crm connected", extra={"provider": provider, "writeback": bool(value.get("writeback"))})
+    return _settings_page(found, notice=f"{provider.capitalize()} is connected. Its secret is stored and never shown.")

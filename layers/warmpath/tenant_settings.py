@@ -1,0 +1,136 @@
+"""One check of a tenant's whole ``settings`` map, used by the admin's settings page and the CLI alike.
+
+``effective(settings)`` reads every group the way its owner reads it at run time (ranking and fatigue,
+email timings and branding, reward rules, attribution window, analytics) and returns what will apply; a bad
+value raises ``ValueError`` naming the key and what to fix, so a caller saves only a map that passed.
+
+CRM connections are not settings: their secrets live in SSM (``crm_parameter``), never in the tenant's
+item, and ``store_crm_connection`` is the one writer (the CLI's ``crm configure`` and the settings page).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+CRM_PROVIDERS = ("salesforce", "hubspot", "webhook")
+
+
+def _contribution_weights(settings: dict[str, Any]) -> dict[str, float]:
+    from warmpath.analytics import DEFAULT_CONTRIBUTION_WEIGHTS
+
+    raw = settings.get("contribution_weights") or {}
+    if not isinstance(raw, dict):
+        raise ValueError("contribution_weights must be an object (answered, introduced, meetings, pipeline, revenue)")
+    weights = dict(DEFAULT_CONTRIBUTION_WEIGHTS)
+    for name, value in raw.items():
+        if name not in weights:
+            raise ValueError(f"unknown contribution weight '{name}' (known: {', '.join(weights)})")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ValueError(f"contribution weight '{name}' must be a number of 0 or more")
+        weights[name] = float(value)
+    return weights
+
+
+def effective(settings: dict[str, Any]) -> dict[str, Any]:
+    """What the settings mean once defaults are filled in; ValueError says what to fix."""
+    from warmpath.attribution import window_days
+    from warmpath.mail_settings import MailSettings
+    from warmpath.ranking import RankingSettings
+    from warmpath.rewards import rules_from
+
+    try:
+        ranking = RankingSettings.from_tenant(settings)
+    except TypeError as error:
+        raise ValueError(str(error)) from None
+    mail = MailSettings.from_tenant(settings)
+    rules = rules_from(settings)
+    window = window_days(settings)
+    for key in ("crm_stages", "crm_owners"):
+        if not isinstance(settings.get(key, {}), dict):
+            raise ValueError(f"{key} must be an object (CRM value -> Warmpath value)")
+    if not isinstance(settings.get("leaderboard_hidden", False), bool):
+        raise ValueError("leaderboard_hidden must be true or false")
+    return {
+        "asks_per_30_days": ranking.fatigue.asks_per_30_days,
+        "decline_cooldown_days": ranking.fatigue.decline_cooldown_days,
+        "weights": dict(ranking.weights),
+        "reference_weights": dict(ranking.reference_weights),
+        "mail": dataclasses.asdict(mail),
+        "rewards": [dataclasses.asdict(r) for r in rules],
+        "attribution_window_days": window,
+        "contribution_weights": _contribution_weights(settings),
+        "leaderboard_hidden": bool(settings.get("leaderboard_hidden", False)),
+    }
+
+
+# -- CRM connections -------------------------------------------------------------------------------------
+
+
+def crm_parameter(tenant: str, provider: str) -> str:
+    from warmpath.config import get_settings
+
+    return f"{get_settings().crm_secrets_prefix}/{tenant}/{provider}"
+
+
+def crm_connection_value(
+    provider: str,
+    *,
+    secret: str = "",
+    org_id: str = "",
+    writeback: bool = False,
+    access_token: str = "",
+    instance_url: str = "",
+) -> dict[str, Any]:
+    """The SSM value for one provider's connection; ValueError says what is missing."""
+    if provider not in CRM_PROVIDERS:
+        raise ValueError(f"the CRM must be one of {', '.join(CRM_PROVIDERS)}")
+    if provider == "salesforce":
+        if len(org_id) not in (15, 18) or not org_id.isalnum():
+            raise ValueError("Salesforce needs its Organization ID: 15 or 18 letters and digits")
+        value: dict[str, Any] = {"org_id": org_id, **({"secret": secret} if secret else {})}
+    else:
+        if len(secret) < 16:
+            raise ValueError(f"{provider} needs a signing secret of at least 16 characters")
+        value = {"secret": secret}
+    if writeback:
+        if provider == "webhook" or not access_token:
+            raise ValueError("write-back needs Salesforce or HubSpot and its API access token")
+        if provider == "salesforce" and not instance_url.startswith("https://"):
+            raise ValueError("Salesforce write-back needs the instance URL, https://<your domain>.my.salesforce.com")
+        value |= {"writeback": True, "access_token": access_token}
+        if instance_url:
+            value["instance_url"] = instance_url
+    return value
+
+
+def store_crm_connection(tenant: str, provider: str, value: dict[str, Any]) -> str:
+    """Write the connection as an SSM SecureString (overwriting the last one); returns the parameter's name."""
+    import boto3
+
+    name = crm_parameter(tenant, provider)
+    boto3.client("ssm").put_parameter(Name=name, Value=json.dumps(value), Type="SecureString", Overwrite=True)
+    return name
+
+
+def crm_connections(tenant: str) -> list[dict[str, Any]]:
+    """Each provider, whether it is connected and whether write-back is on -- never a secret."""
+    import boto3
+
+    names = {crm_parameter(tenant, p): p for p in CRM_PROVIDERS}
+    found = boto3.client("ssm").get_parameters(Names=list(names), WithDecryption=True)
+    status = {p: {"provider": p, "connected": False, "writeback": False} for p in CRM_PROVIDERS}
+    for parameter in found.get("Parameters", []):
+        provider = names[parameter["Name"]]
+        try:
+            value = json.loads(parameter["Value"])
+        except ValueError:
+            value = {}
+        status[provider] = {
+            "provider": provider,
+            "connected": True,
+            "writeback": bool(isinstance(value, dict) and value.get("writeback")),
+            "changed": parameter.get("LastModifiedDate"),
+        }
+    return list(status.values())
