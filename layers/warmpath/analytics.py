@@ -1,8 +1,9 @@
 """Referral metrics, kept as counters updated from events (never by scanning history).
 
-Every counted event ADDs to a few ``MetricCounter`` items: the tenant's month, the connector's and the
-requester's all-time line. A dashboard therefore reads a bounded number of items -- the last 12 months, plus
-one line per connector for the leaderboard -- however long the history. The consumer (``crm.analytics``) is
+Every counted event ADDs to a few ``MetricCounter`` items: the tenant's month, the connector's month and
+all-time line, and the requester's all-time line. A dashboard therefore reads a bounded number of items -- the
+last 12 tenant months, plus one line per connector active in each of those months for the leaderboard --
+however long the history. The connector's own page reads their all-time line. The consumer (``crm.analytics``) is
 idempotent per event, so a redelivered event is counted once.
 
 What is counted, and from which event:
@@ -46,6 +47,7 @@ FUNNEL = [
     ("Opportunities", "referred_opportunities"),
     ("Won", "referred_won"),
 ]
+CONNECTOR_MONTH = "CONNECTORMONTH#"  # + yyyy-mm#email: one connector's month (never matches "CONNECTOR#")
 DEFAULT_CONTRIBUTION_WEIGHTS = {"answered": 1.0, "introduced": 5.0, "meetings": 10.0, "pipeline": 2.0, "revenue": 5.0}
 
 
@@ -73,6 +75,7 @@ def count(
         repo.add_counts(tenant, f"MONTH#{month_of(when)}", counts)
     if connector:
         repo.add_counts(tenant, f"CONNECTOR#{connector}", counts)
+        repo.add_counts(tenant, f"{CONNECTOR_MONTH}{month_of(when)}#{connector}", counts)
     if requester:
         repo.add_counts(tenant, f"REQUESTER#{requester}", counts)
 
@@ -189,7 +192,7 @@ def dashboard(repo: Repository, tenant: str, now: datetime, months: int = 12) ->
         "won": other_won,
     }
     members = repo.list_members(tenant)
-    leaderboard = _leaderboard(repo, tenant, settings, members)
+    leaderboard = _leaderboard(repo, tenant, keys, settings, members)
     return Dashboard(
         months=rows,
         totals=totals,
@@ -245,14 +248,20 @@ def _business_case(totals: dict[str, float], referred: dict[str, Any], other: di
 
 
 def _leaderboard(
-    repo: Repository, tenant: str, settings: dict[str, Any], members: list[Member]
+    repo: Repository, tenant: str, months: list[str], settings: dict[str, Any], members: list[Member]
 ) -> list[dict[str, Any]]:
+    """Each connector's contribution over the dashboard's months (their month lines summed)."""
     weights = {**DEFAULT_CONTRIBUTION_WEIGHTS, **(settings.get("contribution_weights") or {})}
     by_email = {m.email: m for m in members}
+    period: dict[str, dict[str, float]] = {}
+    for month in months:
+        for item in repo.counter_lines(tenant, f"{CONNECTOR_MONTH}{month}#"):
+            email = item.SK.removeprefix(f"{CONNECTOR_MONTH}{month}#")
+            summed = period.setdefault(email, dict.fromkeys(COUNTERS, 0.0))
+            for name, value in _values(item).items():
+                summed[name] += value
     rows = []
-    for item in repo.counter_lines(tenant, "CONNECTOR#"):
-        email = item.SK.removeprefix("CONNECTOR#")
-        values = _values(item)
+    for email, values in period.items():
         answered = values["accepted"] + values["declined"]
         revenue = values["referred_won_amount"]
         score = (

@@ -48,7 +48,8 @@ a CRM delivery already applied (idempotency)           table        PK=TENANT#t#
 a connector's rewards ledger                           table        PK=TENANT#t#REWARDS#email, SK=ENTRY#...
 a tenant's rewards ledger (export)                     GSI1         GSI1PK=TENANT#t#REWARDS
 a CRM contact by email (write-back)                    table        PK=TENANT#t#CRMCONTACT#email, SK=<provider>
-a tenant's metric counters (a month, a connector, ...)  table        PK=TENANT#t#METRICS, SK=MONTH#yyyy-mm | CONNECTOR#e
+a tenant's metric counters (a month, a connector, ...)  table        PK=TENANT#t#METRICS, SK=MONTH#m | CONNECTOR#e
+connectors' counters in a month                        table        PK=TENANT#t#METRICS, SK begins_with CONNECTORMONTH#m
 a target account and who has ties there                table        PK=TENANT#t#TARGETACCOUNT#org_key, SK=TARGET
 a tenant's target accounts                             GSI1         GSI1PK=TENANT#t#TARGETS
 idempotency records (Powertools)                       table        PK=idempotency#<function>, SK=<hash>
@@ -603,7 +604,8 @@ class CrmContactIndex(WarmpathItem, discriminator="CrmContactIndex"):
 
 class MetricCounter(WarmpathItem, discriminator="MetricCounter"):
     """Counters kept by ``warmpath.analytics``: PK=TENANT#<t>#METRICS, SK=MONTH#<yyyy-mm> | CONNECTOR#<email> |
-    REQUESTER#<email>. Each counted event ADDs to them, so a dashboard reads a bounded number of items."""
+    CONNECTORMONTH#<yyyy-mm>#<email> | REQUESTER#<email>. Each counted event ADDs to them, so a dashboard
+    reads a bounded number of items."""
 
     requested = NumberAttribute(null=True)
     asked = NumberAttribute(null=True)

@@ -160,3 +160,25 @@ def test_referrals_per_connector_and_per_customer_connector_over_the_year(aws: A
     page = call_intake("GET", "/admin/analytics", cookies=session_cookies(ADA))
     shown = int(after["Customer connectors"]["introductions"])
     assert f'data-per-connector="Customer connectors">{shown:,}<' in page.body
+
+
+def test_the_leaderboard_covers_the_dashboards_twelve_months_from_month_by_connector_counters(
+    aws: AwsWorld, demo: dict
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from warmpath.analytics import count, dashboard
+
+    repo = wiring.repository()
+    now = datetime.now(UTC)
+    newcomer, veteran = "new.helper@example.org", "old.helper@example.org"
+    count(repo, "demo", now, {"introduced": 2}, connector=newcomer, tenant_month=False)
+    count(repo, "demo", now - timedelta(days=400), {"introduced": 9}, connector=veteran, tenant_month=False)
+    count(repo, "demo", now - timedelta(days=40), {"introduced": 1, "meetings": 1}, connector=newcomer)
+
+    board = {r["email"]: r for r in dashboard(repo, "demo", now).leaderboard}
+
+    assert board[newcomer]["introduced"] == 3 and board[newcomer]["meetings"] == 1
+    assert veteran not in board  # more than 12 months ago
+    all_time = repo.counters("demo", [f"CONNECTOR#{veteran}"])[f"CONNECTOR#{veteran}"]
+    assert float(all_time.introduced) == 9  # their own page still shows it
