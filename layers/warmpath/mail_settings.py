@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_COLOUR = "#1f4b99"
+MAX_DAYS = 365
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -93,9 +94,12 @@ def _number(settings: Mapping[str, Any], key: str, default: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(f"{key} must be a number of days")
     try:
-        return float(value)
+        days = float(value)
     except ValueError:
         raise ValueError(f"{key} must be a number of days, not {value!r}") from None
+    if not 0 <= days <= MAX_DAYS:  # also refuses nan and inf, which no date arithmetic survives
+        raise ValueError(f"{key} must be from 0 to {MAX_DAYS} days")
+    return days
 
 
 def _flag(settings: Mapping[str, Any], key: str, default: bool) -> bool:

@@ -158,6 +158,7 @@ class Tenant(WarmpathItem, discriminator="Tenant"):
     slug = UnicodeAttribute()
     name = UnicodeAttribute()
     settings = MapAttribute[str, Any](null=True)
+    settings_version = NumberAttribute(null=True)  # +1 on every change: a form saves only over what it showed
     created_at = UTCDateTimeAttribute(default=utcnow)
 
     @staticmethod
@@ -506,6 +507,7 @@ class Ask(WarmpathItem, discriminator="Ask"):
     status = UnicodeAttribute(default="asked")
     asked_at = UTCDateTimeAttribute(default=utcnow)
     answered_at = UTCDateTimeAttribute(null=True)
+    declined_by_approver = BooleanAttribute(null=True)  # the connector was never asked: their approver said no
     anonymous = BooleanAttribute(default=False)  # asked through an "ask me first" tie: not named to the requester
     # Sending the introduction: claimed (so two deliveries cannot both send), then marked sent.
     intro_claimed_at = UTCDateTimeAttribute(null=True)

@@ -169,8 +169,10 @@ class RankingSettings:
             asks_per_30_days=_whole(settings, "asks_per_30_days", FatigueRules.asks_per_30_days),
             decline_cooldown_days=_whole(settings, "decline_cooldown_days", FatigueRules.decline_cooldown_days),
         )
-        if fatigue.asks_per_30_days < 1 or fatigue.decline_cooldown_days < 0:
-            raise ValueError("asks_per_30_days must be at least 1 and decline_cooldown_days at least 0")
+        if not 1 <= fatigue.asks_per_30_days <= 100:
+            raise ValueError("asks_per_30_days must be at least 1 (and at most 100)")
+        if not 0 <= fatigue.decline_cooldown_days <= 365:
+            raise ValueError("decline_cooldown_days must be from 0 to 365")
         return cls(weights=weights, fatigue=fatigue, reference_weights=reference_weights)
 
 
@@ -189,7 +191,12 @@ def _overridden(defaults: Mapping[str, float], overrides: Any, what: str) -> dic
     for name, value in dict(overrides or {}).items():
         if name not in defaults:
             raise ValueError(f"unknown {what} '{name}' (known: {', '.join(defaults)})")
-        weights[name] = float(value)
+        try:
+            weights[name] = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{what} '{name}' must be a number, not {value!r}") from None
+        if not -100 <= weights[name] <= 100:  # also refuses nan and inf
+            raise ValueError(f"{what} '{name}' must be from -100 to 100")
     return weights
 
 

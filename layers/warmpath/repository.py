@@ -478,7 +478,7 @@ class Repository:
         return ties, (last["SK"]["S"].removeprefix("TIE#") if last else None)
 
     def search_network(
-        self, connector_email: str, text: str, *, limit: int, after: str | None = None
+        self, connector_email: str, text: str, *, limit: int, after: str | None = None, page_size: int = 500
     ) -> tuple[list[Relationship], str | None]:
         """A connector's ties whose name, title or organisation contains ``text`` (any case), a page at a time.
 
@@ -488,7 +488,10 @@ class Repository:
         needle = text.casefold()
         start = {"PK": {"S": f"NETWORK#{connector_email}"}, "SK": {"S": f"TIE#{after}"}} if after else None
         results = WarmpathItem.query(
-            f"NETWORK#{connector_email}", WarmpathItem.SK.startswith("TIE#"), last_evaluated_key=start, page_size=500
+            f"NETWORK#{connector_email}",
+            WarmpathItem.SK.startswith("TIE#"),
+            last_evaluated_key=start,
+            page_size=page_size,
         )
         found: list[Relationship] = []
         for tie in results:
@@ -594,8 +597,23 @@ class Repository:
             member.update(actions=actions, condition=Member.PK.exists())
         return len(memberships)
 
-    def set_tenant_settings(self, slug: str, settings: dict[str, Any]) -> None:
-        Tenant(*Tenant.key(slug)).update(actions=[Tenant.settings.set(settings)], condition=Tenant.PK.exists())
+    def set_tenant_settings(self, slug: str, settings: dict[str, Any], *, if_version: int | None = None) -> bool:
+        """Replace a tenant's settings (counting the change in ``settings_version``).
+
+        With ``if_version``, only while the stored version is still that one -- the one a form showed -- so a
+        save never silently undoes a change made in between; False when it was not. Raises NotFound for a
+        tenant that does not exist.
+        """
+        condition = Tenant.PK.exists()
+        if if_version:
+            condition &= Tenant.settings_version == if_version
+        elif if_version == 0:
+            condition &= Tenant.settings_version.does_not_exist() | (Tenant.settings_version == 0)
+        actions: list[Action] = [Tenant.settings.set(settings), Tenant.settings_version.add(1)]
+        if _update_if(Tenant(*Tenant.key(slug)), actions, condition):
+            return True
+        self.get_tenant(slug)  # NotFound when the tenant is gone; else the version moved on
+        return False
 
     def set_network_sharing(self, member: Member, sharing: str) -> None:
         member.update(actions=[Member.network_sharing.set(sharing)], condition=Member.PK.exists())
@@ -1015,7 +1033,10 @@ class Repository:
         return [o for o in found if isinstance(o, Offer)]
 
     def asks_of(self, tenant: str, connector_email: str, *, limit: int = 50) -> list[Ask]:
-        """A connector's asks in this tenant, newest first (their asks elsewhere are filtered out)."""
+        """A connector's asks in this tenant, newest first (their asks elsewhere are filtered out).
+
+        Asks still with the connector's approver, or that the approver declined, are asks the connector was
+        never sent: the caller decides whether to show them."""
         found = WarmpathItem.gsi1.query(
             f"ASKED#{connector_email}", scan_index_forward=False, filter_condition=Ask.tenant == tenant, limit=limit
         )
@@ -1186,7 +1207,7 @@ class Repository:
             if approved:
                 actions.append(Ask.asked_at.set(now))  # the connector's time to answer starts now
             else:
-                actions.append(Ask.answered_at.set(now))
+                actions += [Ask.answered_at.set(now), Ask.declined_by_approver.set(True)]
                 transaction.update(
                     IntroRequest(PK=ask.PK, SK="REQUEST"),
                     actions=[IntroRequest.status.set("declined"), IntroRequest.updated_at.set(now)],

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 TRIGGERS = ("introduction", "meeting_held", "closed_won")
 KINDS = ("cash", "points", "charity", "recognition")
+MAX_AMOUNT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ def rules_from(settings: dict[str, Any] | None) -> list[Rule]:
         unknown = set(item) - {"trigger", "connector_type", "kind", "amount", "percent", "currency"}
         if unknown:
             raise ValueError(f"{where} has unknown key(s) {', '.join(sorted(unknown))}")
+        if "trigger" not in item:
+            raise ValueError(f"{where} needs a trigger ({', '.join(TRIGGERS)})")
         rule = Rule(**item)
         if rule.trigger not in TRIGGERS:
             raise ValueError(f"{where}.trigger must be one of {', '.join(TRIGGERS)}")
@@ -55,8 +58,8 @@ def rules_from(settings: dict[str, Any] | None) -> list[Rule]:
             raise ValueError(f"{where}.kind must be one of {', '.join(KINDS)}")
         if not isinstance(rule.amount, int | float) or not isinstance(rule.percent, int | float):
             raise ValueError(f"{where}: amount and percent must be numbers")
-        if rule.amount < 0 or not 0 <= rule.percent <= 100:
-            raise ValueError(f"{where}: amount must be at least 0 and percent from 0 to 100")
+        if not 0 <= rule.amount <= MAX_AMOUNT or not 0 <= rule.percent <= 100:  # refuses nan and inf too
+            raise ValueError(f"{where}: amount must be from 0 to {MAX_AMOUNT:,} and percent from 0 to 100")
         if rule.percent and rule.trigger != "closed_won":
             raise ValueError(f"{where}: a percent of the deal applies to closed_won only")
         rules.append(rule)

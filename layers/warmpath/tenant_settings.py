@@ -27,8 +27,8 @@ def _contribution_weights(settings: dict[str, Any]) -> dict[str, float]:
     for name, value in raw.items():
         if name not in weights:
             raise ValueError(f"unknown contribution weight '{name}' (known: {', '.join(weights)})")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ValueError(f"contribution weight '{name}' must be a number of 0 or more")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1000:
+            raise ValueError(f"contribution weight '{name}' must be a number from 0 to 1000")
         weights[name] = float(value)
     return weights
 

@@ -98,12 +98,22 @@ TOO_WIDE = """() => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'))
   .slice(-3).map(e => e.outerHTML.slice(0, 80))"""
 
+TAB_STOPS = """() => { const groups = new Set(); let stops = 0;
+  // after the header corner, so not the skip link; a radio group is one stop; unrendered elements are none
+  const all = 'a[href]:not(.skip), button, input:not([type=hidden]), select, textarea, summary';
+  for (const e of document.querySelectorAll(all)) {
+    if (!e.checkVisibility({visibilityProperty: true})) continue;  // not rendered (inside a closed <details> too)
+    if (e.type === 'radio') { if (groups.has(e.name)) continue; groups.add(e.name); }
+    stops++;
+  }
+  return stops; }"""
+
 FOCUS = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
   const s = getComputedStyle(e);
   return {tag: e.tagName, visible: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0}; }"""
 
 
-def audit(page: Any, tabs: int = 4) -> list[str]:
+def audit(page: Any, tabs: int = 60) -> list[str]:
     """What keeps a page from being usable by keyboard, by screen reader, at phone width or in poor light."""
     problems = [f"no label: {field}" for field in page.evaluate(UNLABELLED)]
     problems += [f"low contrast: {text}" for text in page.evaluate(LOW_CONTRAST)]
@@ -113,8 +123,7 @@ def audit(page: Any, tabs: int = 4) -> list[str]:
     # place Tab starts from without pressing anything.
     page.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
     page.mouse.click(1, 1)
-    focusable = "a[href]:not(.skip), button, input:not([type=hidden]), select, textarea"  # after the header corner
-    for n in range(min(tabs, page.evaluate(f"document.querySelectorAll('{focusable}').length"))):
+    for n in range(min(tabs, page.evaluate(TAB_STOPS))):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUS)
         if focused is None:

@@ -54,6 +54,32 @@ def test_the_asks_page_shows_only_the_connectors_own_asks_and_is_for_connectors(
     assert call_intake("GET", "/me/asks", cookies=session_cookies(SAM)).status == 403
 
 
+def test_asks_still_with_the_approver_or_stopped_by_them_are_not_shown(aws: AwsWorld, demo: dict) -> None:
+    from warmpath.events import AskCreated, AskRequested, IntroRequested
+
+    from tests.integration.conftest import priya_request
+
+    repo = wiring.repository()
+    repo.set_member_access(repo.get_member("demo", MARGARET), roles={"connector"}, approver_email="cos@hale.example")
+    created = call_intake("POST", "/api/requests", json_body=priya_request(), cookies=session_cookies(RILEY)).json()
+    call_function("matching.app", eventbridge_event(aws.bus.of_type(IntroRequested)[-1]))
+    paths = call_intake("GET", f"/api/requests/{created['request_id']}", cookies=session_cookies(RILEY)).json()
+    margaret = next(p for p in paths["paths"] if p["connector_name"] == "Margaret Hale")
+    call_intake("POST", f"/api/requests/{created['request_id']}/asks", json_body={"path_id": margaret["path_id"]},
+                cookies=session_cookies(RILEY))  # fmt: skip
+    call_function("matching.app", eventbridge_event(aws.bus.of_type(AskRequested)[-1]))
+    call_function("notify.app", eventbridge_event(aws.bus.of_type(AskCreated)[-1]))
+    [ask] = repo.get_request_bundle("demo", created["request_id"]).asks
+    assert ask.status == "awaiting_approval"
+
+    waiting = call_intake("GET", "/me/asks", cookies=session_cookies(MARGARET))
+    repo.decide_approval(ask, False, jti="approver-says-no", token_expires_at=2_000_000_000)
+    stopped = call_intake("GET", "/me/asks", cookies=session_cookies(MARGARET))
+
+    for page in (waiting, stopped):
+        assert page.status == 200 and "Priya Natarajan" not in page.body and "you declined" not in page.body
+
+
 def test_a_connectors_offers_are_listed_with_their_status(aws: AwsWorld, demo: dict) -> None:
     from warmpath.models import Offer
 
@@ -100,12 +126,29 @@ def test_search_pages_through_a_large_network(aws: AwsWorld, demo: dict) -> None
                                     person_id=f"zz-{n:04d}", person_name=f"Searchable Person {n}",
                                     source="test"))  # fmt: skip
 
-    first, after = repo.search_network(MARGARET, "searchable", limit=100)
-    second, after2 = repo.search_network(MARGARET, "searchable", limit=100, after=after)
-    third, end = repo.search_network(MARGARET, "searchable", limit=100, after=after2)
+    # Small DynamoDB pages, so a search page spans several of them (as a network of thousands does).
+    first, after = repo.search_network(MARGARET, "searchable", limit=100, page_size=40)
+    second, after2 = repo.search_network(MARGARET, "searchable", limit=100, after=after, page_size=40)
+    third, end = repo.search_network(MARGARET, "searchable", limit=100, after=after2, page_size=40)
 
     names = [t.person_name for t in first + second + third]
+    assert (len(first), len(second), len(third)) == (100, 100, 30)
     assert len(names) == len(set(names)) == 230 and end is None
+
+
+def test_a_connectors_asks_in_another_tenant_stay_there(aws: AwsWorld, demo: dict) -> None:
+    from warmpath.models import Ask
+
+    asked_margaret(aws)
+    elsewhere = Ask(PK="TENANT#rival#REQUEST#r1", SK=f"ASK#{MARGARET}", GSI1PK=f"ASKED#{MARGARET}",
+                    GSI1SK="2099-01-01T00:00:00+00:00#rival#r1", tenant="rival", request_id="r1",
+                    connector_email=MARGARET, connector_name="Margaret Hale")  # fmt: skip
+    elsewhere.save()
+
+    asks = wiring.repository().asks_of("demo", MARGARET)
+
+    assert asks and {a.tenant for a in asks} == {"demo"}
+    assert [a.tenant for a in wiring.repository().asks_of("rival", MARGARET)] == ["rival"]
 
 
 # -- "How did it go?" on the request page --------------------------------------------------------------------
@@ -140,9 +183,31 @@ def test_the_requester_says_how_it_went_from_the_request_page_once(aws: AwsWorld
 
     assert first.status == 303 and double.status == 303 and different.status == 409
     assert wiring.repository().get_request("demo", request_id).outcome == "meeting_held"
-    assert {e.outcome for e in aws.bus.of_type(OutcomeRecorded)} == {"meeting_held"}
+    published = aws.bus.of_type(OutcomeRecorded)
+    assert [e.outcome for e in published] == ["meeting_held", "meeting_held"]  # the double click's repeat...
+    line = f"REQUESTER#{RILEY}"
+    before = float(getattr(wiring.repository().counters("demo", [line]).get(line), "meetings", 0) or 0)
+    for event in published:
+        call_function("crm.analytics", eventbridge_event(event))
+    after = float(wiring.repository().counters("demo", [line])[line].meetings)
+    assert after == before + 1  # ...is dropped by its consumers: one meeting
     shown = call_intake("GET", f"/requests/{request_id}", cookies=session_cookies(RILEY))
     assert "You told us: <strong>Yes, we met</strong>" in shown.body and 'value="meeting_held"' not in shown.body
+
+
+def test_the_same_answer_weeks_later_publishes_nothing_to_count_twice(aws: AwsWorld, demo: dict) -> None:
+    from datetime import timedelta
+
+    from warmpath.models import IntroRequest, utcnow
+
+    request_id = _introduced(aws)
+    assert _report(request_id, "meeting_held").status == 303
+    stored = wiring.repository().get_request("demo", request_id)
+    stored.update(actions=[IntroRequest.outcome_at.set(utcnow() - timedelta(days=30))])
+
+    again = _report(request_id, "meeting_held")
+
+    assert again.status == 303 and len(aws.bus.of_type(OutcomeRecorded)) == 1
 
 
 @pytest.mark.parametrize("outcome", ["", "won_the_lottery"])

@@ -174,7 +174,7 @@ def test_weights_change_the_order() -> None:
     [
         ({"weights": {"charm": 3}}, "unknown ranking weight 'charm'"),
         ({"asks_per_30_days": 0}, "asks_per_30_days must be at least 1"),
-        ({"decline_cooldown_days": -1}, "decline_cooldown_days at least 0"),
+        ({"decline_cooldown_days": -1}, "decline_cooldown_days must be from 0 to 365"),
     ],
 )
 def test_bad_settings_say_what_to_fix(settings: dict[str, object], message: str) -> None:

@@ -26,8 +26,16 @@ def test_empty_settings_mean_the_defaults() -> None:
         ({"crm_stages": ["won"]}, "crm_stages must be an object"),
         ({"leaderboard_hidden": "yes"}, "leaderboard_hidden must be true or false"),
         ({"contribution_weights": {"charm": 1}}, "unknown contribution weight 'charm'"),
-        ({"contribution_weights": {"meetings": -2}}, "must be a number of 0 or more"),
-        ({"contribution_weights": {"meetings": True}}, "must be a number of 0 or more"),
+        ({"contribution_weights": {"meetings": -2}}, "must be a number from 0 to 1000"),
+        ({"contribution_weights": {"meetings": True}}, "must be a number from 0 to 1000"),
+        ({"contribution_weights": {"meetings": float("nan")}}, "must be a number from 0 to 1000"),
+        ({"meeting_check_days": 1e7}, "meeting_check_days must be from 0 to 365 days"),
+        ({"meeting_check_days": float("inf")}, "meeting_check_days must be from 0 to 365 days"),
+        ({"decline_cooldown_days": 10**7}, "decline_cooldown_days must be from 0 to 365"),
+        ({"asks_per_30_days": 500}, "at most 100"),
+        ({"weights": {"type_fit": float("nan")}}, "ranking weight 'type_fit' must be from -100 to 100"),
+        ({"rewards": [{}]}, "rewards[0] needs a trigger"),
+        ({"rewards": [{"trigger": "introduction", "amount": float("inf")}]}, "amount must be from 0 to 1,000,000"),
     ],
 )
 def test_a_bad_value_anywhere_says_what_to_fix(settings: dict, problem: str) -> None:

@@ -10,8 +10,9 @@ keeps the admin who is looking.
 ``/admin/settings`` edits the tenant's settings in one form (fatigue caps, introductions and their timings,
 reward rules, attribution, analytics, branding). The whole map is checked by ``warmpath.tenant_settings``
 before anything is saved; a bad value returns the form with what to fix and the values as typed. Keys the
-page does not show (ranking weights, CRM stage maps) are kept. The form carries a fingerprint of the
-settings it was rendered from, and a save over a newer change is refused rather than silently undoing it.
+page does not show (ranking weights, CRM stage maps) are kept. The form carries the settings' version
+(``Tenant.settings_version``) and the save is conditional on it, so a save over a newer change -- another
+admin's, or the CLI's -- is refused rather than silently undoing it.
 
 ``/admin/settings/crm`` stores a CRM connection's secret in SSM (never shown again; the page only says
 whether each provider is connected and where its webhook posts).
@@ -19,8 +20,6 @@ whether each provider is connected and where its webhook posts).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -135,7 +134,7 @@ def change_member(email: str) -> Response[str]:
     roles = {r for r in form.all("roles") if r in ADDABLE_ROLES} | (member.roles & {"connector"})
     try:
         if not roles:
-            raise InvalidInput(f"{member.name} needs at least one role; to stop their access, make them a connector.")
+            raise InvalidInput(f"{member.name} needs at least one role: requester or admin.")
         if member.email == found.member.email and "admin" not in roles:
             raise InvalidInput("You cannot remove your own admin role: ask another admin to do it.")
         approver = form.get("approver_email", "").strip()
@@ -151,10 +150,6 @@ def change_member(email: str) -> Response[str]:
 # -- settings --------------------------------------------------------------------------------------------
 
 
-def fingerprint(settings: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
 def _settings_page(found: web.SignedIn, *, status: int = 200, **context: Any) -> Response[str]:
     from warmpath.config import get_settings
     from warmpath.models import CONNECTOR_TYPES
@@ -162,8 +157,15 @@ def _settings_page(found: web.SignedIn, *, status: int = 200, **context: Any) ->
     from warmpath.tenant_settings import crm_connections, effective
 
     tenant = found.member.tenant
-    stored = wiring.repository().tenant_settings(tenant)
-    values = context.pop("values", None) or _form_values(effective(stored))
+    record = wiring.repository().get_tenant(tenant)
+    stored = record.settings.as_dict() if record.settings else {}
+    values = context.pop("values", None)
+    if values is None:
+        try:
+            values = _form_values(effective(stored))
+        except ValueError as error:  # a hand-edited item: show the defaults, and what was wrong, to save over it
+            values = _form_values(effective({}))
+            context["error"] = f"The stored settings have a bad value ({error}). The form shows the defaults."
     base = get_settings().public_base_url
     connections = [{**c, "url": f"{base}/crm/{tenant}/{c['provider']}"} for c in crm_connections(tenant)]
     context.setdefault("error", "")
@@ -173,7 +175,7 @@ def _settings_page(found: web.SignedIn, *, status: int = 200, **context: Any) ->
         "settings.html",
         status=status,
         values=values,
-        version=fingerprint(stored),
+        version=int(record.settings_version or 0),
         triggers=TRIGGERS,
         kinds=KINDS,
         connector_types=("*", *CONNECTOR_TYPES),
@@ -274,16 +276,18 @@ def save_settings() -> Response[str]:
     repo = wiring.repository()
     tenant = found.member.tenant
     stored = repo.tenant_settings(tenant)
-    if form.get("version") != fingerprint(stored):
-        error = "Someone changed the settings after you opened this page. Nothing was saved: reload it and try again."
-        return _settings_page(found, status=409, error=error)
     typed = typed_values(form)
+    shown = form.get("version", "")
+    if not shown.isdigit():
+        raise InvalidInput("This form is missing its version: reload the settings page and try again.")
     try:
         settings = settings_from(typed, stored)
         effective(settings)
     except ValueError as error:
         return _settings_page(found, status=400, error=f"Nothing was saved: {error}.", values=typed)
-    repo.set_tenant_settings(tenant, settings)
+    if not repo.set_tenant_settings(tenant, settings, if_version=int(shown)):
+        moved = "Someone changed the settings after you opened this page. Nothing was saved: reload it and try again."
+        return _settings_page(found, status=409, error=moved)
     logger.info("tenant settings changed", extra={"keys": sorted(k for k in settings if settings[k] != stored.get(k))})
     return _settings_page(found, notice="Settings saved.")
 

@@ -20,7 +20,6 @@ router = Router()
 LISTED = 50
 STATUS_WORDS = {
     "asked": "waiting for your answer",
-    "awaiting_approval": "waiting for your approver",
     "accepted": "you accepted",
     "declined": "you declined",
     "expired": "expired unanswered",
@@ -37,7 +36,9 @@ def my_asks() -> Response[str]:
     )
     repo = wiring.repository()
     tenant, email = found.member.tenant, found.member.email
-    asks = repo.asks_of(tenant, email, limit=LISTED)
+    # Asks before or stopped by their approver never reached them: the approver decides whether they are asked.
+    asks = [a for a in repo.asks_of(tenant, email, limit=LISTED)
+            if a.status != "awaiting_approval" and not a.declined_by_approver]  # fmt: skip
     offers = repo.offers_of(tenant, email, limit=LISTED)
     requests = repo.get_requests(tenant, [a.request_id for a in asks] + [o.request_id for o in offers if o.request_id])
     expiry = timedelta(days=MailSettings.or_defaults(repo.tenant_settings(tenant)).ask_expiry_days)

@@ -318,10 +318,14 @@ def record_outcome(
 ) -> bool:
     """The requester's answer to "Did you meet?", from the email's link or the request page.
 
-    Recorded once; the same answer again (a double click) is fine, and ``OutcomeRecorded`` goes out again
-    for consumers that count once per event. Returns False when a different answer was recorded first.
+    Recorded once; the same answer again (a double click, a retry after a failure) is fine. ``OutcomeRecorded``
+    goes out again only while its consumers still remember the first one (they keep event ids for
+    ``once.DEFAULT_EXPIRY``, and drop the repeat), so a retry cannot lose the event and a click weeks later
+    cannot count the meeting twice. Returns False when a different answer was recorded first.
     """
     from warmpath.events import OutcomeRecorded
+    from warmpath.models import utcnow
+    from warmpath.once import DEFAULT_EXPIRY
 
     if outcome not in OUTCOME_LABELS:
         raise ValueError(f"outcome must be one of {', '.join(OUTCOME_LABELS)}")
@@ -330,6 +334,8 @@ def record_outcome(
         stored = repo.get_request(request.tenant, request.request_id)
         if stored.outcome != outcome:
             return False
+        if stored.outcome_at is None or utcnow() - stored.outcome_at > DEFAULT_EXPIRY / 2:
+            return True
     bus.publish(OutcomeRecorded(tenant=request.tenant, request_id=request.request_id, outcome=outcome))  # type: ignore[arg-type]
     if changed:
         from warmpath.observability import metrics
