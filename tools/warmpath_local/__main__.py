@@ -41,9 +41,9 @@ Warmpath is running.
   Dashboard:         {stack.url}/admin/analytics   (sign in as the admin: do introductions pay off?)
 
 Demo tenant '{seeded["tenant"]}' - sign in with any of these (the link arrives in the dev mailbox):
-  admin:      {seeded["admin"]}      (invite connectors at {stack.url}/admin/invites)
+  admin:      {seeded["admin"]}      (members, invites, settings: {stack.url}/admin/members)
   requesters: {", ".join(seeded["requesters"])}
-  connector:  margaret.hale@hale-ventures.example   (her network page, ratings and privacy)
+  connector:  margaret.hale@hale-ventures.example   (her asks, network search, ratings and privacy)
   {seeded["connectors"]} connectors with {seeded["ties"]} ties.
 
 Try: sign in as {seeded["requesters"][0]}, ask for an introduction to
