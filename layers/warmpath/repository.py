@@ -254,6 +254,7 @@ class Repository:
         member.update(actions=actions, condition=Member.PK.exists())
 
     def remove_member(self, tenant: str, email: str) -> None:
+        """Delete a membership (its sessions stop working: a session needs a live membership)."""
         Member(*Member.key(tenant, email)).delete()
 
     def join(self, member: Member, now: datetime) -> bool:

@@ -268,3 +268,39 @@ def test_connecting_a_crm_stores_its_secret_in_ssm_and_never_shows_it(aws: AwsWo
     bad_org = {"csrf_token": csrf, "provider": "salesforce", "org_id": "00Dxx", "writeback": "on"}
     salesforce = _post("/admin/settings/crm", cookies, bad_org)
     assert salesforce.status == 400 and "Organization ID" in salesforce.body
+
+
+def test_removing_a_member_asks_first_then_ends_their_access_and_keeps_their_history(aws: AwsWorld, demo: dict) -> None:
+    repo = wiring.repository()
+    riley = session_cookies(RILEY)
+    call_intake("POST", "/api/requests", json_body={"target_name": "Zed Q", "target_company": "Nowhere",
+                "reason": "A reason that is long enough to pass."}, cookies=riley)  # fmt: skip
+    page, cookies = _page(f"/admin/members/{RILEY}/remove")
+    assert page.status == 200 and "Remove Riley" in page.body
+    assert repo.get_member("demo", RILEY) is not None  # opening the page changed nothing
+
+    forged = _post(f"/admin/members/{RILEY}/remove", cookies, {"csrf_token": "forged"})
+    removed = _post(f"/admin/members/{RILEY}/remove", cookies, {"csrf_token": csrf_of(page.body)})
+    again = _post(f"/admin/members/{RILEY}/remove", cookies, {"csrf_token": csrf_of(page.body)})
+
+    assert forged.status == 403
+    assert removed.status == 200 and "Removed Riley" in removed.body and again.status == 404
+    assert repo.get_member("demo", RILEY) is None
+    assert call_intake("GET", "/requests", cookies=riley).status in (302, 303, 401)  # the session no longer works
+    assert len(repo.list_requests("demo")) >= 1  # their request stays
+
+
+def test_an_admin_cannot_remove_themselves_nor_a_connector_with_an_open_ask(aws: AwsWorld, demo: dict) -> None:
+    from tests.integration.flows import asked_margaret
+
+    asked_margaret(aws)
+    page, cookies = _page("/admin/members")
+    csrf = csrf_of(page.body)
+
+    own = _post(f"/admin/members/{ADA}/remove", cookies, {"csrf_token": csrf})
+    busy = _post(f"/admin/members/{MARGARET}/remove", cookies, {"csrf_token": csrf})
+
+    assert own.status == 409 and "cannot remove yourself" in own.body
+    assert busy.status == 409 and "has an ask waiting for an answer" in busy.body
+    assert wiring.repository().get_member("demo", ADA) and wiring.repository().get_member("demo", MARGARET)
+    assert _page(f"/admin/members/{ADA}/remove", RILEY)[0].status == 403

@@ -5,7 +5,9 @@ reminded, joined, bounced, opted out), filterable by status. An admin adds a req
 (they sign in with a magic link from the sign-in page; nobody is emailed on adding), changes a member's roles
 and sets or clears a connector's approver. Connectors themselves arrive through the bulk invite, so the
 connector role is never granted here. An admin cannot take away their own admin role, so a tenant always
-keeps the admin who is looking.
+keeps the admin who is looking. Removing a member (a confirm page, then its POST) deletes the membership:
+they can no longer sign in or be asked, while their past requests, introductions and counters stay. A
+connector with an ask still open is not removed until it is answered or expires, so no ask is orphaned.
 
 ``/admin/settings`` edits the tenant's settings in one form (fatigue caps, introductions and their timings,
 reward rules, attribution, analytics, branding). The whole map is checked by ``warmpath.tenant_settings``
@@ -20,15 +22,19 @@ whether each provider is connected and where its webhook posts).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
-from warmpath.errors import InvalidInput, NotFound
+from warmpath.errors import Conflict, InvalidInput, NotFound
 from warmpath.observability import logger
 
 from intake import web
+
+if TYPE_CHECKING:
+    from warmpath.models import Member
 
 router = Router()
 
@@ -145,6 +151,50 @@ def change_member(email: str) -> Response[str]:
         return _members_page(found, status=400, error=f"Nothing was changed: {error.message}")
     repo.set_member_access(member, roles=roles, approver_email=approver or None)
     return _members_page(found, notice=f"Saved {member.name}.")
+
+
+def _removable(found: web.SignedIn, email: str) -> Member:
+    """The member an admin may remove, or an error saying why not."""
+    from urllib.parse import unquote
+
+    from warmpath.lifecycle import OPEN_ASK_STATUSES
+
+    repo = wiring.repository()
+    member = repo.get_member(found.member.tenant, unquote(email))
+    if member is None:
+        raise NotFound("That person is not a member of this tenant.")
+    if member.email == found.member.email:
+        raise Conflict("You cannot remove yourself: ask another admin to do it.")
+    if any(a.status in OPEN_ASK_STATUSES for a in repo.asks_of(member.tenant, member.email, limit=200)):
+        raise Conflict(f"{member.name} has an ask waiting for an answer: remove them once it is answered or expires.")
+    return member
+
+
+@router.get("/admin/members/<email>/remove", include_in_schema=False)
+def confirm_remove(email: str) -> Response[str]:
+    member = _removable(_admin("manage members"), email)
+    lines = [
+        f"{member.name} ({member.email}) will no longer be able to sign in here"
+        + (", and will not be asked for introductions." if "connector" in member.roles else "."),
+        "Their past requests, introductions and figures stay. You can invite or add them again later.",
+    ]
+    return web.confirm_page(
+        router.current_event,
+        title=f"Remove {member.name}?",
+        lines=lines,
+        action=f"/admin/members/{quote(member.email)}/remove",
+        button=f"Remove {member.name}",
+    )
+
+
+@router.post("/admin/members/<email>/remove", include_in_schema=False)
+def remove_member(email: str) -> Response[str]:
+    found = _admin("manage members")
+    web.check_csrf(web.read_form(router.current_event), found.session_id)
+    member = _removable(found, email)
+    wiring.repository().remove_member(member.tenant, member.email)
+    logger.info("member removed", extra={"roles": sorted(member.roles)})
+    return _members_page(found, notice=f"Removed {member.name}.")
 
 
 # -- settings --------------------------------------------------------------------------------------------
