@@ -63,6 +63,8 @@ def test_the_dashboard_shows_the_seeded_history_in_words_and_tables(aws: AwsWorl
     introduced = re.search(r'data-step="Introduced">([\d,]+)<', page.body)
     assert introduced and int(introduced.group(1).replace(",", "")) == int(history["introduced"])
     assert "Connector contributions" in page.body
+    months = re.findall(r'<th scope="row">(\d{4}-\d{2})</th>\s*<td>([\d,]+)</td>', page.body)
+    assert 5 <= len(months) < 12 and months[0][1] != "0"  # the trend starts at the first active month
 
 
 def test_only_admins_see_the_dashboard_and_its_exports(aws: AwsWorld, demo: dict) -> None:

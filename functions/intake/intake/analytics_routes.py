@@ -40,12 +40,16 @@ def show() -> Response[str]:
     found = _admin()
     figures = _dashboard(found.member.tenant)
     peak = max([row["introduced"] for _, row in figures.months] + [1])
+    # The trend starts at the first month with activity (a young program is not a wall of zeros); the CSV has all 12.
+    active = [i for i, (_, row) in enumerate(figures.months) if any(row.values())]
+    months = figures.months[active[0] :] if active else figures.months
     return web.member_page(
         found,
         "analytics.html",
         figures=figures,
         funnel_top=max(figures.funnel[0][1], 1),
         month_peak=peak,
+        months=months,
         has_activity=any(v for v in figures.totals.values()),
     )
 
