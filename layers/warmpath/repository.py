@@ -136,6 +136,7 @@ def _save_unless(item: WarmpathItem, condition: Any) -> bool:
 
 
 CRM_DELIVERY_MEMORY = timedelta(days=30)
+PROVISIONAL_OUTCOME = "no_response"  # an answer to "Did you meet?" that a later one may replace
 
 
 def _delivery_marker(tenant: str, provider: str, delivery: str) -> CrmDelivery:
@@ -995,15 +996,21 @@ class Repository:
         return outcome.written
 
     def record_outcome(self, tenant: str, request_id: str, result: str, *, jti: str, token_expires_at: int) -> bool:
-        """The requester's answer to "Did you meet?", once (spending the token)."""
+        """The requester's answer to "Did you meet?", once (spending the token).
+
+        "No response yet" is provisional: a later meeting or "not a fit" replaces it (with a token not yet
+        spent -- the request page's, since one email's choices share one). The other answers are final.
+        """
         now = utcnow()
         used = UsedToken(PK=f"USED#{jti}", SK="USED", ttl=token_expires_at, outcome=result)
+        provisional = IntroRequest.outcome == PROVISIONAL_OUTCOME
         with self._written_once() as (transaction, outcome):
             transaction.save(used, condition=UsedToken.PK.does_not_exist())
             transaction.update(
                 IntroRequest(PK=IntroRequest.partition(tenant, request_id), SK="REQUEST"),
                 actions=[IntroRequest.outcome.set(result), IntroRequest.outcome_at.set(now)],
-                condition=(IntroRequest.status == "introduced") & IntroRequest.outcome.does_not_exist(),
+                condition=(IntroRequest.status == "introduced")
+                & (IntroRequest.outcome.does_not_exist() | (provisional & (IntroRequest.outcome != result))),
             )
             transaction.save(_timeline(tenant, request_id, "outcome", result.replace("_", " ")))
         return outcome.written

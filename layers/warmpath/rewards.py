@@ -38,6 +38,8 @@ class Rule:
 
 def rules_from(settings: dict[str, Any] | None) -> list[Rule]:
     """The tenant's reward rules; ValueError says what to fix."""
+    from warmpath.models import CONNECTOR_TYPES
+
     raw = (settings or {}).get("rewards", [])
     if not isinstance(raw, list):
         raise ValueError("rewards must be a list of rules")
@@ -56,6 +58,13 @@ def rules_from(settings: dict[str, Any] | None) -> list[Rule]:
             raise ValueError(f"{where}.trigger must be one of {', '.join(TRIGGERS)}")
         if rule.kind not in KINDS:
             raise ValueError(f"{where}.kind must be one of {', '.join(KINDS)}")
+        if rule.connector_type != "*" and rule.connector_type not in CONNECTOR_TYPES:
+            raise ValueError(f"{where}.connector_type must be * (any) or one of {', '.join(CONNECTOR_TYPES)}")
+        if not (isinstance(rule.currency, str) and len(rule.currency) == 3 and rule.currency.isalpha()
+                and rule.currency.isupper()):  # fmt: skip
+            raise ValueError(f"{where}.currency must be a three-letter code like USD, not {rule.currency!r}")
+        if any((r.trigger, r.connector_type, r.kind) == (rule.trigger, rule.connector_type, rule.kind) for r in rules):
+            raise ValueError(f"{where} repeats an earlier rule (same trigger, connector type and reward)")
         if not isinstance(rule.amount, int | float) or not isinstance(rule.percent, int | float):
             raise ValueError(f"{where}: amount and percent must be numbers")
         if not 0 <= rule.amount <= MAX_AMOUNT or not 0 <= rule.percent <= 100:  # refuses nan and inf too

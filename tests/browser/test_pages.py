@@ -241,7 +241,7 @@ def test_an_admin_changes_a_setting_and_adds_a_member(admin: Any) -> None:
     reminder.fill("9")  # the browser allows it; the server knows it is after the ask expires
     admin.get_by_role("button", name="Save settings").click()
     admin.get_by_role("alert").wait_for()
-    assert "less than ask_expiry_days" in admin.get_by_role("alert").inner_text()
+    assert "less than \u201cAn unanswered ask expires after\u201d" in admin.get_by_role("alert").inner_text()
     assert reminder.input_value() == "9"  # what was typed stays, to be corrected
     reminder.fill("3")
     shot(admin, "09-settings-error")

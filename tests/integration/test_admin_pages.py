@@ -38,13 +38,18 @@ def _settings_form(html: str) -> dict[str, Any]:
     return fields
 
 
-def _post(path: str, cookies: dict[str, str], fields: dict[str, Any]) -> Any:
-    from urllib.parse import urlencode
+def _post(path: str, cookies: dict[str, str], fields: dict[str, Any], *, follow: bool = True) -> Any:
+    """Submit a form as a browser does: a 303 after a change is followed to the page it names."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
 
     body = urlencode(
         [(k, v) for k, values in fields.items() for v in (values if isinstance(values, list) else [values])]
     )
-    return call_intake("POST", path, raw_body=body, content_type="application/x-www-form-urlencoded", cookies=cookies)
+    result = call_intake("POST", path, raw_body=body, content_type="application/x-www-form-urlencoded", cookies=cookies)
+    if follow and result.status == 303:
+        target = urlsplit(result.headers["Location"])
+        return call_intake("GET", target.path, cookies=cookies, query=dict(parse_qsl(target.query)) or None)
+    return result
 
 
 # -- members -------------------------------------------------------------------------------------------
@@ -74,10 +79,12 @@ def test_an_admin_adds_a_requester_who_can_then_sign_in(aws: AwsWorld, demo: dic
     fields = {"csrf_token": csrf_of(page.body), "email": " New.Seller@Acme.Example ", "name": "Nia Seller",
               "roles": ["requester"]}  # fmt: skip
 
+    redirected = _post("/admin/members", cookies, fields | {"email": "first@acme.example"}, follow=False)
     added = _post("/admin/members", cookies, fields)
     again = _post("/admin/members", cookies, fields)
 
     member = wiring.repository().get_member("demo", "new.seller@acme.example")
+    assert redirected.status == 303 and redirected.headers["Location"].startswith("/admin/members?done=added")
     assert added.status == 200 and "Added Nia Seller" in added.body
     assert member is not None and member.roles == {"requester"} and member.status == "joined"
     assert again.status == 409 and "is a member already" in again.body
@@ -149,7 +156,7 @@ def test_an_admin_changes_only_members_of_their_own_tenant(aws: AwsWorld, demo: 
     csrf = csrf_of(page.body)
 
     other = _post("/admin/members/boss%40rival.example", cookies, {"csrf_token": csrf, "roles": ["requester"]})
-    encoded = _post(f"/admin/members/{RILEY.replace('@', '%40')}", cookies,
+    encoded = _post(f"/admin/members/{RILEY.upper().replace('@', '%40')}", cookies,
                     {"csrf_token": csrf, "roles": ["requester", "admin"]})  # fmt: skip
 
     assert other.status == 404 and repo.get_member("rival", "boss@rival.example").roles == {"admin"}
@@ -205,11 +212,20 @@ def test_a_bad_setting_saves_nothing_and_says_what_to_fix(aws: AwsWorld, demo: d
     before = wiring.repository().tenant_settings("demo")
     page, cookies = _page("/admin/settings")
     cases = [
-        ({"asks_per_30_days": "0"}, "asks_per_30_days must be at least 1"),
-        ({"asks_per_30_days": "lots"}, "asks_per_30_days must be a whole number, not &#39;lots&#39;"),
-        ({"ask_reminder_days": "9"}, "ask_reminder_days must be more than 0 and less than ask_expiry_days"),
-        ({"brand_logo_url": "http://example.com/logo.png"}, "brand.logo_url must be an https:// address"),
-        ({"attribution_window_days": "1000"}, "attribution_window_days must be a whole number of days from 1 to 730"),
+        ({"asks_per_30_days": "0"}, "\u201cMost asks a connector gets in 30 days\u201d must be at least 1"),
+        (
+            {"asks_per_30_days": "lots"},
+            "\u201cMost asks a connector gets in 30 days\u201d must be a whole number, not &#39;lots&#39;",
+        ),
+        (
+            {"ask_reminder_days": "9"},
+            "after\u201d must be more than 0 and less than \u201cAn unanswered ask expires after\u201d",
+        ),
+        ({"brand_logo_url": "http://example.com/logo.png"}, "\u201cLogo\u201d must be an https:// address"),
+        (
+            {"attribution_window_days": "1000"},
+            "\u201cA deal counts as referred when created within\u201d must be a whole number of days from 1 to 730",
+        ),
         ({"cw_revenue": "-1"}, "contribution weight &#39;revenue&#39; must be a number from 0 to 1000"),
     ]
     for change, message in cases:
@@ -268,6 +284,7 @@ def test_connecting_a_crm_stores_its_secret_in_ssm_and_never_shows_it(aws: AwsWo
     bad_org = {"csrf_token": csrf, "provider": "salesforce", "org_id": "00Dxx", "writeback": "on"}
     salesforce = _post("/admin/settings/crm", cookies, bad_org)
     assert salesforce.status == 400 and "Organization ID" in salesforce.body
+    assert '<option value="salesforce" selected>' in salesforce.body and 'value="00Dxx"' in salesforce.body
 
 
 def test_removing_a_member_asks_first_then_ends_their_access_and_keeps_their_history(aws: AwsWorld, demo: dict) -> None:
@@ -284,7 +301,7 @@ def test_removing_a_member_asks_first_then_ends_their_access_and_keeps_their_his
     again = _post(f"/admin/members/{RILEY}/remove", cookies, {"csrf_token": csrf_of(page.body)})
 
     assert forged.status == 403
-    assert removed.status == 200 and "Removed Riley" in removed.body and again.status == 404
+    assert removed.status == 200 and "Removed riley@acme.example" in removed.body and again.status == 404
     assert repo.get_member("demo", RILEY) is None
     assert call_intake("GET", "/requests", cookies=riley).status in (302, 303, 401)  # the session no longer works
     assert len(repo.list_requests("demo")) >= 1  # their request stays

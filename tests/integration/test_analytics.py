@@ -84,6 +84,7 @@ def test_every_table_exports_as_csv(aws: AwsWorld, demo: dict) -> None:
         result = call_intake("GET", "/admin/analytics.csv", cookies=session_cookies(ADA), query={"table": table})
         assert result.status == 200 and result.headers["Content-Type"].startswith("text/csv")
         assert result.body.splitlines()[0].startswith(header)
+        assert ".0," not in result.body  # counts are whole numbers
     bad = call_intake("GET", "/admin/analytics.csv", cookies=session_cookies(ADA), query={"table": "secrets"})
     assert bad.status == 400 and "table must be one of" in bad.body
 

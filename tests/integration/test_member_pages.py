@@ -176,6 +176,8 @@ def test_the_requester_says_how_it_went_from_the_request_page_once(aws: AwsWorld
     request_id = _introduced(aws)
     page = call_intake("GET", f"/requests/{request_id}", cookies=session_cookies(RILEY))
     assert "How did it go?" in page.body and 'value="meeting_held"' in page.body
+    assert '<span class="status introduced">Introduced</span>' in page.body  # Margaret's path, not "Accepted"
+    assert "not asked here yet" not in page.body.split("Margaret Hale", 1)[1].split("</li>", 1)[0]
 
     first = _report(request_id, "meeting_held")
     double = _report(request_id, "meeting_held")
@@ -208,6 +210,20 @@ def test_the_same_answer_weeks_later_publishes_nothing_to_count_twice(aws: AwsWo
     again = _report(request_id, "meeting_held")
 
     assert again.status == 303 and len(aws.bus.of_type(OutcomeRecorded)) == 1
+
+
+def test_no_response_yet_is_provisional_and_a_later_meeting_replaces_it(aws: AwsWorld, demo: dict) -> None:
+    request_id = _introduced(aws)
+
+    waiting = _report(request_id, "no_response")
+    page = call_intake("GET", f"/requests/{request_id}", cookies=session_cookies(RILEY))
+    met = _report(request_id, "meeting_held")
+    final = _report(request_id, "no_response")
+
+    assert waiting.status == 303 and "answered since?" in page.body and 'value="no_response"' not in page.body
+    assert met.status == 303 and final.status == 409
+    assert wiring.repository().get_request("demo", request_id).outcome == "meeting_held"
+    assert [e.outcome for e in aws.bus.of_type(OutcomeRecorded)] == ["no_response", "meeting_held"]
 
 
 @pytest.mark.parametrize("outcome", ["", "won_the_lottery"])

@@ -35,6 +35,9 @@ def test_empty_settings_mean_the_defaults() -> None:
         ({"asks_per_30_days": 500}, "at most 100"),
         ({"weights": {"type_fit": float("nan")}}, "ranking weight 'type_fit' must be from -100 to 100"),
         ({"rewards": [{}]}, "rewards[0] needs a trigger"),
+        ({"rewards": [{"trigger": "introduction", "connector_type": "alien"}]}, "rewards[0].connector_type must be"),
+        ({"rewards": [{"trigger": "introduction", "currency": "<b>"}]}, "three-letter code like USD"),
+        ({"rewards": [{"trigger": "introduction"}, {"trigger": "introduction"}]}, "rewards[1] repeats an earlier"),
         ({"rewards": [{"trigger": "introduction", "amount": float("inf")}]}, "amount must be from 0 to 1,000,000"),
     ],
 )

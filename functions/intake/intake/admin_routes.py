@@ -16,6 +16,8 @@ page does not show (ranking weights, CRM stage maps) are kept. The form carries 
 (``Tenant.settings_version``) and the save is conditional on it, so a save over a newer change -- another
 admin's, or the CLI's -- is refused rather than silently undoing it.
 
+A change that succeeds redirects back to its page (post/redirect/get), so reloading it repeats nothing.
+
 ``/admin/settings/crm`` stores a CRM connection's secret in SSM (never shown again; the page only says
 whether each provider is connected and where its webhook posts).
 """
@@ -23,7 +25,7 @@ whether each provider is connected and where its webhook posts).
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -50,6 +52,17 @@ NUMBERS = {  # form field -> (settings key, whole number?)
 }
 FLAGS = ("double_opt_in", "digest_shows_all", "leaderboard_hidden")
 REWARD_FIELDS = ("trigger", "connector_type", "kind", "amount", "percent", "currency")
+# The settings' names as the page labels them, for messages written in the CLI's terms.
+LABELS = {
+    "asks_per_30_days": "Most asks a connector gets in 30 days",
+    "decline_cooldown_days": "Days a connector is not asked again after declining",
+    "ask_reminder_days": "Remind a connector who has not answered after",
+    "ask_expiry_days": "An unanswered ask expires after",
+    "meeting_check_days": "Ask the requester \u201cDid you meet?\u201d after",
+    "attribution_window_days": "A deal counts as referred when created within",
+    "brand.colour": "Colour of buttons",
+    "brand.logo_url": "Logo",
+}
 
 
 def _admin(what: str) -> web.SignedIn:
@@ -84,10 +97,35 @@ def _members_page(found: web.SignedIn, *, status: int = 200, **context: Any) -> 
 @router.get("/admin/members", include_in_schema=False)
 def members_page() -> Response[str]:
     found = _admin("manage members")
-    shown = (router.current_event.query_string_parameters or {}).get("status", "")
+    query = router.current_event.query_string_parameters or {}
+    shown = query.get("status", "")
     if shown and shown not in STATUSES:
         return _members_page(found, status=400, error=f"Show one of these statuses: {', '.join(STATUSES)}.")
-    return _members_page(found, status_filter=shown)
+    return _members_page(found, status_filter=shown, notice=_members_notice(found, query))
+
+
+def _members_notice(found: web.SignedIn, query: dict[str, str]) -> str:
+    """What the last change did (forms redirect here after a change, so reloading repeats nothing)."""
+    done, who = query.get("done", ""), query.get("who", "")
+    member = wiring.repository().get_member(found.member.tenant, who) if who and done in ("added", "saved") else None
+    if member is not None:
+        added = done == "added"
+        return f"Added {member.name}. They sign in with their email address." if added else f"Saved {member.name}."
+    if done == "removed" and who and wiring.repository().get_member(found.member.tenant, who) is None:
+        return f"Removed {who}."
+    return ""
+
+
+def _address_in_path(raw: str) -> str:
+    """The member's address from ``/admin/members/<email>``: decoded, and in the case it is stored in."""
+    from urllib.parse import unquote
+
+    from warmpath.identity import normalise_email
+
+    try:
+        return normalise_email(unquote(raw))
+    except ValueError:
+        raise NotFound("That person is not a member of this tenant.") from None
 
 
 def _email(raw: str, what: str) -> str:
@@ -123,18 +161,16 @@ def add_member() -> Response[str]:
         taken = f"{email} is a member already: change their roles in the list below."
         return _members_page(found, status=409, error=taken, added=added)
     logger.info("member added", extra={"roles": sorted(roles)})
-    return _members_page(found, notice=f"Added {name}. They sign in with their email address.")
+    return web.redirect(f"/admin/members?{urlencode({'done': 'added', 'who': email})}")
 
 
 @router.post("/admin/members/<email>", include_in_schema=False)
 def change_member(email: str) -> Response[str]:
-    from urllib.parse import unquote
-
     found = _admin("manage members")
     form = web.read_form(router.current_event)
     web.check_csrf(form, found.session_id)
     repo = wiring.repository()
-    member = repo.get_member(found.member.tenant, unquote(email))
+    member = repo.get_member(found.member.tenant, _address_in_path(email))
     if member is None:
         raise NotFound("That person is not a member of this tenant.")
     roles = {r for r in form.all("roles") if r in ADDABLE_ROLES} | (member.roles & {"connector"})
@@ -150,17 +186,15 @@ def change_member(email: str) -> Response[str]:
     except InvalidInput as error:
         return _members_page(found, status=400, error=f"Nothing was changed: {error.message}")
     repo.set_member_access(member, roles=roles, approver_email=approver or None)
-    return _members_page(found, notice=f"Saved {member.name}.")
+    return web.redirect(f"/admin/members?{urlencode({'done': 'saved', 'who': member.email})}")
 
 
 def _removable(found: web.SignedIn, email: str) -> Member:
     """The member an admin may remove, or an error saying why not."""
-    from urllib.parse import unquote
-
     from warmpath.lifecycle import OPEN_ASK_STATUSES
 
     repo = wiring.repository()
-    member = repo.get_member(found.member.tenant, unquote(email))
+    member = repo.get_member(found.member.tenant, _address_in_path(email))
     if member is None:
         raise NotFound("That person is not a member of this tenant.")
     if member.email == found.member.email:
@@ -194,7 +228,7 @@ def remove_member(email: str) -> Response[str]:
     member = _removable(found, email)
     wiring.repository().remove_member(member.tenant, member.email)
     logger.info("member removed", extra={"roles": sorted(member.roles)})
-    return _members_page(found, notice=f"Removed {member.name}.")
+    return web.redirect(f"/admin/members?{urlencode({'done': 'removed', 'who': member.email})}")
 
 
 # -- settings --------------------------------------------------------------------------------------------
@@ -220,6 +254,7 @@ def _settings_page(found: web.SignedIn, *, status: int = 200, **context: Any) ->
     connections = [{**c, "url": f"{base}/crm/{tenant}/{c['provider']}"} for c in crm_connections(tenant)]
     context.setdefault("error", "")
     context.setdefault("notice", "")
+    context.setdefault("crm_typed", {"provider": "", "org_id": "", "instance_url": "", "writeback": False})
     return web.member_page(
         found,
         "settings.html",
@@ -311,9 +346,31 @@ def settings_from(typed: dict[str, Any], stored: dict[str, Any]) -> dict[str, An
     return settings
 
 
+def in_words(message: str) -> str:
+    """A settings error as the page says it: its field labels, and reward rules counted from 1."""
+    import re
+
+    for key, label in LABELS.items():
+        message = re.sub(rf"(?<![\w.]){re.escape(key)}(?![\w])", f"\u201c{label}\u201d", message)
+
+    def rule(found: re.Match[str]) -> str:
+        field = found[2].replace("_", " ")
+        return f"reward rule {int(found[1]) + 1}" + (f"'s {field}" if field else "")
+
+    return re.sub(r"rewards\[(\d+)\]\.?(\w*)", rule, message)
+
+
 @router.get("/admin/settings", include_in_schema=False)
 def settings_page() -> Response[str]:
-    return _settings_page(_admin("change the settings"))
+    from warmpath.tenant_settings import CRM_PROVIDERS
+
+    query = router.current_event.query_string_parameters or {}
+    notice = ""
+    if query.get("done") == "saved":
+        notice = "Settings saved."
+    elif query.get("done") == "connected" and query.get("provider") in CRM_PROVIDERS:
+        notice = f"{query['provider'].capitalize()} is connected. Its secret is stored and never shown."
+    return _settings_page(_admin("change the settings"), notice=notice)
 
 
 @router.post("/admin/settings", include_in_schema=False)
@@ -334,12 +391,12 @@ def save_settings() -> Response[str]:
         settings = settings_from(typed, stored)
         effective(settings)
     except ValueError as error:
-        return _settings_page(found, status=400, error=f"Nothing was saved: {error}.", values=typed)
+        return _settings_page(found, status=400, error=f"Nothing was saved: {in_words(str(error))}.", values=typed)
     if not repo.set_tenant_settings(tenant, settings, if_version=int(shown)):
         moved = "Someone changed the settings after you opened this page. Nothing was saved: reload it and try again."
         return _settings_page(found, status=409, error=moved)
     logger.info("tenant settings changed", extra={"keys": sorted(k for k in settings if settings[k] != stored.get(k))})
-    return _settings_page(found, notice="Settings saved.")
+    return web.redirect("/admin/settings?done=saved")
 
 
 @router.post("/admin/settings/crm", include_in_schema=False)
@@ -360,7 +417,11 @@ def connect_crm() -> Response[str]:
             instance_url=form.get("instance_url", "").strip(),
         )
     except ValueError as error:
-        return _settings_page(found, status=400, error=f"The CRM was not connected: {error}.")
+        typed: dict[str, Any] = {
+            k: form.get(k, "").strip() for k in ("provider", "org_id", "instance_url")
+        }  # never the secrets
+        typed["writeback"] = form.get("writeback") == "on"
+        return _settings_page(found, status=400, error=f"The CRM was not connected: {error}.", crm_typed=typed)
     store_crm_connection(found.member.tenant, provider, value)
     logger.info("crm connected", extra={"provider": provider, "writeback": bool(value.get("writeback"))})
-    return _settings_page(found, notice=f"{provider.capitalize()} is connected. Its secret is stored and never shown.")
+    return web.redirect(f"/admin/settings?done=connected&provider={provider}")

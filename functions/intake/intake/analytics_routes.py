@@ -69,15 +69,22 @@ def rows_of(table: str, figures: Any) -> list[list[Any]]:
         names = ["requested", "asked", "accepted", "introduced", "meetings", "referred_opportunities", "referred_won",
                  "referred_won_amount", "won", "won_amount", "rewards_earned", "rewards_paid",
                  "introduced_by_customer"]  # fmt: skip
-        return [["month", *names]] + [[month, *(row[n] for n in names)] for month, row in figures.months]
+        return [["month", *names]] + [[month, *(_number(row[n]) for n in names)] for month, row in figures.months]
     if table == "comparison":
         measures = ("win_rate", "average_deal", "cycle_days")
         rows: list[list[Any]] = [["deals", "won", *measures]]
         for kind, v in figures.comparison.items():
-            rows.append([kind, v["won"], *(f"{v[k]:.3f}" if v[k] is not None else "" for k in measures)])
+            rows.append([kind, _number(v["won"]), *(f"{v[k]:.3f}" if v[k] is not None else "" for k in measures)])
         return rows
     header = ["name", "email", "score", "answered", "introduced", "meetings", "opportunities", "revenue"]
-    return [header] + [[r[k] for k in header] for r in figures.leaderboard]
+    return [header] + [[_number(r[k]) for k in header] for r in figures.leaderboard]
+
+
+def _number(value: Any) -> Any:
+    """Counts as whole numbers (counters are stored as decimals), other figures to two places."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else round(value, 2)
+    return value
 
 
 @router.get("/admin/analytics.csv", include_in_schema=False)

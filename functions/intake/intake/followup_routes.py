@@ -127,5 +127,6 @@ def outcome_record(token: str) -> Response[str]:
     outcome = claims.ref["outcome"]
     repo, bus = wiring.repository(), wiring.event_bus()
     if not service.record_outcome(repo, bus, request, outcome, jti=claims.jti, expires_at=claims.expires_at):
-        return web.render("message.html", status=409, title="Nothing changed", body="You already told us.")
+        body = "You already told us. If it was \u201cNo response yet\u201d, the request's page takes a newer answer."
+        return web.render("message.html", status=409, title="Nothing changed", body=body)
     return web.render("message.html", title="Thank you", body="Thanks for letting us know.")

@@ -57,7 +57,8 @@ def network_page() -> Response[str]:
     found = _connector()
     repo = wiring.repository()
     start = router.current_event.get_query_string_value("after", None)
-    query = (router.current_event.get_query_string_value("q", None) or "").strip()[:100]
+    raw = router.current_event.get_query_string_value("q", None) or ""
+    query = "".join(c for c in raw if c.isprintable()).strip()[:100]  # no control characters echoed back
     if query:
         ties, next_key = repo.search_network(found.member.email, query, limit=PAGE_SIZE, after=start)
     else:

@@ -150,7 +150,7 @@ def report_outcome(request_id: str) -> Response[str]:
     expires = int((request.created_at + timedelta(days=400)).timestamp())  # the marker outlives any double click
     repo, bus = wiring.repository(), wiring.event_bus()
     if not service.record_outcome(
-        repo, bus, request, outcome, jti=f"outcome-{member.tenant}-{request_id}", expires_at=expires
+        repo, bus, request, outcome, jti=f"outcome-{member.tenant}-{request_id}-{outcome}", expires_at=expires
     ):
         raise Conflict("You already said how it went.")
     return web.redirect(f"/requests/{request_id}?notice=outcome")

@@ -318,7 +318,8 @@ def record_outcome(
 ) -> bool:
     """The requester's answer to "Did you meet?", from the email's link or the request page.
 
-    Recorded once; the same answer again (a double click, a retry after a failure) is fine. ``OutcomeRecorded``
+    Recorded once, except that "No response yet" may later become a meeting or "not a fit"; the same answer
+    again (a double click, a retry after a failure) is fine. ``OutcomeRecorded``
     goes out again only while its consumers still remember the first one (they keep event ids for
     ``once.DEFAULT_EXPIRY``, and drop the repeat), so a retry cannot lose the event and a click weeks later
     cannot count the meeting twice. Returns False when a different answer was recorded first.
