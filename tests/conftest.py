@@ -22,7 +22,7 @@ from moto import mock_aws
 from warmpath import wiring
 from warmpath.events import EventContract
 from warmpath.tokens import SigningKeys
-from warmpath_local.stack import LocalContext, local_environment
+from warmpath_local.stack import LocalContext, LocalStack, local_environment
 from warmpath_local.template import load_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,6 +136,17 @@ class HttpResult:
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    """A local stack of the module's own, on a free port, for tests that talk to it over HTTP (e2e, browser)."""
+    local = LocalStack(port=0)
+    local.start()
+    try:
+        yield local
+    finally:
+        local.stop()
 
 
 def api_event(

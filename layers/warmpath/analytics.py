@@ -51,6 +51,21 @@ CONNECTOR_MONTH = "CONNECTORMONTH#"  # + yyyy-mm#email: one connector's month (n
 DEFAULT_CONTRIBUTION_WEIGHTS = {"answered": 1.0, "introduced": 5.0, "meetings": 10.0, "pipeline": 2.0, "revenue": 5.0}
 
 
+def contribution_weights(settings: Mapping[str, Any]) -> dict[str, float]:
+    """The tenant's weights of the contribution score (defaults overridden); ValueError says what to fix."""
+    raw = settings.get("contribution_weights") or {}
+    if not isinstance(raw, dict):
+        raise ValueError("contribution_weights must be an object (answered, introduced, meetings, pipeline, revenue)")
+    weights = dict(DEFAULT_CONTRIBUTION_WEIGHTS)
+    for name, value in raw.items():
+        if name not in weights:
+            raise ValueError(f"unknown contribution weight '{name}' (known: {', '.join(weights)})")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1000:
+            raise ValueError(f"contribution weight '{name}' must be a number from 0 to 1000")
+        weights[name] = float(value)
+    return weights
+
+
 def month_of(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m")
 
@@ -104,9 +119,8 @@ def apply_event(repo: Repository, contract: EventContract, when: datetime) -> di
     elif isinstance(contract, events.OutcomeRecorded):
         if contract.outcome != "meeting_held":
             return {}
-        request = repo.get_request(contract.tenant, contract.request_id)
-        counts, requester = {"meetings": 1}, request.requester_email
-        connector = repo.get_request_bundle(contract.tenant, contract.request_id).introducer
+        bundle = repo.get_request_bundle(contract.tenant, contract.request_id)
+        counts, requester, connector = {"meetings": 1}, bundle.request.requester_email, bundle.introducer
     elif isinstance(contract, events.DealStageChanged):
         counts, connector = _deal_counts(repo, contract)
     count(repo, contract.tenant, when, counts, connector=connector, requester=requester)
@@ -173,10 +187,9 @@ def dashboard(repo: Repository, tenant: str, now: datetime, months: int = 12) ->
     by_month = repo.counters(tenant, [f"MONTH#{k}" for k in keys])
     rows = [(k, _values(by_month.get(f"MONTH#{k}"))) for k in keys]
     totals = {name: sum(r[name] for _, r in rows) for name in COUNTERS}
-    steps = FUNNEL
     funnel: list[tuple[str, float, float | None]] = []
-    for index, (label, name) in enumerate(steps):
-        before = totals[steps[index - 1][1]] if index else None
+    for index, (label, name) in enumerate(FUNNEL):
+        before = totals[FUNNEL[index - 1][1]] if index else None
         funnel.append((label, totals[name], _ratio(totals[name], before) if before is not None else None))
     referred = {
         "win_rate": _ratio(totals["referred_won"], totals["referred_won"] + totals["referred_lost"]),
@@ -251,7 +264,7 @@ def _leaderboard(
     repo: Repository, tenant: str, months: list[str], settings: dict[str, Any], members: list[Member]
 ) -> list[dict[str, Any]]:
     """Each connector's contribution over the dashboard's months (their month lines summed)."""
-    weights = {**DEFAULT_CONTRIBUTION_WEIGHTS, **(settings.get("contribution_weights") or {})}
+    weights = contribution_weights(settings)
     by_email = {m.email: m for m in members}
     period: dict[str, dict[str, float]] = {}
     for month in months:

@@ -17,24 +17,9 @@ from typing import Any
 CRM_PROVIDERS = ("salesforce", "hubspot", "webhook")
 
 
-def _contribution_weights(settings: dict[str, Any]) -> dict[str, float]:
-    from warmpath.analytics import DEFAULT_CONTRIBUTION_WEIGHTS
-
-    raw = settings.get("contribution_weights") or {}
-    if not isinstance(raw, dict):
-        raise ValueError("contribution_weights must be an object (answered, introduced, meetings, pipeline, revenue)")
-    weights = dict(DEFAULT_CONTRIBUTION_WEIGHTS)
-    for name, value in raw.items():
-        if name not in weights:
-            raise ValueError(f"unknown contribution weight '{name}' (known: {', '.join(weights)})")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1000:
-            raise ValueError(f"contribution weight '{name}' must be a number from 0 to 1000")
-        weights[name] = float(value)
-    return weights
-
-
 def effective(settings: dict[str, Any]) -> dict[str, Any]:
     """What the settings mean once defaults are filled in; ValueError says what to fix."""
+    from warmpath.analytics import contribution_weights
     from warmpath.attribution import window_days
     from warmpath.mail_settings import MailSettings
     from warmpath.ranking import RankingSettings
@@ -60,7 +45,7 @@ def effective(settings: dict[str, Any]) -> dict[str, Any]:
         "mail": dataclasses.asdict(mail),
         "rewards": [dataclasses.asdict(r) for r in rules],
         "attribution_window_days": window,
-        "contribution_weights": _contribution_weights(settings),
+        "contribution_weights": contribution_weights(settings),
         "leaderboard_hidden": bool(settings.get("leaderboard_hidden", False)),
     }
 

@@ -35,16 +35,6 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStack]:
-    local = LocalStack(port=0)
-    local.start()
-    try:
-        yield local
-    finally:
-        local.stop()
-
-
-@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

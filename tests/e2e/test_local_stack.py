@@ -13,7 +13,6 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -32,16 +31,6 @@ MARGARET = "margaret.hale@hale-ventures.example"
 DAVID = "david.kim@summitcap.example"
 BEN = "ben.carter@acme.example"
 PRIYA = "priya.natarajan@northwind.example"
-
-
-@pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStack]:
-    local = LocalStack(port=0)
-    local.start()
-    try:
-        yield local
-    finally:
-        local.stop()
 
 
 def csrf(html: str) -> str:

@@ -42,13 +42,13 @@ router = Router()
 
 STATUSES = ("invited", "reminded", "joined", "bounced", "opted_out")
 ADDABLE_ROLES = ("requester", "admin")
-NUMBERS = {  # form field -> (settings key, whole number?)
-    "asks_per_30_days": ("asks_per_30_days", True),
-    "decline_cooldown_days": ("decline_cooldown_days", True),
-    "ask_reminder_days": ("ask_reminder_days", False),
-    "ask_expiry_days": ("ask_expiry_days", False),
-    "meeting_check_days": ("meeting_check_days", False),
-    "attribution_window_days": ("attribution_window_days", True),
+NUMBERS = {  # settings key (and form field) -> a whole number?
+    "asks_per_30_days": True,
+    "decline_cooldown_days": True,
+    "ask_reminder_days": False,
+    "ask_expiry_days": False,
+    "meeting_check_days": False,
+    "attribution_window_days": True,
 }
 FLAGS = ("double_opt_in", "digest_shows_all", "leaderboard_hidden")
 REWARD_FIELDS = ("trigger", "connector_type", "kind", "amount", "percent", "currency")
@@ -69,12 +69,22 @@ def _admin(what: str) -> web.SignedIn:
     return web.require_admin(router.current_event, what)
 
 
+def _admin_form(what: str) -> tuple[web.SignedIn, web.Form]:
+    """The signed-in admin and the form they posted (its CSRF token checked)."""
+    found = _admin(what)
+    form = web.read_form(router.current_event)
+    web.check_csrf(form, found.session_id)
+    return found, form
+
+
 # -- members ---------------------------------------------------------------------------------------------
 
 
 def _members_page(found: web.SignedIn, *, status: int = 200, **context: Any) -> Response[str]:
     members = wiring.repository().list_members(found.member.tenant)
     shown = context.pop("status_filter", "")
+    done = context.pop("done", {})
+    context.setdefault("notice", _notice(done.get("done", ""), done.get("who", ""), {m.email: m for m in members}))
     counts = {s: sum(1 for m in members if m.status == s) for s in STATUSES}
     listed = [m for m in members if not shown or m.status == shown]
     context.setdefault("error", "")
@@ -101,31 +111,36 @@ def members_page() -> Response[str]:
     shown = query.get("status", "")
     if shown and shown not in STATUSES:
         return _members_page(found, status=400, error=f"Show one of these statuses: {', '.join(STATUSES)}.")
-    return _members_page(found, status_filter=shown, notice=_members_notice(found, query))
+    return _members_page(found, status_filter=shown, done=query)
 
 
-def _members_notice(found: web.SignedIn, query: dict[str, str]) -> str:
+def _notice(done: str, who: str, members: dict[str, Member]) -> str:
     """What the last change did (forms redirect here after a change, so reloading repeats nothing)."""
-    done, who = query.get("done", ""), query.get("who", "")
-    member = wiring.repository().get_member(found.member.tenant, who) if who and done in ("added", "saved") else None
-    if member is not None:
-        added = done == "added"
-        return f"Added {member.name}. They sign in with their email address." if added else f"Saved {member.name}."
-    if done == "removed" and who and wiring.repository().get_member(found.member.tenant, who) is None:
+    member = members.get(who)
+    if member is not None and done in ("added", "saved"):
+        return (
+            f"Added {member.name}. They sign in with their email address."
+            if done == "added"
+            else f"Saved {member.name}."
+        )
+    if done == "removed" and who and member is None:
         return f"Removed {who}."
     return ""
 
 
-def _address_in_path(raw: str) -> str:
-    """The member's address from ``/admin/members/<email>``: decoded, and in the case it is stored in."""
+def _member_in_path(found: web.SignedIn, raw: str) -> Member:
+    """The admin's tenant's member named by ``/admin/members/<email>`` (decoded, in the case it is stored in)."""
     from urllib.parse import unquote
 
     from warmpath.identity import normalise_email
 
     try:
-        return normalise_email(unquote(raw))
+        member = wiring.repository().get_member(found.member.tenant, normalise_email(unquote(raw)))
     except ValueError:
-        raise NotFound("That person is not a member of this tenant.") from None
+        member = None
+    if member is None:
+        raise NotFound("That person is not a member of this tenant.")
+    return member
 
 
 def _email(raw: str, what: str) -> str:
@@ -141,9 +156,7 @@ def _email(raw: str, what: str) -> str:
 def add_member() -> Response[str]:
     from warmpath.models import Member
 
-    found = _admin("manage members")
-    form = web.read_form(router.current_event)
-    web.check_csrf(form, found.session_id)
+    found, form = _admin_form("manage members")
     roles = [r for r in form.all("roles") if r in ADDABLE_ROLES]
     name = form.get("name", "").strip()[:200]
     added: dict[str, Any] = {"email": form.get("email", "").strip(), "name": name, "roles": roles}
@@ -166,13 +179,8 @@ def add_member() -> Response[str]:
 
 @router.post("/admin/members/<email>", include_in_schema=False)
 def change_member(email: str) -> Response[str]:
-    found = _admin("manage members")
-    form = web.read_form(router.current_event)
-    web.check_csrf(form, found.session_id)
-    repo = wiring.repository()
-    member = repo.get_member(found.member.tenant, _address_in_path(email))
-    if member is None:
-        raise NotFound("That person is not a member of this tenant.")
+    found, form = _admin_form("manage members")
+    member = _member_in_path(found, email)
     roles = {r for r in form.all("roles") if r in ADDABLE_ROLES} | (member.roles & {"connector"})
     try:
         if not roles:
@@ -185,7 +193,7 @@ def change_member(email: str) -> Response[str]:
             raise InvalidInput("A connector cannot approve their own asks.")
     except InvalidInput as error:
         return _members_page(found, status=400, error=f"Nothing was changed: {error.message}")
-    repo.set_member_access(member, roles=roles, approver_email=approver or None)
+    wiring.repository().set_member_access(member, roles=roles, approver_email=approver or None)
     return web.redirect(f"/admin/members?{urlencode({'done': 'saved', 'who': member.email})}")
 
 
@@ -193,13 +201,10 @@ def _removable(found: web.SignedIn, email: str) -> Member:
     """The member an admin may remove, or an error saying why not."""
     from warmpath.lifecycle import OPEN_ASK_STATUSES
 
-    repo = wiring.repository()
-    member = repo.get_member(found.member.tenant, _address_in_path(email))
-    if member is None:
-        raise NotFound("That person is not a member of this tenant.")
+    member = _member_in_path(found, email)
     if member.email == found.member.email:
         raise Conflict("You cannot remove yourself: ask another admin to do it.")
-    if any(a.status in OPEN_ASK_STATUSES for a in repo.asks_of(member.tenant, member.email, limit=200)):
+    if any(a.status in OPEN_ASK_STATUSES for a in wiring.repository().asks_of(member.tenant, member.email, limit=200)):
         raise Conflict(f"{member.name} has an ask waiting for an answer: remove them once it is answered or expires.")
     return member
 
@@ -223,8 +228,7 @@ def confirm_remove(email: str) -> Response[str]:
 
 @router.post("/admin/members/<email>/remove", include_in_schema=False)
 def remove_member(email: str) -> Response[str]:
-    found = _admin("manage members")
-    web.check_csrf(web.read_form(router.current_event), found.session_id)
+    found, _ = _admin_form("manage members")
     member = _removable(found, email)
     wiring.repository().remove_member(member.tenant, member.email)
     logger.info("member removed", extra={"roles": sorted(member.roles)})
@@ -322,8 +326,8 @@ def settings_from(typed: dict[str, Any], stored: dict[str, Any]) -> dict[str, An
     from warmpath.analytics import DEFAULT_CONTRIBUTION_WEIGHTS
 
     settings = dict(stored)
-    for name, (key, whole) in NUMBERS.items():
-        settings[key] = _number(typed[name], name, whole)
+    for name, whole in NUMBERS.items():
+        settings[name] = _number(typed[name], name, whole)
     for name in FLAGS:
         settings[name] = typed[name]
     settings["contribution_weights"] = {
@@ -377,9 +381,7 @@ def settings_page() -> Response[str]:
 def save_settings() -> Response[str]:
     from warmpath.tenant_settings import effective
 
-    found = _admin("change the settings")
-    form = web.read_form(router.current_event)
-    web.check_csrf(form, found.session_id)
+    found, form = _admin_form("change the settings")
     repo = wiring.repository()
     tenant = found.member.tenant
     stored = repo.tenant_settings(tenant)
@@ -403,9 +405,7 @@ def save_settings() -> Response[str]:
 def connect_crm() -> Response[str]:
     from warmpath.tenant_settings import crm_connection_value, store_crm_connection
 
-    found = _admin("connect a CRM")
-    form = web.read_form(router.current_event)
-    web.check_csrf(form, found.session_id)
+    found, form = _admin_form("connect a CRM")
     provider = form.get("provider", "")
     try:
         value = crm_connection_value(
