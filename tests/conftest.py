@@ -18,12 +18,26 @@ from urllib.parse import urlencode
 
 import boto3
 import pytest
+from hypothesis import HealthCheck, settings
 from moto import mock_aws
 from warmpath import wiring
 from warmpath.events import EventContract
 from warmpath.tokens import SigningKeys
 from warmpath_local.stack import LocalContext, LocalStack, local_environment
 from warmpath_local.template import load_template
+
+# Property-based tests: a fixed seed and bounded examples, so `make test` stays well inside CI's time and a
+# failure replays. HYPOTHESIS_PROFILE=deep explores more (never in CI).
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.register_profile("deep", max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_FIXTURES = Path(os.environ.get("WARMPATH_FIXTURES", ROOT.parent / "shared" / "fixtures"))
