@@ -4,7 +4,9 @@
 ``warmpath inbound parse`` (which only prints it). We act only when every check passes:
 
 - ``spam`` and ``virus``: SES's verdicts are PASS;
-- ``authenticated``: SPF or DKIM passes and DMARC does not fail;
+- ``authenticated``: DMARC's rule: SPF or DKIM passes *aligned* with the From domain (see ``authenticated``),
+  and DMARC does not fail;
+- ``one_from_address``: the From header names exactly one address (DMARC cannot judge more than one);
 - ``sender``: the From address is the one the reply address was made for;
 - ``token``: the reply address (``reply+<id>@<inbound domain>``) exists, is unexpired and expects an answer;
 - ``size``: the message is under MAX_BYTES;
@@ -165,13 +167,80 @@ def verdicts_from_headers(mime: EmailMessage) -> dict[str, str]:
     }
 
 
-def trust_checks(verdicts: dict[str, str], sender: str, expected_sender: str | None) -> dict[str, bool]:
-    """SES's verdicts pass, the sender is authenticated, and it is who we wrote to (``sender``: an address)."""
+@dataclass(frozen=True)
+class Origin:
+    """Who a message says it is from, and what vouches for it: the From header's addresses, the envelope
+    sender (SES's ``mail.source``, or the stored copy's Return-Path) and the domains of its DKIM signatures."""
+
+    from_addresses: tuple[str, ...]
+    envelope_from: str = ""
+    dkim_domains: tuple[str, ...] = ()
+
+    @property
+    def sender(self) -> str:
+        """The From address when there is exactly one ("" otherwise: nobody to trust)."""
+        return self.from_addresses[0] if len(self.from_addresses) == 1 else ""
+
+
+_DKIM_DOMAIN = re.compile(r"(?:^|;)\s*d\s*=\s*([^;\s]+)", re.IGNORECASE)
+
+
+def origin_of(mime: EmailMessage, envelope_from: str | None = None) -> Origin:
+    """The message's Origin; ``envelope_from`` from SES's receipt when there is one, else the Return-Path."""
+    try:
+        addresses = tuple(a.lower() for _, a in getaddresses([str(v) for v in mime.get_all("From", [])]) if a)
+    except (ValueError, IndexError, TypeError):  # a From the parser cannot read: nobody to trust
+        addresses = ()
+    if envelope_from is None:
+        envelope_from = parseaddr(str(mime.get("Return-Path", "")))[1]
+    signatures = [str(v) for v in mime.get_all("DKIM-Signature", [])]
+    domains = tuple(m.group(1).lower().rstrip(".") for s in signatures if (m := _DKIM_DOMAIN.search(s)))
+    return Origin(addresses, (envelope_from or "").lower(), domains)
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2].strip().lower().rstrip(".")
+
+
+def aligned(domain: str, from_domain: str) -> bool:
+    """DMARC's relaxed alignment, approximated without the Public Suffix List: the same domain, or one a
+    subdomain of the other where the parent has at least two labels (``mail.x.example`` aligns with
+    ``x.example``; ``evil.example`` never aligns with ``x.example``; nothing aligns through a bare TLD)."""
+    domain, from_domain = domain.lower().rstrip("."), from_domain.lower().rstrip(".")
+    if not domain or not from_domain:
+        return False
+    if domain == from_domain:
+        return True
+    parent, child = sorted((domain, from_domain), key=len)
+    return parent.count(".") >= 1 and child.endswith("." + parent)
+
+
+def authenticated(verdicts: dict[str, str], origin: Origin) -> bool:
+    """DMARC's rule, whether or not the From domain publishes a policy: DMARC does not fail, and SPF passes
+    for an envelope domain aligned with the From domain, or DKIM passes and every signature's domain aligns
+    with it (a passing signature for some other domain proves nothing about the From address; with mixed
+    signatures we cannot tell which one passed), or SES's DMARC verdict itself passed (which requires an
+    aligned SPF or DKIM pass). SPF passing for an unrelated envelope domain counts for nothing."""
+    if verdicts.get("dmarc") == "FAIL" or not origin.sender:
+        return False
+    spf, dkim = verdicts.get("spf") == "PASS", verdicts.get("dkim") == "PASS"
+    from_domain = _domain(origin.sender)
+    if spf and aligned(_domain(origin.envelope_from), from_domain):
+        return True
+    if dkim and origin.dkim_domains and all(aligned(d, from_domain) for d in origin.dkim_domains):
+        return True
+    return verdicts.get("dmarc") == "PASS" and (spf or dkim)
+
+
+def trust_checks(verdicts: dict[str, str], origin: Origin, expected_sender: str | None) -> dict[str, bool]:
+    """SES's verdicts pass, the sender is authenticated, and it is who we wrote to. Every check reads true
+    when it passed."""
     return {
         "spam": verdicts.get("spam") == "PASS",
         "virus": verdicts.get("virus") == "PASS",
-        "authenticated": "PASS" in (verdicts.get("spf"), verdicts.get("dkim")) and verdicts.get("dmarc") != "FAIL",
-        "sender": bool(expected_sender) and sender.lower() == (expected_sender or "").lower(),
+        "authenticated": authenticated(verdicts, origin),
+        "one_from_address": len(origin.from_addresses) == 1,
+        "sender": bool(expected_sender) and origin.sender == (expected_sender or "").lower(),
     }
 
 
@@ -182,12 +251,16 @@ def conclude(
     expected_sender: str | None,
     reply_id: str | None,
     token_valid: bool,
+    envelope_from: str | None = None,
 ) -> Conclusion:
+    """What a raw message means and whether we may act on it (``envelope_from``: SES's ``mail.source``; a
+    stored copy's Return-Path when not given)."""
     mime = read_mime(raw)
-    sender = parseaddr(str(mime.get("From", "")))[1].lower()
+    origin = origin_of(mime, envelope_from)
+    sender = origin.sender or (origin.from_addresses[0] if origin.from_addresses else "")
     automatic = auto_reply_reason(mime)
     checks = {
-        **trust_checks(verdicts, sender, expected_sender),
+        **trust_checks(verdicts, origin, expected_sender),
         "token": token_valid,
         "size": len(raw) <= MAX_BYTES,
         "not_auto_reply": automatic is None,

@@ -67,19 +67,23 @@ def receive(
     body: str,
     message_id: str,
     headers: str = "",
+    envelope: str | None = None,
     **verdicts: str,
 ) -> dict[str, Any]:
     """SES receives an email: the raw message lands in the inbound bucket, then the function gets the receipt
-    (the real SES event fixture, with these addresses and any verdicts overridden, e.g. ``spf="FAIL"``)."""
+    (the real SES event fixture, with these addresses and any verdicts overridden, e.g. ``spf="FAIL"``).
+    ``envelope`` is the SMTP MAIL FROM (the From address unless given); ``sender`` is the From header's value
+    as written (an address, or a whole header value when it contains ``<`` or ``,``)."""
+    from_header = sender if ("<" in sender or "," in sender) else f"<{sender}>"
     raw = (
-        f"From: <{sender}>\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-ID: <{message_id}@mail.example>\r\n"
+        f"From: {from_header}\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-ID: <{message_id}@mail.example>\r\n"
         f"{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
     ).encode()
     aws_client("s3").put_object(Bucket=aws.env["INBOUND_BUCKET"], Key=f"inbound/{message_id}", Body=raw)
     event = copy.deepcopy(load_fixture("aws_events/powertools-lambda-python/events/sesEvent.json"))
     record = event["Records"][0]["ses"]
     record["mail"]["messageId"] = message_id
-    record["mail"]["source"] = sender
+    record["mail"]["source"] = envelope if envelope is not None else sender
     record["receipt"]["recipients"] = [to]
     for name, status in verdicts.items():
         record["receipt"][f"{name}Verdict"] = {"status": status}

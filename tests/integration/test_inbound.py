@@ -84,7 +84,9 @@ def test_a_reply_is_acted_on_only_when_authenticated_clean_and_from_the_addresse
     aws: AwsWorld, verdicts: dict[str, str], sender: str, trusted: bool
 ) -> None:
     from notify.inbound import trusted as is_trusted
+    from warmpath.inbound_mail import read_mime
 
-    message = InboundMessage(message_id="m", verdicts=verdicts)
+    message = InboundMessage(message_id="m", sender=sender, verdicts=verdicts)
+    mime = read_mime(f"From: Someone <{sender}>\r\nSubject: Re\r\n\r\nYes".encode())
 
-    assert is_trusted(message, f"Someone <{sender}>", "A@x.example") is trusted
+    assert is_trusted(message, mime, "A@x.example") is trusted

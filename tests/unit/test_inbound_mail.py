@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from warmpath.inbound_mail import auto_reply_reason, body_text, conclude, read_mime, reply_ids, verdicts_from_headers
+from hypothesis import given
+from hypothesis import strategies as st
+from warmpath.inbound_mail import (
+    Origin,
+    aligned,
+    authenticated,
+    auto_reply_reason,
+    body_text,
+    conclude,
+    origin_of,
+    read_mime,
+    reply_ids,
+    verdicts_from_headers,
+)
 from warmpath.intent import classify
 from warmpath.replies import visible_text
 
@@ -91,7 +104,7 @@ def test_a_trusted_yes_is_actionable() -> None:
 
     assert (found.intent, found.visible_text, found.actionable) == ("accept", "Sure, happy to", True)
     assert found.as_json()["checks"] == dict.fromkeys(
-        ("spam", "virus", "authenticated", "sender", "token", "size", "not_auto_reply"), True
+        ("spam", "virus", "authenticated", "one_from_address", "sender", "token", "size", "not_auto_reply"), True
     )
 
 
@@ -169,3 +182,53 @@ def test_the_cli_prints_what_a_reply_means_without_a_stack(
     assert found["visible_text"] == "Not sure I know her well enough \u2014 who else?"
     assert (found["sender"], found["reply_id"], found["token_valid"]) == ("cara@x.example", "0123456789abcdef", False)
     assert found["checks"]["token"] is False and "not checked" in found["note"]
+
+
+@pytest.mark.parametrize(
+    ("domain", "from_domain", "expected"),
+    [
+        ("x.example", "x.example", True),
+        ("X.Example.", "x.example", True),
+        ("mail.x.example", "x.example", True),
+        ("x.example", "eu.x.example", True),
+        ("evil.example", "x.example", False),
+        ("xx.example", "x.example", False),
+        ("example", "x.example", False),  # nothing aligns through a bare top-level domain
+        ("", "x.example", False),
+    ],
+)
+def test_relaxed_alignment_of_a_domain_with_the_from_domain(domain: str, from_domain: str, expected: bool) -> None:
+    assert aligned(domain, from_domain) is expected
+
+
+def test_a_reply_read_from_a_file_takes_its_envelope_from_the_return_path() -> None:
+    found = conclude(
+        b"Return-Path: <bounce@mallory.example>\r\n" + _reply("Yes"),
+        verdicts={**PASSING, "dkim": "FAIL", "dmarc": "GRAY"},
+        expected_sender="cara@x.example",
+        reply_id="0123456789abcdef",
+        token_valid=True,
+    )
+
+    assert found.checks["authenticated"] is False
+
+
+_HEADER_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=80)
+
+
+@given(from_value=_HEADER_TEXT, envelope=_HEADER_TEXT, dkim=_HEADER_TEXT, body=st.text(max_size=200))
+def test_whatever_the_headers_say_only_one_aligned_from_address_is_authenticated(
+    from_value: str, envelope: str, dkim: str, body: str
+) -> None:
+    """Property: a message counts as authenticated (with no DMARC verdict from SES) only when its From header
+    names one address and SPF's envelope domain or every DKIM domain aligns with it; reading never raises."""
+    raw = f"From: {from_value}\r\nDKIM-Signature: {dkim}\r\nSubject: Re\r\n\r\n{body}".encode()
+    origin = origin_of(read_mime(raw), envelope)
+    verdicts = {"spf": "PASS", "dkim": "PASS", "dmarc": "GRAY"}
+
+    if authenticated(verdicts, origin):
+        assert isinstance(origin, Origin) and len(origin.from_addresses) == 1
+        from_domain = origin.sender.rpartition("@")[2]
+        assert aligned(origin.envelope_from.rpartition("@")[2], from_domain) or (
+            origin.dkim_domains and all(aligned(d, from_domain) for d in origin.dkim_domains)
+        )

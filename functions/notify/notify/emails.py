@@ -426,12 +426,14 @@ class Notifier:
     def send_too_large(self, event: InboundTooLarge) -> None:
         """A polite note to whoever sent a message too large to read: only to an authenticated sender that
         passed SES's checks (never backscatter to a forged address), at most once an hour per address."""
-        from warmpath.inbound_mail import MAX_BYTES, trust_checks
+        from warmpath.inbound_mail import MAX_BYTES, Origin, trust_checks
 
         message = self.repo.get_inbound(event.message_id)
         sender = (message.sender or "").lower()
         verdicts = dict(message.verdicts.as_dict()) if hasattr(message.verdicts, "as_dict") else {}
-        checks = trust_checks(verdicts, sender, sender)
+        # The note goes to the envelope sender, so SPF must vouch for that very address (the message itself,
+        # too large to read, is never opened).
+        checks = trust_checks(verdicts, Origin((sender,), sender), sender) | {"spf": verdicts.get("spf") == "PASS"}
         if not sender or not all(checks.values()):
             logger.info("no note for a too-large message", extra={"checks": checks})
             return

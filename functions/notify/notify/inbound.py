@@ -72,13 +72,11 @@ CONTACT_FILES = (".csv", ".vcf", ".vcard")
 CONTACT_TYPES = ("text/csv", "text/vcard", "text/x-vcard", "application/vnd.ms-excel")
 
 
-def trusted(message: Any, sender_header: str, expected: str) -> bool:
-    """Act on a reply only if SES's verdicts pass and it comes from the address we wrote to."""
-    from email.utils import parseaddr
+def trusted(message: Any, mime: Any, expected: str) -> bool:
+    """Act on a reply only if SES's verdicts pass and it comes, authenticated, from the address we wrote to."""
+    from warmpath.inbound_mail import origin_of, trust_checks
 
-    from warmpath.inbound_mail import trust_checks
-
-    return all(trust_checks(_verdicts(message), parseaddr(sender_header)[1], expected).values())
+    return all(trust_checks(_verdicts(message), origin_of(mime, message.sender or ""), expected).values())
 
 
 def _verdicts(message: Any) -> dict[str, str]:
@@ -122,7 +120,7 @@ def route_reply(message: Any, redelivery: bool = False) -> str | None:
     if address.purpose == "ask":
         return answer_by_reply(message, raw, address, reply_ids[0])
     mime = message_from_bytes(raw, policy=policy.default)
-    if not trusted(message, str(mime.get("From", "")), address.email):
+    if not trusted(message, mime, address.email):
         logger.warning("untrusted reply ignored", extra={"message_id": message.message_id})
         return None
     for part in mime.iter_attachments():  # type: ignore[attr-defined]
@@ -163,13 +161,21 @@ def route_offer(message: Any, raw: bytes) -> list[str]:
     """
     from warmpath.events import OfferMadeByEmail
     from warmpath.identity import organisation_key
-    from warmpath.inbound_mail import conclude
+    from warmpath.inbound_mail import conclude, origin_of, read_mime
     from warmpath.models import Offer
 
     repo, bus = wiring.repository(), wiring.event_bus()
-    sender = (message.sender or "").lower()
+    # The connector is whoever the From header names (checked below to be authenticated and alone).
+    sender = origin_of(read_mime(raw), message.sender or "").sender
     helping = [m for m in repo.memberships_of(sender) if m.status == "joined" and "connector" in m.roles]
-    found = conclude(raw, verdicts=_verdicts(message), expected_sender=sender, reply_id=None, token_valid=bool(helping))
+    found = conclude(
+        raw,
+        verdicts=_verdicts(message),
+        expected_sender=sender,
+        reply_id=None,
+        token_valid=bool(helping),
+        envelope_from=message.sender or "",
+    )
     repo.note_reading(message.message_id, intent="offer", visible_text=found.visible_text[:4000], checks=found.checks)
     if not found.actionable or not found.visible_text.strip():
         logger.info("offer not taken", extra={"checks": found.checks})
@@ -238,6 +244,7 @@ def answer_by_reply(message: Any, raw: bytes, address: Any, reply_id: str) -> st
         # The address is unexpired (looked up so) and its ask exists; whether the ask is still open is the
         # answer's own condition, so a redelivery re-announces the answer it recorded.
         token_valid=ask is not None,
+        envelope_from=message.sender or "",
     )
     repo.note_reading(
         message.message_id,
