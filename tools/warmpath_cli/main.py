@@ -453,9 +453,8 @@ def targets(args: argparse.Namespace) -> Any:
 def rewards_export(args: argparse.Namespace) -> Any:
     """The payable rewards (cash and charity owed, per connector) as CSV on standard output."""
     _use(_connection(args))
-    import csv
-
     from warmpath import wiring
+    from warmpath.csv_export import write_rows
     from warmpath.rewards import balances
 
     repo = wiring.repository()
@@ -463,16 +462,14 @@ def rewards_export(args: argparse.Namespace) -> Any:
     by_connector: dict[str, list[Any]] = {}
     for entry in repo.tenant_ledger(args.tenant):
         by_connector.setdefault(entry.connector_email, []).append(entry)
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["connector_email", "connector_name", "kind", "currency", "amount_payable"])
-    rows = 0
+    rows: list[list[Any]] = [["connector_email", "connector_name", "kind", "currency", "amount_payable"]]
     for email in sorted(by_connector):
         member = repo.get_member(args.tenant, email)
         for (kind, currency), owed in sorted(balances(by_connector[email]).items(), key=str):
             if kind in ("cash", "charity") and owed > 0:
-                writer.writerow([email, member.name if member else "", kind, currency or "", f"{owed:.2f}"])
-                rows += 1
-    return {"exported": rows, "quiet": True}
+                rows.append([email, member.name if member else "", kind, currency or "", f"{owed:.2f}"])
+    write_rows(sys.stdout, rows)
+    return {"exported": len(rows) - 1, "quiet": True}
 
 
 def rewards_pay(args: argparse.Namespace) -> Any:

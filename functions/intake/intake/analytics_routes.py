@@ -9,14 +9,13 @@ exports each table.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
+from warmpath.csv_export import csv_text
 from warmpath.errors import Forbidden, InvalidInput
 
 from intake import web
@@ -96,11 +95,9 @@ def export() -> Response[str]:
     figures = _dashboard(found.member.tenant)
     if table == "leaderboard" and figures.leaderboard_hidden:
         raise Forbidden("The leaderboard is hidden for this company.")
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows_of(table, figures))
     return Response(
         status_code=200,
         content_type="text/csv; charset=utf-8",
-        body=out.getvalue(),
+        body=csv_text(rows_of(table, figures)),
         headers={"Content-Disposition": f'attachment; filename="warmpath-{table}.csv"'},
     )
