@@ -37,7 +37,7 @@ def test_formula_like_text_becomes_text_and_numbers_stay_numbers(value: object, 
 
 
 @given(st.lists(st.lists(st.one_of(st.text(), st.integers(), st.floats(allow_nan=False)), max_size=5), max_size=5))
-def test_no_cell_read_back_from_any_export_starts_like_a_formula_unless_it_is_a_number(rows: list[list[object]]) -> None:
+def test_no_cell_read_back_from_an_export_starts_like_a_formula_unless_a_number(rows: list[list[object]]) -> None:
     for row in csv.reader(io.StringIO(csv_text(rows))):
         for cell in row:
             if cell.lstrip(" \u3000").startswith(TRIGGERS):
