@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
 
 from warmpath.events import SignInRequested
 from warmpath.models import Session, UsedToken
@@ -42,7 +45,44 @@ def test_login_for_an_unknown_address_answers_the_same_and_sends_nothing(aws: Aw
 
     assert unknown.status == known.status == 202
     assert unknown.json() == known.json()
-    assert aws.bus.published == []
+    # Published like a member's (the same work), but for no tenant and without the address: delivered nowhere
+    [published] = aws.bus.of_type(SignInRequested)
+    assert published.tenant == "-" and "stranger" not in published.model_dump_json()
+
+
+def test_sign_in_for_a_member_and_for_a_stranger_makes_the_same_aws_calls(
+    aws: AwsWorld, demo: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Timing must not tell whether an address has an account: count every AWS call at botocore (the
+    table's client and the event bus's alike) with the real EventBridge adapter."""
+    import botocore.client
+    from warmpath import wiring
+    from warmpath.events import EventBridgeBus
+
+    from tests.conftest import aws_client
+
+    aws_client("events").create_event_bus(Name=aws.env["EVENT_BUS_NAME"])
+    wiring.override(event_bus=EventBridgeBus(aws.env["EVENT_BUS_NAME"]))
+    calls: list[str] = []
+    make_api_call = botocore.client.BaseClient._make_api_call
+
+    def counted(client: Any, operation: str, params: Any) -> Any:
+        calls.append(f"{client.meta.service_model.service_name}.{operation}")
+        return make_api_call(client, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counted)
+
+    def calls_for(email: str) -> list[str]:
+        calls.clear()
+        assert call_intake("POST", "/auth/login", json_body={"email": email}).status == 202
+        return sorted(calls)
+
+    member, stranger = calls_for(RILEY), calls_for("stranger@elsewhere.example")
+
+    assert member == stranger
+    assert "events.PutEvents" in member
+    # and a second try within the minute is refused the same way for both
+    assert calls_for(RILEY) == calls_for("stranger@elsewhere.example")
 
 
 def test_login_with_an_invalid_email_says_what_is_expected(aws: AwsWorld, demo: dict) -> None:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the models load PynamoDB (and botocore): only on first use,
 SIGN_IN_ROLES = {"admin", "requester", "connector"}
 SESSION_TTL = timedelta(days=14)
 SIGN_IN_INTERVAL = timedelta(minutes=1)
+NO_TENANT = "-"  # a sign-in for an address without an account: published like the others, delivered nowhere
 USED_SIGN_IN_LINK = (
     "This sign-in link was already used. If you just signed in, go on to Warmpath; otherwise ask for a new link."
 )
@@ -40,20 +41,23 @@ def request_sign_in(repo: Repository, bus: EventBus, email: str, tenant: str | N
     """Ask notify to email a sign-in link for each tenant where this person may sign in.
 
     Returns how many links were requested; callers answer the same way whatever it is, so the
-    response never tells whether an address has an account. At most one link per address and tenant
-    per minute, so nobody can flood a member's inbox.
+    response never tells whether an address has an account. Nor does the work done: a member and a
+    stranger cost the same AWS calls (one conditional write for the rate limit, one query, one
+    PutEvents). A stranger's event carries tenant ``NO_TENANT`` and a hash instead of the address, and
+    no rule delivers it. At most one round of links per address (and tenant asked for) a minute, so
+    nobody can flood a member's inbox.
     """
+    if not repo.claim_window(f"sign-in#{tenant or '*'}#{email.lower()}", SIGN_IN_INTERVAL, now):
+        return 0
     memberships = [
         m
         for m in repo.memberships_of(email)
-        if m.roles & SIGN_IN_ROLES
-        and (tenant is None or m.tenant == tenant)
-        and repo.claim_window(f"sign-in#{m.tenant}#{m.email}", SIGN_IN_INTERVAL, now)
+        if m.roles & SIGN_IN_ROLES and (tenant is None or m.tenant == tenant)
     ]
     attempt = secrets.token_hex(8)
     events = [SignInRequested(tenant=m.tenant, email=m.email, attempt=attempt) for m in memberships]
-    if events:
-        bus.publish(*events)
+    anonymous = hashlib.sha256(email.lower().encode()).hexdigest()
+    bus.publish(*(events or [SignInRequested(tenant=NO_TENANT, email=anonymous, attempt=attempt)]))
     return len(events)
 
 
