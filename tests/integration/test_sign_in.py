@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-
 from warmpath.events import SignInRequested
 from warmpath.models import Session, UsedToken
 from warmpath.tokens import Claims, expiry, sign
