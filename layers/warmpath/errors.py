@@ -27,6 +27,12 @@ class InvalidInput(WarmpathError):
     status_code = 400
 
 
+class Unprocessable(WarmpathError):
+    """Well-formed, but it contradicts what was sent before (an Idempotency-Key reused with another body)."""
+
+    status_code = 422
+
+
 class TokenError(WarmpathError):
     """A signed link that cannot be honoured: tampered, expired, or for another purpose."""
 

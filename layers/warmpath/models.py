@@ -448,6 +448,9 @@ class IntroRequest(WarmpathItem, discriminator="IntroRequest"):
     prospect_size = UnicodeAttribute(null=True)
     prospect_region = UnicodeAttribute(null=True)
     product = UnicodeAttribute(null=True)
+    # sha256 of the submitted fields when the request was made under an idempotency key: a retry must
+    # send the same body (absent on requests made before it was kept: those are not compared).
+    body_fingerprint = UnicodeAttribute(null=True)
     status = UnicodeAttribute(default="matching")
     paths = ListAttribute(of=PathMap, default=list)
     # The path ids to ask next, in the requester's order, after a decline (or, later, an expiry).

@@ -143,7 +143,14 @@ def _title(status: int) -> str:
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    response = app.resolve(event, context)
+    refused = web.body_refusal(event)
+    response: dict[str, Any]
+    if refused:
+        status, message = refused
+        body = json.dumps({"message": message})
+        response = {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": body}
+    else:
+        response = app.resolve(event, context)
     # Added here rather than in a middleware so error pages and 404s carry them too.
     headers = response.get("headers") or {}
     already = {name.lower() for name in [*headers, *(response.get("multiValueHeaders") or {})]}

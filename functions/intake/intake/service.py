@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from warmpath.errors import Conflict, NotFound, TokenError, Unavailable
+from warmpath.errors import Conflict, NotFound, TokenError, Unavailable, Unprocessable
 from warmpath.events import AskAnswered, AskRequested, EventBus, IntroRequested, SignInRequested
 from warmpath.lifecycle import ASKABLE_STATUSES
 from warmpath.tokens import Claims, SigningKeys, verify
@@ -50,9 +50,7 @@ def request_sign_in(repo: Repository, bus: EventBus, email: str, tenant: str | N
     if not repo.claim_window(f"sign-in#{tenant or '*'}#{email.lower()}", SIGN_IN_INTERVAL, now):
         return 0
     memberships = [
-        m
-        for m in repo.memberships_of(email)
-        if m.roles & SIGN_IN_ROLES and (tenant is None or m.tenant == tenant)
+        m for m in repo.memberships_of(email) if m.roles & SIGN_IN_ROLES and (tenant is None or m.tenant == tenant)
     ]
     attempt = secrets.token_hex(8)
     events = [SignInRequested(tenant=m.tenant, email=m.email, attempt=attempt) for m in memberships]
@@ -89,9 +87,11 @@ def submit_request(
     """
     from warmpath.models import IntroRequest
 
+    fingerprint = None
     if idempotency_key:
         basis = f"{member.tenant}|{member.email}|{idempotency_key}"
         request_id = hashlib.sha256(basis.encode()).hexdigest()[:16]
+        fingerprint = hashlib.sha256(data.model_dump_json().encode()).hexdigest()
     else:
         request_id = uuid.uuid4().hex[:16]
     request = IntroRequest(
@@ -110,10 +110,16 @@ def submit_request(
         prospect_size=data.prospect_size,
         prospect_region=data.prospect_region,
         product=data.product,
+        body_fingerprint=fingerprint,
     )
     announce = IntroRequested(tenant=member.tenant, request_id=request_id)
     if not repo.create_request(request):
         existing = repo.get_request(member.tenant, request_id)
+        if existing.body_fingerprint and existing.body_fingerprint != fingerprint:
+            raise Unprocessable(
+                "This Idempotency-Key (or form) was already used for a request with other details. "
+                "Use a new key for a new request, or resend exactly the same body to retry."
+            )
         if existing.status == "matching":
             bus.publish(announce)  # the first attempt may have died before announcing
         return existing

@@ -55,6 +55,53 @@ class CsrfFailed(WarmpathError):
         super().__init__("This form has expired or came from another site. Reload the page and try again.")
 
 
+MAX_JSON_DEPTH = 32  # no body we read nests more than three levels; a deeper one is an attack on the parser
+JSON_METHODS = ("POST", "PUT", "PATCH")
+
+
+def body_refusal(event: dict[str, Any]) -> tuple[int, str] | None:
+    """Why a request's body cannot be read, decided before any route sees it (None when it can be):
+
+    - 415 for a JSON API call (``/api/*`` with a body-carrying method) that is not ``application/json``:
+      a cross-site form cannot send that type without a preflight we never grant, so it is the CSRF
+      defence of the JSON API;
+    - 400 for a JSON body that is not JSON, not UTF-8, or nested deeper than ``MAX_JSON_DEPTH`` (a deeply
+      nested array would otherwise exhaust the parser's recursion and crash the function).
+    """
+    import json
+
+    from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+    proxy = APIGatewayProxyEvent(event)
+    method = (proxy.http_method or "").upper()
+    content_type = (proxy.headers.get("content-type") or "").split(";")[0].strip().lower()
+    is_json = content_type == "application/json" or content_type.endswith("+json")
+    if (proxy.path or "").startswith("/api/") and method in JSON_METHODS and not is_json:
+        return 415, "Send the body as JSON, with the header Content-Type: application/json."
+    if not is_json or not proxy.body:
+        return None
+    try:
+        value = json.loads(proxy.decoded_body or "")
+    except RecursionError:
+        return 400, f"The JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)."
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        return 400, "The body is not valid JSON: send one JSON object, encoded as UTF-8."
+    if _json_depth(value) > MAX_JSON_DEPTH:
+        return 400, f"The JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)."
+    return None
+
+
+def _json_depth(value: Any) -> int:
+    """How deeply ``value`` nests (walked without recursion, stopping once past the limit)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack and deepest <= MAX_JSON_DEPTH:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 @lru_cache(maxsize=1)
 def _pages() -> jinja2.Environment:
     import jinja2  # only pages need it; the JSON API never pays for it
