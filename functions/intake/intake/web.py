@@ -299,8 +299,11 @@ def check_csrf(form: dict[str, str], binding: str | None) -> None:
     supplied = form.get("csrf_token", "")
     if not binding or not supplied:
         raise CsrfFailed()
-    # Any live key is accepted so a key rotation does not break forms already on screen.
-    if not any(hmac.compare_digest(_csrf_for(k, binding), supplied) for k in wiring.signing_keys().keys.values()):
+    # Any live key is accepted so a key rotation does not break forms already on screen. Compared as bytes:
+    # a token with non-ASCII characters is simply wrong, never a crash.
+    given = supplied.encode("utf-8", "surrogatepass")
+    keys = wiring.signing_keys().keys.values()
+    if not any(hmac.compare_digest(_csrf_for(k, binding).encode(), given) for k in keys):
         raise CsrfFailed()
 
 
