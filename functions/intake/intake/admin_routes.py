@@ -19,7 +19,12 @@ admin's, or the CLI's -- is refused rather than silently undoing it.
 A change that succeeds redirects back to its page (post/redirect/get), so reloading it repeats nothing.
 
 ``/admin/settings/crm`` stores a CRM connection's secret in SSM (never shown again; the page only says
-whether each provider is connected and where its webhook posts).
+whether each provider is connected and where its webhook posts). Salesforce's endpoint key is generated, and
+the endpoint URL carrying it is shown **once**: the POST redirects (post/redirect/get) with the key in a
+short-lived cookie (``wp_crm_endpoint``: HttpOnly, path ``/admin/settings``, five minutes, bound by HMAC to
+the session and tenant); the next GET shows the URL if the key is still the stored one and expires the
+cookie, so a reload, another browser or a later visit never shows it again, and no GET changes stored
+state. A Salesforce connection stored without a key is shown as refusing deliveries until connected again.
 """
 
 from __future__ import annotations
@@ -255,7 +260,11 @@ def _settings_page(found: web.SignedIn, *, status: int = 200, **context: Any) ->
             values = _form_values(effective({}))
             context["error"] = f"The stored settings have a bad value ({error}). The form shows the defaults."
     base = get_settings().public_base_url
-    connections = [{**c, "url": f"{base}/crm/{tenant}/{c['provider']}"} for c in crm_connections(tenant)]
+    shown_key = context.pop("endpoint_key", None)
+    connections = [
+        {**c, "url": f"{base}/crm/{tenant}/{c['provider']}" + ("?key=…" if c["provider"] == "salesforce" else "")}
+        for c in crm_connections(tenant, endpoint_key=shown_key)
+    ]
     context.setdefault("error", "")
     context.setdefault("notice", "")
     context.setdefault("crm_typed", {"provider": "", "org_id": "", "instance_url": "", "writeback": False})
@@ -364,17 +373,53 @@ def in_words(message: str) -> str:
     return re.sub(r"rewards\[(\d+)\]\.?(\w*)", rule, message)
 
 
+ENDPOINT_COOKIE = "wp_crm_endpoint"
+
+
+def _endpoint_mac(found: web.SignedIn, key: str) -> str:
+    import hashlib
+    import hmac
+
+    signing = wiring.signing_keys()
+    message = f"crm-endpoint|{found.session_id}|{found.member.tenant}|{key}".encode()
+    return hmac.new(signing.keys[signing.current], message, hashlib.sha256).hexdigest()
+
+
+def _endpoint_cookie(found: web.SignedIn, key: str, max_age: int) -> Any:
+    cookie = web.make_cookie(router.current_event, ENDPOINT_COOKIE, f"{key}.{_endpoint_mac(found, key)}" if key else "",
+                             max_age)  # fmt: skip
+    cookie.path = "/admin/settings"
+    return cookie
+
+
+def _shown_endpoint_key(found: web.SignedIn) -> str | None:
+    """The endpoint key this browser was handed by the connect it just made, if any (see the module)."""
+    import hmac
+
+    key, _, mac = web.cookies_of(router.current_event).get(ENDPOINT_COOKIE, "").rpartition(".")
+    return (
+        key if key and hmac.compare_digest(_endpoint_mac(found, key).encode(), mac.encode(errors="replace")) else None
+    )
+
+
 @router.get("/admin/settings", include_in_schema=False)
 def settings_page() -> Response[str]:
     from warmpath.tenant_settings import CRM_PROVIDERS
 
+    found = _admin("change the settings")
     query = router.current_event.query_string_parameters or {}
-    notice = ""
+    notice, key = "", None
     if query.get("done") == "saved":
         notice = "Settings saved."
     elif query.get("done") == "connected" and query.get("provider") in CRM_PROVIDERS:
         notice = f"{query['provider'].capitalize()} is connected. Its secret is stored and never shown."
-    return _settings_page(_admin("change the settings"), notice=notice)
+        if query["provider"] == "salesforce":
+            key = _shown_endpoint_key(found)
+            notice = "Salesforce is connected." + (" Its endpoint URL is below, this once." if key else "")
+    page = _settings_page(found, notice=notice, endpoint_key=key)
+    if ENDPOINT_COOKIE in web.cookies_of(router.current_event):
+        page.cookies.append(_endpoint_cookie(found, "", 0))  # shown (or stale): never again
+    return page
 
 
 @router.post("/admin/settings", include_in_schema=False)
@@ -424,4 +469,5 @@ def connect_crm() -> Response[str]:
         return _settings_page(found, status=400, error=f"The CRM was not connected: {error}.", crm_typed=typed)
     store_crm_connection(found.member.tenant, provider, value)
     logger.info("crm connected", extra={"provider": provider, "writeback": bool(value.get("writeback"))})
-    return web.redirect(f"/admin/settings?done=connected&provider={provider}")
+    shown = [_endpoint_cookie(found, value["secret"], 300)] if provider == "salesforce" else []
+    return web.redirect(f"/admin/settings?done=connected&provider={provider}", cookies=shown)
