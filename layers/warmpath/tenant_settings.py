@@ -134,7 +134,10 @@ def crm_connections(tenant: str, *, endpoint_key: str | None = None) -> list[dic
 
     names = {crm_parameter(tenant, p): p for p in CRM_PROVIDERS}
     found = boto3.client("ssm").get_parameters(Names=list(names), WithDecryption=True)
-    status = {p: {"provider": p, "connected": False, "writeback": False, "reconnect": False} for p in CRM_PROVIDERS}
+    status = {
+        p: {"provider": p, "connected": False, "writeback": False, "reconnect": False, "endpoint_url": ""}
+        for p in CRM_PROVIDERS
+    }
     for parameter in found.get("Parameters", []):
         provider = names[parameter["Name"]]
         try:
@@ -148,6 +151,7 @@ def crm_connections(tenant: str, *, endpoint_key: str | None = None) -> list[dic
             "writeback": bool(value.get("writeback")),
             # Salesforce connected before endpoint keys: every delivery is refused until it is connected again.
             "reconnect": provider == "salesforce" and not has_endpoint_key(value),
+            "endpoint_url": "",
             "changed": parameter.get("LastModifiedDate"),
         }
         if provider == "salesforce" and endpoint_key and has_endpoint_key(value) and value["secret"] == endpoint_key:
