@@ -43,6 +43,11 @@ def deliver(query: dict[str, str] | None, body: str | None = None, tenant: str =
     return call_function("crm.app", event)  # type: ignore[no-any-return]
 
 
+def stored_connection(aws: AwsWorld) -> Any:
+    name = f"{aws.env['CRM_SECRETS_PREFIX']}/demo/salesforce"
+    return json.loads(aws_client("ssm").get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"])
+
+
 def doug() -> Any:
     return wiring.repository().get_crm_record("demo", "contact", "salesforce", "0031I0000081tb0QAA")
 
@@ -57,7 +62,7 @@ def doug() -> Any:
         {"key": KEY.upper()},
         {"key": "ключ-\u00e9\ud800"},
         {"code": KEY},
-    ],  # fmt: skip
+    ],
     ids=["no key", "empty", "one short", "one long", "wrong case", "non-ascii", "other name"],
 )
 def test_a_delivery_without_the_endpoint_key_is_refused_and_stores_nothing(
@@ -127,8 +132,7 @@ def test_configure_prints_the_endpoint_url_with_a_new_key_once_and_reconfiguring
         return key
 
     first = configured()
-    stored = json.loads(aws_client("ssm").get_parameter(
-        Name=f"{aws.env['CRM_SECRETS_PREFIX']}/demo/salesforce", WithDecryption=True)["Parameter"]["Value"])  # fmt: skip
+    stored = stored_connection(aws)
     assert stored == {"org_id": ORG_ID, "secret": first} and len(first) >= 43
     assert deliver({"key": first})["statusCode"] == 200
 
@@ -165,8 +169,7 @@ def test_the_settings_page_shows_the_endpoint_url_once_right_after_connecting(aw
     again = call_intake("GET", location.path, query=query, cookies={**cookies, **shown.cookies})
     stolen = call_intake("GET", location.path, query=query, cookies={**session_cookies(ADA), **posted.cookies})
 
-    stored = json.loads(aws_client("ssm").get_parameter(
-        Name=f"{aws.env['CRM_SECRETS_PREFIX']}/demo/salesforce", WithDecryption=True)["Parameter"]["Value"])  # fmt: skip
+    stored = stored_connection(aws)
     key = stored["secret"]
     assert posted.status == 303 and key not in posted.headers["Location"]
     assert shown.status == 200 and f"/crm/demo/salesforce?key={key}" in shown.body
