@@ -258,7 +258,7 @@ def parse_salesforce(body: bytes) -> SalesforceMessage:
 
     try:
         root = ElementTree.fromstring(body.removeprefix(b"\xef\xbb\xbf"))
-    except (ElementTree.ParseError, DefusedXmlException) as error:
+    except (ElementTree.ParseError, DefusedXmlException, LookupError, ValueError) as error:  # LookupError: encoding
         raise CrmInputError(f"the body is not a Salesforce Outbound Message (XML): {error}") from None
     notifications = root.find(f".//{{{SALESFORCE_NS}}}notifications")
     if notifications is None:
