@@ -370,6 +370,11 @@ def _print_table(result: dict[str, Any] | list[dict[str, Any]]) -> None:
             print(f"{t['organisation']:<32} {people}")
     elif "paid" in result:
         print(f"Recorded a payment of {result['paid']:.2f} {result['currency'] or ''} ({result['kind']}).")
+    elif "migrated" in result:
+        done = result["migrated"]
+        print(f"Copied {done['copied']} CRM accounts into their tenants; released {len(done['domains_released'])} "
+              f"domain claims and {done['links_removed']} links; removed {len(done['organisations_removed'])} "
+              "organisation records only CRMs had written.")  # fmt: skip
     elif "endpoint_url" in result:
         print(f"Configured salesforce. Set the Outbound Message's Endpoint URL to\n  {result['endpoint_url']}\n"
               "It carries the endpoint key and is shown only now; configuring again makes a new one.")  # fmt: skip
@@ -408,6 +413,17 @@ def crm_configure(args: argparse.Namespace) -> Any:
     if args.provider == "salesforce":
         result["endpoint_url"] = salesforce_endpoint_url(args.tenant, value["secret"])
     return result
+
+
+def crm_migrate_orgs(args: argparse.Namespace) -> Any:
+    """Move what CRMs wrote into global organisations and domain claims into their tenants (once; idempotent)."""
+    _use(_connection(args))
+    import dataclasses
+
+    from warmpath import wiring
+    from warmpath.crm_orgs import migrate_crm_organisations
+
+    return {"migrated": dataclasses.asdict(migrate_crm_organisations(wiring.repository()))}
 
 
 def deals(args: argparse.Namespace) -> Any:
@@ -589,6 +605,8 @@ def build_parser() -> argparse.ArgumentParser:
     configure.add_argument("--instance-url", help="write-back: the Salesforce instance URL "
                            "(https://<your domain>.my.salesforce.com)")  # fmt: skip
     configure.set_defaults(run=crm_configure)
+    crm.add_parser("migrate-orgs", parents=[common], help="move CRM-written organisations into their tenants (once)"
+                   ).set_defaults(run=crm_migrate_orgs)  # fmt: skip
     listing_deals = groups.add_parser("deals", parents=[common], help="CRM deals with their attribution")
     listing_deals.add_argument("--tenant", required=True)
     listing_deals.set_defaults(run=deals)
