@@ -152,7 +152,7 @@ class GuardedHttp:
 
         connection = self.connect(host, addresses[0], TIMEOUT_SECONDS)
         try:
-            connection.request("POST", parts.path + (f"?{parts.query}" if parts.query else ""), body, headers)
+            connection.request("POST", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), body, headers)
             response = connection.getresponse()
             return int(response.status), response.read(MAX_RESPONSE_BYTES)
         except (OSError, http.client.HTTPException) as error:

@@ -72,8 +72,8 @@ def crm_connection_value(
 
     Salesforce's ``secret`` is not typed but generated here (``secrets.token_urlsafe(32)``): it is the
     endpoint key its Outbound Messages must carry (``salesforce_endpoint_url``). Connecting again makes a new
-    one, and the old endpoint URL stops working at once. A write-back instance URL must be the provider's own
-    API host (``warmpath.crm_http.instance_url``)."""
+    one, and the old endpoint URL stops working (within the functions' five-minute connection cache). A
+    write-back instance URL must be the provider's own API host (``warmpath.crm_http.instance_url``)."""
     import secrets
 
     from warmpath.crm_http import instance_url as checked_instance_url
