@@ -11,6 +11,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from warmpath import wiring
 
 from tests.conftest import SHARED_FIXTURES, AwsWorld, api_event, aws_client, call_function, call_intake
@@ -233,3 +235,54 @@ def test_no_log_line_carries_the_endpoint_key(
     logged = captured.out + captured.err + "\n".join(r.getMessage() + repr(r.__dict__) for r in records)
     assert "crm delivery stored" in logged  # the logs were captured
     assert KEY not in logged
+
+
+@pytest.fixture
+def admin(demo: dict) -> tuple[dict[str, str], str]:
+    """A signed-in admin and the CSRF token of their settings page (one for every example of a property)."""
+    cookies = session_cookies(ADA)
+    return cookies, csrf_of(call_intake("GET", "/admin/settings", cookies=cookies).body)
+
+
+@given(
+    provider=st.sampled_from(["salesforce", "hubspot", "webhook", "", "pipedrive", "\u00e9"]),
+    org_id=st.one_of(st.sampled_from([ORG_ID, "00D000000000001AAA", ""]), st.text(max_size=20)),
+    secret=st.one_of(st.just(""), st.text(max_size=40)),
+    instance_url=st.one_of(
+        st.just(""),
+        st.sampled_from(
+            ["https://127.0.0.1:9443", "https://169.254.169.254", "https://acme.my.salesforce.com", "https://[::1]"]
+        ),
+        st.text(max_size=40),
+    ),
+    writeback=st.booleans(),
+)
+def test_the_connect_form_never_fails_and_never_stores_a_private_instance_url(
+    aws: AwsWorld,
+    admin: tuple[dict[str, str], str],
+    provider: str,
+    org_id: str,
+    secret: str,
+    instance_url: str,
+    writeback: bool,
+) -> None:
+    """Property: whatever the CRM form carries, the answer is a redirect or a 400 saying what to fix, and what is
+    stored in SSM never points write-back anywhere but a Salesforce host."""
+    from warmpath.crm_http import allowed_host
+    from warmpath.tenant_settings import CRM_PROVIDERS
+
+    cookies, csrf = admin
+    form = {"csrf_token": csrf, "provider": provider, "org_id": org_id, "secret": secret,
+            "instance_url": instance_url, "access_token": "tok"}  # fmt: skip
+    if writeback:
+        form["writeback"] = "on"
+
+    answer = call_intake("POST", "/admin/settings/crm", form=form, cookies=cookies)
+
+    assert answer.status in (303, 400)
+    for stored_provider in CRM_PROVIDERS:
+        name = f"{aws.env['CRM_SECRETS_PREFIX']}/demo/{stored_provider}"
+        found = aws_client("ssm").get_parameters(Names=[name], WithDecryption=True)["Parameters"]
+        for parameter in found:
+            url = json.loads(parameter["Value"]).get("instance_url")
+            assert url is None or allowed_host("salesforce", urlsplit(url).hostname or "")
