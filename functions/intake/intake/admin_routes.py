@@ -20,11 +20,8 @@ A change that succeeds redirects back to its page (post/redirect/get), so reload
 
 ``/admin/settings/crm`` stores a CRM connection's secret in SSM (never shown again; the page only says
 whether each provider is connected and where its webhook posts). Salesforce's endpoint key is generated, and
-the endpoint URL carrying it is shown **once**: the POST redirects (post/redirect/get) with the key in a
-short-lived cookie (``wp_crm_endpoint``: HttpOnly, path ``/admin/settings``, five minutes, bound by HMAC to
-the session and tenant); the next GET shows the URL if the key is still the stored one and expires the
-cookie, so a reload, another browser or a later visit never shows it again, and no GET changes stored
-state. A Salesforce connection stored without a key is shown as refusing deliveries until connected again.
+the endpoint URL carrying it is shown **once** (``intake.crm_endpoint``). A Salesforce connection stored
+without a key is shown as refusing deliveries until connected again.
 """
 
 from __future__ import annotations
@@ -373,52 +370,26 @@ def in_words(message: str) -> str:
     return re.sub(r"rewards\[(\d+)\]\.?(\w*)", rule, message)
 
 
-ENDPOINT_COOKIE = "wp_crm_endpoint"
-
-
-def _endpoint_mac(found: web.SignedIn, key: str) -> str:
-    import hashlib
-    import hmac
-
-    signing = wiring.signing_keys()
-    message = f"crm-endpoint|{found.session_id}|{found.member.tenant}|{key}".encode()
-    return hmac.new(signing.keys[signing.current], message, hashlib.sha256).hexdigest()
-
-
-def _endpoint_cookie(found: web.SignedIn, key: str, max_age: int) -> Any:
-    cookie = web.make_cookie(router.current_event, ENDPOINT_COOKIE, f"{key}.{_endpoint_mac(found, key)}" if key else "",
-                             max_age)  # fmt: skip
-    cookie.path = "/admin/settings"
-    return cookie
-
-
-def _shown_endpoint_key(found: web.SignedIn) -> str | None:
-    """The endpoint key this browser was handed by the connect it just made, if any (see the module)."""
-    import hmac
-
-    key, _, mac = web.cookies_of(router.current_event).get(ENDPOINT_COOKIE, "").rpartition(".")
-    return (
-        key if key and hmac.compare_digest(_endpoint_mac(found, key).encode(), mac.encode(errors="replace")) else None
-    )
-
-
 @router.get("/admin/settings", include_in_schema=False)
 def settings_page() -> Response[str]:
     from warmpath.tenant_settings import CRM_PROVIDERS
 
+    from intake.crm_endpoint import ENDPOINT_COOKIE, endpoint_cookie, shown_endpoint_key
+
     found = _admin("change the settings")
-    query = router.current_event.query_string_parameters or {}
+    event = router.current_event
+    query = event.query_string_parameters or {}
     notice, key = "", None
     if query.get("done") == "saved":
         notice = "Settings saved."
     elif query.get("done") == "connected" and query.get("provider") in CRM_PROVIDERS:
         notice = f"{query['provider'].capitalize()} is connected. Its secret is stored and never shown."
         if query["provider"] == "salesforce":
-            key = _shown_endpoint_key(found)
+            key = shown_endpoint_key(event, found)
             notice = "Salesforce is connected." + (" Its endpoint URL is below, this once." if key else "")
     page = _settings_page(found, notice=notice, endpoint_key=key)
-    if ENDPOINT_COOKIE in web.cookies_of(router.current_event):
-        page.cookies.append(_endpoint_cookie(found, "", 0))  # shown (or stale): never again
+    if ENDPOINT_COOKIE in web.cookies_of(event):
+        page.cookies.append(endpoint_cookie(event, found, "", 0))  # shown (or stale): never again
     return page
 
 
@@ -469,5 +440,7 @@ def connect_crm() -> Response[str]:
         return _settings_page(found, status=400, error=f"The CRM was not connected: {error}.", crm_typed=typed)
     store_crm_connection(found.member.tenant, provider, value)
     logger.info("crm connected", extra={"provider": provider, "writeback": bool(value.get("writeback"))})
-    shown = [_endpoint_cookie(found, value["secret"], 300)] if provider == "salesforce" else []
+    from intake.crm_endpoint import endpoint_cookie
+
+    shown = [endpoint_cookie(router.current_event, found, value["secret"], 300)] if provider == "salesforce" else []
     return web.redirect(f"/admin/settings?done=connected&provider={provider}", cookies=shown)
