@@ -3,8 +3,10 @@
 Three ways in, one shape out (``Change``: which record, when the CRM changed it, which fields):
 
 - **Salesforce Outbound Messages** (SOAP ``notifications``, namespace ``http://soap.sforce.com/2005/09/outbound``).
-  Authenticated by the ``OrganizationId`` matching the tenant's org (15- and 18-character ids compare on their
-  case-sensitive first 15) and by the secret path Salesforce posts to; each ``Notification/Id`` is the delivery id.
+  Outbound Messages cannot be signed, and an org id is no secret (it is in every Web-to-Lead form), so each
+  delivery needs the tenant's **endpoint key** (``?key=``, generated when Salesforce is connected, compared in
+  constant time) *and* the ``OrganizationId`` of the tenant's org (15- and 18-character ids compare on their
+  case-sensitive first 15); each ``Notification/Id`` is the delivery id.
   Parsed with defusedxml (no entities, no external references).
 - **HubSpot** webhooks, signature v3: base64 HMAC-SHA256 of method + URI + body + timestamp (milliseconds),
   accepted within five minutes; a batch is a JSON array of events, each its own delivery (``eventId``).
@@ -26,6 +28,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
+
+from warmpath.crm_values import DEFAULT_STAGES as DEFAULT_STAGES
+from warmpath.crm_values import checked, text_of
+from warmpath.crm_values import deal_amount as deal_amount
+from warmpath.crm_values import deal_stage as deal_stage
+from warmpath.crm_values import domain_of as domain_of
 
 SALESFORCE_NS = "http://soap.sforce.com/2005/09/outbound"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -128,6 +136,7 @@ class Change:
     external_id: str  # the CRM's id of the record
     modified_at: datetime
     fields: dict[str, str] = field(default_factory=dict)
+    dropped: tuple[tuple[str, str], ...] = ()  # (field, reason) for values refused (``warmpath.crm_values``)
 
 
 def tenant_config(tenant: str, provider: str) -> dict[str, Any] | None:
@@ -140,7 +149,7 @@ def tenant_config(tenant: str, provider: str) -> dict[str, Any] | None:
     name = f"{get_settings().crm_secrets_prefix}/{tenant}/{provider}"
     try:
         value = parameters.get_parameter(name, decrypt=True, transform="json", max_age=300)
-    except parameters.exceptions.GetParameterError:
+    except (parameters.exceptions.GetParameterError, parameters.exceptions.TransformParameterError):
         return None
     return value if isinstance(value, dict) else None
 
@@ -151,6 +160,19 @@ def tenant_config(tenant: str, provider: str) -> dict[str, Any] | None:
 def _fresh(timestamp_seconds: float, now: datetime) -> None:
     if abs(now.timestamp() - timestamp_seconds) > SIGNATURE_WINDOW_SECONDS:
         raise SignatureError("the request's timestamp is more than five minutes from now")
+
+
+def _timestamp(text: str, digits: int, header: str) -> int:
+    """A header's Unix time: ASCII digits only, and no longer than a real one (no 400-digit numbers)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= digits):
+        raise SignatureError(f"{header} must be the time in whole {'milliseconds' if digits > 12 else 'seconds'}")
+    return int(text)
+
+
+def same_secret(expected: str, supplied: str) -> bool:
+    """Constant-time comparison of a secret or signature as bytes: any text supplied (non-ASCII too) is
+    compared, never raises."""
+    return hmac.compare_digest(expected.encode("utf-8", "surrogatepass"), supplied.encode("utf-8", "surrogatepass"))
 
 
 # HubSpot decodes only these escapes in the URI it signs (its documentation's list).
@@ -180,11 +202,11 @@ def verify_hubspot(
     secret: str, method: str, uri: str, body: str, timestamp: str, signature: str, now: datetime
 ) -> None:
     """Raise SignatureError unless ``signature`` is HubSpot's v3 signature of this request, made recently."""
-    if not timestamp.isdigit() or not signature:
+    if not timestamp or not signature:
         raise SignatureError("X-HubSpot-Signature-v3 and X-HubSpot-Request-Timestamp are required")
-    _fresh(int(timestamp) / 1000, now)
+    _fresh(_timestamp(timestamp, 16, "X-HubSpot-Request-Timestamp") / 1000, now)
     expected = hubspot_signature("v3", secret, method=method, uri=uri, body=body, timestamp=timestamp)
-    if not hmac.compare_digest(expected, signature):
+    if not same_secret(expected, signature):
         raise SignatureError("the HubSpot signature does not match")
 
 
@@ -193,17 +215,17 @@ def generic_signature(secret: str, timestamp: str, body: str) -> str:
 
 
 def verify_generic(secret: str, timestamp: str, body: str, signature: str, now: datetime) -> None:
-    if not timestamp.isdigit() or not signature:
+    if not timestamp or not signature:
         raise SignatureError("X-Warmpath-Timestamp and X-Warmpath-Signature are required")
-    _fresh(int(timestamp), now)
-    if not hmac.compare_digest(generic_signature(secret, timestamp, body), signature):
+    _fresh(_timestamp(timestamp, 12, "X-Warmpath-Timestamp"), now)
+    if not same_secret(generic_signature(secret, timestamp, body), signature):
         raise SignatureError("the signature does not match")
 
 
 def same_salesforce_org(configured: str, received: str) -> bool:
     """Salesforce ids come in 15 (case-sensitive) and 18 characters (with a checksum suffix)."""
     configured, received = configured.strip(), received.strip()
-    return len(configured) >= 15 and len(received) >= 15 and hmac.compare_digest(configured[:15], received[:15])
+    return len(configured) >= 15 and len(received) >= 15 and same_secret(configured[:15], received[:15])
 
 
 # -- reading deliveries ------------------------------------------------------------------------------------
@@ -213,12 +235,12 @@ def parse_time(value: Any) -> datetime | None:
     """ISO 8601 (Salesforce, generic) or milliseconds since the epoch (HubSpot); None when absent."""
     if value in (None, ""):
         return None
-    text = str(value)
-    if text.isdigit():
-        return datetime.fromtimestamp(int(text) / 1000, UTC)
+    text = str(value)[:40]
     try:
+        if text.isascii() and text.isdigit():
+            return datetime.fromtimestamp(int(text) / 1000, UTC)
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, OverflowError, OSError):
         raise CrmInputError(f"{text!r} is not a date and time (ISO 8601 or milliseconds)") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -236,7 +258,7 @@ def parse_salesforce(body: bytes) -> SalesforceMessage:
 
     try:
         root = ElementTree.fromstring(body.removeprefix(b"\xef\xbb\xbf"))
-    except (ElementTree.ParseError, DefusedXmlException) as error:
+    except (ElementTree.ParseError, DefusedXmlException, LookupError, ValueError) as error:  # LookupError: encoding
         raise CrmInputError(f"the body is not a Salesforce Outbound Message (XML): {error}") from None
     notifications = root.find(f".//{{{SALESFORCE_NS}}}notifications")
     if notifications is None:
@@ -258,13 +280,15 @@ def parse_salesforce(body: bytes) -> SalesforceMessage:
         modified = parse_time(
             values.get("LastModifiedDate") or values.get("SystemModstamp") or values.get("CreatedDate")
         )
+        fields, dropped = _mapped("salesforce", kind, values)
         changes.append(
             Change(
-                delivery_id=delivery,
+                delivery_id=_id(delivery, "a <Notification> <Id>"),
                 kind=kind,
-                external_id=values["Id"],
+                external_id=_id(values["Id"], f"the {object_type}'s Id"),
                 modified_at=modified or datetime.now(UTC),
-                fields=_mapped("salesforce", kind, values),
+                fields=fields,
+                dropped=dropped,
             )
         )
     return SalesforceMessage(organization_id=organization, changes=changes)
@@ -295,13 +319,15 @@ def parse_hubspot(body: str) -> list[Change]:
             raise CrmInputError(f"event {index} needs an objectId")
         if event.get("propertyName"):
             values[str(event["propertyName"])] = event.get("propertyValue")
+        fields, dropped = _mapped("hubspot", kind, values)
         changes.append(
             Change(
-                delivery_id=str(event["eventId"]),
+                delivery_id=_id(event["eventId"], f"event {index}'s eventId"),
                 kind=kind,
-                external_id=str(event["objectId"]),
+                external_id=_id(event["objectId"], f"event {index}'s objectId"),
                 modified_at=parse_time(event.get("occurredAt")) or datetime.now(UTC),
-                fields=_mapped("hubspot", kind, values),
+                fields=fields,
+                dropped=dropped,
             )
         )
     return changes
@@ -330,13 +356,15 @@ def parse_generic(body: str) -> list[Change]:
         if unknown:
             raise CrmInputError(f"{where}.fields has unknown field(s) {', '.join(unknown)} for a {kind}")
         modified = parse_time(event["modified_at"])
+        kept, dropped = checked(fields)
         changes.append(
             Change(
-                delivery_id=str(event["id"]),
+                delivery_id=_id(event["id"], f"{where}.id"),
                 kind=kind,
-                external_id=str(event["external_id"]),
+                external_id=_id(event["external_id"], f"{where}.external_id"),
                 modified_at=modified or datetime.now(UTC),
-                fields={k: _text(v) for k, v in fields.items()},
+                fields=kept,
+                dropped=dropped,
             )
         )
     return changes
@@ -344,55 +372,27 @@ def parse_generic(body: str) -> list[Change]:
 
 def _json(body: str) -> Any:
     try:
-        return json.loads(body)
+        document = json.loads(body)
+        json.dumps(document, ensure_ascii=False).encode()  # a lone surrogate escape cannot be stored
     except json.JSONDecodeError as error:
         raise CrmInputError(f"the body is not JSON: {error.msg} at line {error.lineno}") from None
+    except UnicodeEncodeError:
+        raise CrmInputError("the body has a \\u escape that is not a character (a lone surrogate)") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits, or nesting thousands deep
+        raise CrmInputError("the body is not JSON we can read: a number or nesting too large") from None
+    return document
 
 
-def _mapped(provider: str, kind: str, values: dict[str, Any]) -> dict[str, str]:
+MAX_ID = 255
+
+
+def _id(value: Any, what: str) -> str:
+    text = text_of(value).strip()
+    if not text or len(text) > MAX_ID:
+        raise CrmInputError(f"{what} must be from 1 to {MAX_ID} characters")
+    return text
+
+
+def _mapped(provider: str, kind: str, values: dict[str, Any]) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
     names = FIELDS[provider][kind]
-    return {names[k]: _text(v) for k, v in values.items() if k in names}
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
-
-
-# -- what the fields mean ---------------------------------------------------------------------------------
-
-DEFAULT_STAGES = {
-    "closedwon": "closed_won",
-    "closed won": "closed_won",
-    "closedlost": "closed_lost",
-    "closed lost": "closed_lost",
-}
-
-
-def deal_stage(fields: dict[str, str], mapping: dict[str, str] | None = None) -> str:
-    """Warmpath's stage of a deal: open, closed_won or closed_lost (the tenant's mapping of CRM stages first)."""
-    stage = fields.get("stage", "")
-    mapped = {k.lower(): v for k, v in (mapping or {}).items()}
-    if stage.lower() in mapped:
-        return mapped[stage.lower()]
-    if fields.get("won") == "true":
-        return "closed_won"
-    if fields.get("closed") == "true":
-        return "closed_lost"
-    return DEFAULT_STAGES.get(stage.lower(), "open")
-
-
-def deal_amount(fields: dict[str, Any]) -> float:
-    """A deal's amount as a number (0 when absent or unreadable: a CRM may send "")."""
-    try:
-        return float(fields.get("amount") or 0)
-    except (TypeError, ValueError):
-        return 0.0
-
-
-def domain_of(website: str) -> str | None:
-    """``https://www.acme.example/about`` -> ``acme.example``."""
-    host = website.strip().lower().split("://")[-1].split("/")[0].split(":")[0]
-    host = host.removeprefix("www.")
-    return host if "." in host else None
+    return checked({names[k]: v for k, v in values.items() if k in names})

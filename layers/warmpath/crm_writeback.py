@@ -10,7 +10,10 @@ Two adapters behind one port (``ActivityLog``):
 
 Both take a bearer token (a HubSpot private app token; a Salesforce access token from the tenant's
 connected app -- refreshing it is left to the operator for now). HTTP goes through the ``Http`` port, so
-tests replay recorded exchanges and nothing here ever calls a live API in tests.
+tests replay recorded exchanges and nothing here ever calls a live API in tests; the real one is
+``warmpath.crm_http.GuardedHttp`` (the providers' hosts only, public addresses only, no redirects). A stored
+Salesforce instance URL off the allow-list (saved before it existed) turns write-back off, with a warning.
+Failures carry the status, never the CRM's answer (it may echo the request) or the token.
 """
 
 from __future__ import annotations
@@ -20,14 +23,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from warmpath.crm_http import WritebackFailed as WritebackFailed
+
 SALESFORCE_API = "v60.0"
 HUBSPOT_NOTES = "https://api.hubapi.com/crm/v3/objects/notes"
 HUBSPOT_NOTE_TO_CONTACT = 202
 HUBSPOT_NOTE_TO_DEAL = 214
-
-
-class WritebackFailed(RuntimeError):
-    """The CRM refused the activity (the message has its status and answer)."""
 
 
 @dataclass(frozen=True)
@@ -43,23 +44,6 @@ class Http(Protocol):
     def post(self, url: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]: ...
 
 
-class UrllibHttp:
-    """The standard library's HTTP client (10-second timeout); no dependency for two POSTs."""
-
-    def post(self, url: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
-        import urllib.error
-        import urllib.request
-
-        if not url.startswith("https://"):
-            raise WritebackFailed("CRM APIs are called over https only")
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                return int(response.status), response.read()
-        except urllib.error.HTTPError as error:
-            return int(error.code), error.read()
-
-
 class ActivityLog(Protocol):
     def log(self, activity: Activity) -> str: ...
 
@@ -68,8 +52,16 @@ def _post_json(http: Http, url: str, token: str, payload: dict[str, Any]) -> dic
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept": "application/json"}
     status, body = http.post(url, headers, json.dumps(payload, separators=(",", ":")).encode())
     if status not in (200, 201):
-        raise WritebackFailed(f"the CRM answered {status}: {body[:300].decode(errors='replace')}")
-    return json.loads(body or b"{}")  # type: ignore[no-any-return]
+        raise WritebackFailed(
+            f"the CRM answered {status}" + (" (a redirect: not followed)" if 300 <= status < 400 else "")
+        )
+    try:
+        answer = json.loads(body or b"{}")
+    except ValueError:
+        raise WritebackFailed(f"the CRM answered {status} with something that is not JSON") from None
+    if not isinstance(answer, dict) or "id" not in answer:
+        raise WritebackFailed(f"the CRM answered {status} without the id of what it created")
+    return answer
 
 
 class SalesforceActivities:
@@ -116,9 +108,18 @@ def activity_log(provider: str, config: dict[str, Any], http: Http | None = None
     """The tenant's adapter, or None when write-back is off (the default) or not fully configured."""
     if not config.get("writeback") or not config.get("access_token"):
         return None
-    transport = http or UrllibHttp()
-    if provider == "salesforce" and str(config.get("instance_url", "")).startswith("https://"):
-        return SalesforceActivities(str(config["instance_url"]), str(config["access_token"]), transport)
+    from warmpath.crm_http import GuardedHttp, instance_url
+
+    transport = http or GuardedHttp()
+    if provider == "salesforce":
+        try:
+            url = instance_url("salesforce", str(config.get("instance_url", "")))
+        except ValueError:
+            from warmpath.observability import logger
+
+            logger.warning("salesforce write-back off: the stored instance URL is not a Salesforce address")
+            return None
+        return SalesforceActivities(url, str(config["access_token"]), transport)
     if provider == "hubspot":
         return HubSpotActivities(str(config["access_token"]), transport)
     return None

@@ -42,6 +42,7 @@ a tenant's bulk invites, newest first                  table        PK=TENANT#t,
 an offer to introduce                                  table        PK=TENANT#t#OFFER#id, SK=OFFER
 a connector's offers in a tenant, newest first         GSI1         GSI1PK=OFFERS#t#email
 the owner of an account (from the CRM)                 table        PK=TENANT#t#ACCOUNT#org_key, SK=OWNER
+a tenant's CRM names and domains for an organisation   table        PK=TENANT#t#CRMORG#org_key, SK begins_with ACCOUNT#
 a CRM record (account, contact, deal)                  table        PK=TENANT#t#CRM#kind#provider#id, SK=RECORD
 a tenant's CRM deals                                   GSI1         GSI1PK=TENANT#t#DEALS
 a CRM delivery already applied (idempotency)           table        PK=TENANT#t#CRMDELIVERY#provider#id, SK=DELIVERY
@@ -562,6 +563,19 @@ class AccountOwner(WarmpathItem, discriminator="AccountOwner"):
     """Who owns an account in the tenant's CRM. PK=TENANT#<t>#ACCOUNT#<org key>, SK=OWNER (CRM sync writes it)."""
 
     owner_email = UnicodeAttribute()
+
+
+class CrmOrganisation(WarmpathItem, discriminator="CrmOrganisation"):
+    """A CRM account's name and domain, the tenant's own: PK=TENANT#<t>#CRMORG#<org key>,
+    SK=ACCOUNT#<provider>#<the CRM's id>. Global organisations and domain claims change only from connectors'
+    imports and operators' links, never from one tenant's CRM."""
+
+    name = UnicodeAttribute()
+    domain = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(tenant: str, org_key: str, provider: str, external_id: str) -> tuple[str, str]:
+        return f"TENANT#{tenant}#CRMORG#{org_key}", f"ACCOUNT#{provider}#{external_id}"
 
 
 class CrmRecord(WarmpathItem, discriminator="CrmRecord"):

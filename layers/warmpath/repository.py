@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -27,6 +27,7 @@ from warmpath.models import (
     Ask,
     CrmContactIndex,
     CrmDelivery,
+    CrmOrganisation,
     CrmRecord,
     DomainOwner,
     IdentityClaim,
@@ -1141,6 +1142,41 @@ class Repository:
 
     def set_account_owner(self, tenant: str, org_key: str, owner_email: str) -> None:
         AccountOwner(PK=f"TENANT#{tenant}#ACCOUNT#{org_key}", SK="OWNER", owner_email=owner_email).save()
+
+    def put_crm_organisation(
+        self, tenant: str, org_key: str, account: tuple[str, str], name: str, domain: str | None
+    ) -> None:
+        """A CRM account's name and domain, in its tenant (``account`` is (provider, the CRM's id))."""
+        pk, sk = CrmOrganisation.key(tenant, org_key, *account)
+        CrmOrganisation(PK=pk, SK=sk, name=name, domain=domain).save()
+
+    def remove_crm_organisation(self, tenant: str, org_key: str, account: tuple[str, str]) -> None:
+        pk, sk = CrmOrganisation.key(tenant, org_key, *account)
+        CrmOrganisation(PK=pk, SK=sk).delete()
+
+    def crm_organisations(self, tenant: str, org_key: str) -> list[CrmOrganisation]:
+        """What the tenant's CRM accounts call an organisation (name, domain), one per account."""
+        pk, _ = CrmOrganisation.key(tenant, org_key, "", "")
+        items = CrmOrganisation.query(pk, CrmOrganisation.SK.startswith("ACCOUNT#"))
+        return [i for i in items if isinstance(i, CrmOrganisation)]
+
+    def every_crm_account(self) -> Iterator[CrmRecord]:
+        """Every tenant's CRM accounts: a Scan, for the one-off ``warmpath crm migrate-orgs`` only."""
+        for item in CrmRecord.scan(CrmRecord.PK.contains("#CRM#account#")):
+            if isinstance(item, CrmRecord) and item.record_kind == "account":
+                yield item
+
+    def release_domain(self, domain: str, org_key: str) -> bool:
+        """Forget who owns a domain, if ``org_key`` still does (the migration of CRM-made claims)."""
+        try:
+            DomainOwner(PK=f"DOMAIN#{domain}", SK="DOMAIN").delete(condition=DomainOwner.org_key == org_key)
+        except DeleteError:
+            return False
+        return True
+
+    def remove_organisation(self, org_key: str) -> None:
+        """Delete a global organisation record (only the CRM migration does: nothing else writes them but seeds)."""
+        Organisation(PK=f"ORG#{org_key}", SK="ORG").delete()
 
     def index_crm_contact(self, tenant: str, email: str, provider: str, external_id: str) -> None:
         CrmContactIndex(PK=f"TENANT#{tenant}#CRMCONTACT#{email.lower()}", SK=provider, external_id=external_id).save()

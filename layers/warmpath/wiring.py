@@ -58,9 +58,9 @@ def mail_sender() -> MailSender:
 def crm_http() -> Http:
     """The HTTP transport CRM write-back uses (tests replace it with recorded exchanges)."""
     if "crm_http" not in _cache:
-        from warmpath.crm_writeback import UrllibHttp
+        from warmpath.crm_http import GuardedHttp
 
-        _cache["crm_http"] = UrllibHttp()
+        _cache["crm_http"] = GuardedHttp()
     return _cache["crm_http"]  # type: ignore[no-any-return]
 
 

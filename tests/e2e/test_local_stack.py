@@ -479,15 +479,18 @@ def test_crm_deliveries_create_deals_and_a_won_introduced_deal_thanks_and_reward
         return subprocess.run(command, capture_output=True, text=True, timeout=60)
 
     secret = "e2e-hubspot-secret-0123456789"
-    assert warmpath("crm", "configure", "--tenant", "demo", "--provider", "salesforce", "--org-id",
-                    "012345678901234").returncode == 0  # fmt: skip
+    salesforce = warmpath("crm", "configure", "--tenant", "demo", "--provider", "salesforce", "--org-id",
+                          "012345678901234", "--json")  # fmt: skip
+    assert salesforce.returncode == 0
+    endpoint_key = json.loads(salesforce.stdout)["endpoint_url"].split("?key=", 1)[1]
     assert warmpath("crm", "configure", "--tenant", "demo", "--provider", "hubspot", "--secret", secret).returncode == 0
     rule = '[{"trigger": "closed_won", "kind": "cash", "amount": 250, "currency": "USD"}]'
     assert warmpath("tenant", "settings", "--tenant", "demo", "--set", f"rewards={rule}", "--json").returncode == 0
 
     sample = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "crm_webhooks" / "salesforce"
     body = (sample / "aspnet-WebHooks" / "RequestBodies" / "Salesforce.xml").read_bytes()
-    acked = requests.post(f"{stack.url}/crm/demo/salesforce", data=body, headers={"Content-Type": "text/xml"})
+    acked = requests.post(f"{stack.url}/crm/demo/salesforce", params={"key": endpoint_key}, data=body,
+                          headers={"Content-Type": "text/xml"})  # fmt: skip
     assert acked.status_code == 200 and "<Ack>true</Ack>" in acked.text
 
     now = int(time.time() * 1000)

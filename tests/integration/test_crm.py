@@ -19,6 +19,7 @@ from tests.integration.flows import asked_margaret, click
 SALESFORCE = SHARED_FIXTURES / "crm_webhooks" / "salesforce" / "aspnet-WebHooks" / "RequestBodies"
 HUBSPOT_SECRET = "hubspot-app-secret-0123456789"
 HOOK_SECRET = "generic-hook-secret-0123456789"
+SALESFORCE_KEY = "sf-endpoint-key-0123456789-0123456789-0123"  # as crm configure makes (token_urlsafe(32))
 NOW = datetime.now(UTC)
 
 
@@ -26,7 +27,7 @@ NOW = datetime.now(UTC)
 def configured(aws: AwsWorld, demo: dict) -> None:
     prefix = aws.env["CRM_SECRETS_PREFIX"]
     for provider, value in (
-        ("salesforce", {"org_id": "012345678901234"}),
+        ("salesforce", {"org_id": "012345678901234", "secret": SALESFORCE_KEY}),
         ("hubspot", {"secret": HUBSPOT_SECRET}),
         ("webhook", {"secret": HOOK_SECRET}),
     ):
@@ -35,9 +36,18 @@ def configured(aws: AwsWorld, demo: dict) -> None:
         )
 
 
-def _post(provider: str, body: str, headers: dict[str, str] | None = None, tenant: str = "demo") -> dict[str, Any]:
+def _post(
+    provider: str,
+    body: str,
+    headers: dict[str, str] | None = None,
+    tenant: str = "demo",
+    query: dict[str, str] | None = None,
+) -> dict[str, Any]:
     content_type = "text/xml; charset=utf-8" if provider == "salesforce" else "application/json"
-    event = api_event("POST", f"/crm/{tenant}/{provider}", raw_body=body, content_type=content_type, headers=headers)
+    if provider == "salesforce" and query is None:
+        query = {"key": SALESFORCE_KEY}
+    event = api_event("POST", f"/crm/{tenant}/{provider}", raw_body=body, content_type=content_type, headers=headers,
+                      query=query)  # fmt: skip
     return call_function("crm.app", event)
 
 

@@ -74,8 +74,10 @@ def test_a_crm_connection_needs_what_its_provider_signs_with(provider: str, fiel
 
 def test_a_crm_connection_keeps_only_what_its_provider_needs() -> None:
     assert crm_connection_value("hubspot", secret="s" * 16) == {"secret": "s" * 16}
-    assert crm_connection_value(
+    salesforce = crm_connection_value(
         "salesforce", org_id="00D000000000001AAA", writeback=True, access_token="tok",
         instance_url="https://acme.my.salesforce.com",
-    ) == {"org_id": "00D000000000001AAA", "writeback": True, "access_token": "tok",
-          "instance_url": "https://acme.my.salesforce.com"}  # fmt: skip
+    )  # fmt: skip
+    assert len(salesforce.pop("secret")) >= 43  # the generated endpoint key (tests/unit/test_crm_security.py)
+    assert salesforce == {"org_id": "00D000000000001AAA", "writeback": True, "access_token": "tok",
+                          "instance_url": "https://acme.my.salesforce.com"}  # fmt: skip

@@ -370,6 +370,14 @@ def _print_table(result: dict[str, Any] | list[dict[str, Any]]) -> None:
             print(f"{t['organisation']:<32} {people}")
     elif "paid" in result:
         print(f"Recorded a payment of {result['paid']:.2f} {result['currency'] or ''} ({result['kind']}).")
+    elif "migrated" in result:
+        done = result["migrated"]
+        print(f"Copied {done['copied']} CRM accounts into their tenants; released {len(done['domains_released'])} "
+              f"domain claims and {done['links_removed']} links; removed {len(done['organisations_removed'])} "
+              "organisation records only CRMs had written.")  # fmt: skip
+    elif "endpoint_url" in result:
+        print(f"Configured salesforce. Set the Outbound Message's Endpoint URL to\n  {result['endpoint_url']}\n"
+              "It carries the endpoint key and is shown only now; configuring again makes a new one.")  # fmt: skip
     elif "configured" in result:
         print(f"Configured {result['configured']}: post to {result['url']} (secret in {result['parameter']}).")
     elif "messages" in result:
@@ -381,10 +389,11 @@ def _print_table(result: dict[str, Any] | list[dict[str, Any]]) -> None:
 
 
 def crm_configure(args: argparse.Namespace) -> Any:
-    """Store a tenant's CRM secret as an SSM SecureString (never printed back)."""
+    """Store a tenant's CRM secret as an SSM SecureString. A typed secret is never printed back; Salesforce's
+    endpoint key is generated, and its endpoint URL (which carries it) is printed this once."""
     _use(_connection(args))
     from warmpath import wiring
-    from warmpath.tenant_settings import crm_connection_value, store_crm_connection
+    from warmpath.tenant_settings import crm_connection_value, salesforce_endpoint_url, store_crm_connection
 
     wiring.repository().get_tenant(args.tenant)  # a tenant that exists
     try:
@@ -399,8 +408,22 @@ def crm_configure(args: argparse.Namespace) -> Any:
     except ValueError as error:
         raise CliError(f"Nothing was saved: {error}.") from None
     name = store_crm_connection(args.tenant, args.provider, value)
-    return {"configured": args.provider, "parameter": name, "url": f"/crm/{args.tenant}/{args.provider}",
-            "writeback": bool(args.writeback)}  # fmt: skip
+    result = {"configured": args.provider, "parameter": name, "url": f"/crm/{args.tenant}/{args.provider}",
+              "writeback": bool(args.writeback)}  # fmt: skip
+    if args.provider == "salesforce":
+        result["endpoint_url"] = salesforce_endpoint_url(args.tenant, value["secret"])
+    return result
+
+
+def crm_migrate_orgs(args: argparse.Namespace) -> Any:
+    """Move what CRMs wrote into global organisations and domain claims into their tenants (once; idempotent)."""
+    _use(_connection(args))
+    import dataclasses
+
+    from warmpath import wiring
+    from warmpath.crm_orgs import migrate_crm_organisations
+
+    return {"migrated": dataclasses.asdict(migrate_crm_organisations(wiring.repository()))}
 
 
 def deals(args: argparse.Namespace) -> Any:
@@ -571,12 +594,16 @@ def build_parser() -> argparse.ArgumentParser:
     configure = crm.add_parser("configure", parents=[common], help="store a tenant's CRM secret (SSM SecureString)")
     configure.add_argument("--tenant", required=True)
     configure.add_argument("--provider", required=True, choices=CRM_PROVIDERS)
-    configure.add_argument("--secret", help="HubSpot app secret, or the generic webhook's shared secret")
+    configure.add_argument("--secret", help="HubSpot app secret, or the generic webhook's shared secret "
+                           "(Salesforce's endpoint key is generated)")  # fmt: skip
     configure.add_argument("--org-id", help="Salesforce Organization ID (15 or 18 characters)")
     configure.add_argument("--writeback", action="store_true", help="log activities in the CRM (off by default)")
     configure.add_argument("--access-token", help="write-back: HubSpot private app token or Salesforce access token")
-    configure.add_argument("--instance-url", help="write-back: the Salesforce instance URL (https://...)")
+    configure.add_argument("--instance-url", help="write-back: the Salesforce instance URL "
+                           "(https://<your domain>.my.salesforce.com)")  # fmt: skip
     configure.set_defaults(run=crm_configure)
+    crm.add_parser("migrate-orgs", parents=[common], help="move CRM-written organisations into their tenants (once)"
+                   ).set_defaults(run=crm_migrate_orgs)  # fmt: skip
     listing_deals = groups.add_parser("deals", parents=[common], help="CRM deals with their attribution")
     listing_deals.add_argument("--tenant", required=True)
     listing_deals.set_defaults(run=deals)

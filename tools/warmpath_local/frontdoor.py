@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.datastructures import Headers
-from werkzeug.serving import BaseWSGIServer
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from warmpath_local import mailbox
@@ -84,6 +85,21 @@ def from_proxy_result(result: dict[str, Any]) -> Response:
     return Response(data, status=int(result.get("statusCode", 502)), headers=headers)
 
 
+SECRET_QUERY = re.compile(r"([?&](?:key|token)=)[^&\s\"']*", re.IGNORECASE)
+
+
+def redact_query(text: str) -> str:
+    """A log line with secrets in query strings blanked: Salesforce's endpoint key travels as ``?key=``."""
+    return SECRET_QUERY.sub(r"\1[redacted]", text)
+
+
+class RedactingRequestHandler(WSGIRequestHandler):
+    """Werkzeug's request handler, logging every line (requests, errors) with query-string secrets blanked."""
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        super().log(type, "%s", redact_query(message % args if args else message))
+
+
 class PooledServer(BaseWSGIServer):
     """Werkzeug's server, answering from a fixed pool of threads.
 
@@ -92,7 +108,7 @@ class PooledServer(BaseWSGIServer):
     """
 
     def __init__(self, host: str, port: int, app: Any, workers: int = 8) -> None:
-        super().__init__(host, port, app)
+        super().__init__(host, port, app, handler=RedactingRequestHandler)
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="front-door")
 
     def process_request(self, request: Any, client_address: Any) -> None:

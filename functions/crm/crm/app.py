@@ -3,8 +3,12 @@
 Each delivery is verified with the tenant's own secret (SSM SecureString ``<CRM_SECRETS_PREFIX>/<tenant>/
 <provider>``, set by ``warmpath crm configure``), read (``warmpath.crm``), stored and acted on
 (``crm.service``), and only then acknowledged -- Salesforce's SOAP ``Ack`` true included, so a failure makes
-the CRM retry, and the retry is applied once. A bad signature or organisation gets 401 and nothing is
-stored; a delivery we cannot read gets 400 saying what is wrong.
+the CRM retry, and the retry is applied once. A bad signature, endpoint key or organisation gets 401 and
+nothing is stored; a delivery we cannot read gets 400 saying what is wrong (413 past ``MAX_BODY_BYTES``).
+
+Salesforce's endpoint key travels in the query string (``?key=``), so nothing here may log the event:
+``log_event=False`` and ``debug=False`` are fixed in code, where ``POWERTOOLS_LOGGER_LOG_EVENT`` or
+``POWERTOOLS_DEV`` cannot turn them on.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from warmpath import wiring
 from warmpath.crm import tenant_config
 from warmpath.observability import logger, metrics, tracer
 
-app = APIGatewayRestResolver()
+app = APIGatewayRestResolver(debug=False)  # debug prints every event, query string (the key) included
 PROVIDERS = ("salesforce", "hubspot", "webhook")
 SOAP_ACK = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -38,12 +42,34 @@ SOAP_FAULT = (
     "   <faultstring>{}</faultstring>\n   <detail />\n  </soapenv:Fault>\n </soapenv:Body>\n</soapenv:Envelope>\n"
 )
 NOT_CONFIGURED = "the signature is not valid, or this CRM is not configured for this tenant"
+BAD_KEY = (
+    "the endpoint key (?key=) is missing or wrong, or Salesforce is not connected for this tenant: copy the "
+    "endpoint URL shown when Salesforce was connected into the Outbound Message"
+)
+MAX_BODY_BYTES = 1024 * 1024  # a batch of 100 Outbound Message notifications or HubSpot events is far smaller
+
+
+class BodyTooLarge(ValueError):
+    pass
 
 
 def _body() -> str:
+    """The body as text; CrmInputError when it is not UTF-8 (or not base64 when it says it is)."""
+    import binascii
+
+    from warmpath.crm import CrmInputError
+
     event = app.current_event
     raw = event.get("body") or ""
-    return base64.b64decode(raw).decode("utf-8") if event.get("isBase64Encoded") else raw
+    if not isinstance(raw, str) or len(raw) > MAX_BODY_BYTES * 4 // 3 + 4:
+        raise BodyTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KB")
+    try:
+        data = base64.b64decode(raw, validate=True) if event.get("isBase64Encoded") else raw.encode()
+        if len(data) > MAX_BODY_BYTES:
+            raise BodyTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KB")
+        return data.decode("utf-8")
+    except (binascii.Error, UnicodeError):
+        raise CrmInputError("the body is not UTF-8 text") from None
 
 
 def _json(status: int, **body: Any) -> Response[str]:
@@ -61,23 +87,37 @@ def _store(tenant: str, provider: str, changes: list[Any]) -> dict[str, Any]:
 
     outcome = process(wiring.repository(), wiring.event_bus(), tenant, provider, changes)
     metrics.add_metric(name="CrmChangesApplied", unit="Count", value=outcome.applied)
+    dropped = [{"delivery": c.delivery_id, "field": name, "reason": why} for c in changes for name, why in c.dropped]
+    for each in dropped:  # the field's name and why, never its value
+        logger.warning("crm field dropped", extra={"provider": provider, "field": each["field"],
+                                                   "reason": each["reason"]})  # fmt: skip
     logger.info("crm delivery stored", extra={"provider": provider, "applied": outcome.applied,
                                               "unchanged": outcome.unchanged})  # fmt: skip
-    return {"applied": outcome.applied, "unchanged": outcome.unchanged}
+    return {"applied": outcome.applied, "unchanged": outcome.unchanged, **({"dropped": dropped} if dropped else {})}
+
+
+def salesforce_key_matches(config: dict[str, Any], supplied: str) -> bool:
+    """The delivery carries the connection's endpoint key. A connection stored without one (connected before
+    keys existed) refuses every delivery until it is connected again."""
+    from warmpath.crm import same_secret
+    from warmpath.tenant_settings import has_endpoint_key
+
+    return has_endpoint_key(config) and same_secret(str(config["secret"]), supplied)
 
 
 @app.post("/crm/<tenant>/salesforce")
 def salesforce(tenant: str) -> Response[str]:
-    import hmac
-
     from warmpath.crm import CrmInputError, parse_salesforce, same_salesforce_org
 
     config = tenant_config(tenant, "salesforce")
-    key = (app.current_event.query_string_parameters or {}).get("key", "")
-    if config is None or (config.get("secret") and not hmac.compare_digest(str(config["secret"]), key)):
-        return _soap_fault(401, NOT_CONFIGURED)
+    key = (app.current_event.query_string_parameters or {}).get("key") or ""
+    if config is None or not salesforce_key_matches(config, key):
+        logger.warning("salesforce delivery without the endpoint key refused")
+        return _soap_fault(401, BAD_KEY)
     try:
         message = parse_salesforce(_body().encode())
+    except BodyTooLarge as problem:
+        return _soap_fault(413, str(problem))
     except CrmInputError as problem:
         return _soap_fault(400, str(problem))
     if not same_salesforce_org(str(config.get("org_id", "")), message.organization_id):
@@ -93,12 +133,14 @@ def _signed_json(
     """Verify a JSON delivery with the tenant's secret, read it, store it: 401, 400 or 200 with counts."""
     from warmpath.crm import CrmInputError, SignatureError
 
-    body, config = _body(), tenant_config(tenant, provider)
     try:
+        body, config = _body(), tenant_config(tenant, provider)
         if config is None:
             raise SignatureError(NOT_CONFIGURED)
         verify(config, body)
         changes = parse(body)
+    except BodyTooLarge as problem:
+        return _json(413, message=str(problem))
     except SignatureError as problem:
         return _json(401, message=str(problem))
     except CrmInputError as problem:
@@ -149,7 +191,7 @@ def generic_webhook(tenant: str) -> Response[str]:
     return _signed_json(tenant, "webhook", verify, parse_generic)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """What the CRM's changes do: store each record (newest value of each field wins), then act on it.
 
-- an **account** becomes an organisation (name, domain) whose owner (``crm_owners`` maps CRM user ids to
-  members' emails) receives offers for it;
+- an **account** becomes the tenant's own record of an organisation's name and domain (``CrmOrganisation``,
+  never the global organisation records or domain claims, which only connectors' imports and operators' links
+  change) whose owner (``crm_owners`` maps CRM user ids to members' emails) receives offers for it;
 - a **contact** becomes a person Warmpath can match (email, name, title, organisation);
 - a **deal** gets Warmpath's stage (``crm_stages`` maps the CRM's stage names; closed/won flags otherwise)
   and its attribution (``warmpath.attribution``); a change of stage publishes ``DealStageChanged``.
@@ -44,7 +45,7 @@ def process(repo: Repository, bus: EventBus, tenant: str, provider: str, changes
         record, previous_stage, previous_fields = applied
         outcome.applied += 1
         if record.record_kind == "account":
-            _account(repo, bus, record, settings, was_target=previous_fields.get("target", "").lower() == "true")
+            _account(repo, bus, record, settings, previous_fields)
         elif record.record_kind == "contact":
             _contact(repo, record)
         elif record.record_kind == "deal":
@@ -97,18 +98,21 @@ def _plain(attribute: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in values.items()}
 
 
-def _account(repo: Repository, bus: EventBus, record: CrmRecord, settings: dict[str, Any], *, was_target: bool) -> None:
+def _account(
+    repo: Repository, bus: EventBus, record: CrmRecord, settings: dict[str, Any], before: dict[str, str]
+) -> None:
     from warmpath.identity import organisation_key
-    from warmpath.models import Organisation
 
     fields = _plain(record.fields)
-    if not fields.get("name"):
+    was_target = before.get("target", "").lower() == "true"
+    if not fields.get("name", "").strip():
         return
     org_key = organisation_key(fields["name"])
-    domain = domain_of(fields.get("website", ""))
-    repo.put_organisations([Organisation(org_key=org_key, name=fields["name"], domain=domain)])
-    if domain:
-        repo.claim_domains({domain: org_key})
+    account = (record.provider, record.external_id)
+    renamed = organisation_key(before["name"]) if before.get("name") else None
+    if renamed and renamed != org_key:
+        repo.remove_crm_organisation(record.tenant, renamed, account)
+    repo.put_crm_organisation(record.tenant, org_key, account, fields["name"], domain_of(fields.get("website", "")))
     owner = (settings.get("crm_owners") or {}).get(fields.get("owner", ""))
     if owner:
         repo.set_account_owner(record.tenant, org_key, owner)

@@ -19,7 +19,9 @@ admin's, or the CLI's -- is refused rather than silently undoing it.
 A change that succeeds redirects back to its page (post/redirect/get), so reloading it repeats nothing.
 
 ``/admin/settings/crm`` stores a CRM connection's secret in SSM (never shown again; the page only says
-whether each provider is connected and where its webhook posts).
+whether each provider is connected and where its webhook posts). Salesforce's endpoint key is generated, and
+the endpoint URL carrying it is shown **once** (``intake.crm_endpoint``). A Salesforce connection stored
+without a key is shown as refusing deliveries until connected again.
 """
 
 from __future__ import annotations
@@ -255,7 +257,11 @@ def _settings_page(found: web.SignedIn, *, status: int = 200, **context: Any) ->
             values = _form_values(effective({}))
             context["error"] = f"The stored settings have a bad value ({error}). The form shows the defaults."
     base = get_settings().public_base_url
-    connections = [{**c, "url": f"{base}/crm/{tenant}/{c['provider']}"} for c in crm_connections(tenant)]
+    shown_key = context.pop("endpoint_key", None)
+    connections = [
+        {**c, "url": f"{base}/crm/{tenant}/{c['provider']}" + ("?key=…" if c["provider"] == "salesforce" else "")}
+        for c in crm_connections(tenant, endpoint_key=shown_key)
+    ]
     context.setdefault("error", "")
     context.setdefault("notice", "")
     context.setdefault("crm_typed", {"provider": "", "org_id": "", "instance_url": "", "writeback": False})
@@ -368,13 +374,23 @@ def in_words(message: str) -> str:
 def settings_page() -> Response[str]:
     from warmpath.tenant_settings import CRM_PROVIDERS
 
-    query = router.current_event.query_string_parameters or {}
-    notice = ""
+    from intake.crm_endpoint import ENDPOINT_COOKIE, endpoint_cookie, shown_endpoint_key
+
+    found = _admin("change the settings")
+    event = router.current_event
+    query = event.query_string_parameters or {}
+    notice, key = "", None
     if query.get("done") == "saved":
         notice = "Settings saved."
     elif query.get("done") == "connected" and query.get("provider") in CRM_PROVIDERS:
         notice = f"{query['provider'].capitalize()} is connected. Its secret is stored and never shown."
-    return _settings_page(_admin("change the settings"), notice=notice)
+        if query["provider"] == "salesforce":
+            key = shown_endpoint_key(event, found)
+            notice = "Salesforce is connected." + (" Its endpoint URL is below, this once." if key else "")
+    page = _settings_page(found, notice=notice, endpoint_key=key)
+    if ENDPOINT_COOKIE in web.cookies_of(event):
+        page.cookies.append(endpoint_cookie(event, found, "", 0))  # shown (or stale): never again
+    return page
 
 
 @router.post("/admin/settings", include_in_schema=False)
@@ -424,4 +440,7 @@ def connect_crm() -> Response[str]:
         return _settings_page(found, status=400, error=f"The CRM was not connected: {error}.", crm_typed=typed)
     store_crm_connection(found.member.tenant, provider, value)
     logger.info("crm connected", extra={"provider": provider, "writeback": bool(value.get("writeback"))})
-    return web.redirect(f"/admin/settings?done=connected&provider={provider}")
+    from intake.crm_endpoint import endpoint_cookie
+
+    shown = [endpoint_cookie(router.current_event, found, value["secret"], 300)] if provider == "salesforce" else []
+    return web.redirect(f"/admin/settings?done=connected&provider={provider}", cookies=shown)
