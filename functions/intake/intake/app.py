@@ -139,7 +139,8 @@ def _title(status: int) -> str:
     }.get(status, "Something went wrong")
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+# Never log the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it carries session cookies and signed links.
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
