@@ -156,6 +156,11 @@ def _update_if(item: WarmpathItem, actions: list[Action], condition: Any) -> boo
     return True
 
 
+def _used_token(jti: str, expires_at: int, outcome: str | None) -> UsedToken:
+    """The marker that spends a single-use token (saved on condition that it does not exist yet)."""
+    return UsedToken(PK=f"USED#{jti}", SK="USED", ttl=expires_at, outcome=outcome)
+
+
 def _batch_get(keys: Sequence[tuple[str, str]]) -> Iterator[WarmpathItem]:
     """Read items by key, BATCH_GET_LIMIT per BatchGetItem call (unprocessed keys are retried by PynamoDB)."""
     for start in range(0, len(keys), BATCH_GET_LIMIT):
@@ -258,11 +263,22 @@ class Repository:
         """Delete a membership (its sessions stop working: a session needs a live membership)."""
         Member(*Member.key(tenant, email)).delete()
 
-    def join(self, member: Member, now: datetime) -> bool:
-        """An invited connector joins (once); False when they had joined already or may not join."""
-        return _update_if(
-            member, [Member.status.set("joined"), Member.joined_at.set(now)], Member.status.is_in("invited", "reminded")
-        )
+    def join(self, member: Member, now: datetime, *, jti: str, token_expires_at: int) -> bool:
+        """An invited connector joins once, spending the Join link in the same transaction.
+
+        False when the link was used already (a double click, a replay after signing out) or the member may
+        not join (joined already through another link, said no, bounced): the caller then opens no session.
+        """
+        with self._written_once() as (transaction, outcome):
+            transaction.save(_used_token(jti, token_expires_at, "joined"), condition=UsedToken.PK.does_not_exist())
+            transaction.update(
+                member,
+                actions=[Member.status.set("joined"), Member.joined_at.set(now)],
+                condition=Member.status.is_in("invited", "reminded"),
+            )
+        if outcome.written:
+            member.refresh()
+        return outcome.written
 
     def mark_undeliverable(self, email: str, status: str) -> None:
         """After a hard bounce ("bounced", every membership) or a complaint ("opted_out", pending invitations)."""
@@ -1284,8 +1300,7 @@ class Repository:
 
     def spend_token(self, jti: str, expires_at: int, outcome: str | None = None) -> bool:
         """Mark a token used; False when it already was (a double click, a replay)."""
-        used = UsedToken(PK=f"USED#{jti}", SK="USED", ttl=expires_at, outcome=outcome)
-        return _save_unless(used, UsedToken.PK.does_not_exist())
+        return _save_unless(_used_token(jti, expires_at, outcome), UsedToken.PK.does_not_exist())
 
     def token_outcome(self, jti: str) -> UsedToken | None:
         try:

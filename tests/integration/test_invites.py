@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from warmpath import wiring
-from warmpath.events import ConnectorsInvited
+from warmpath.events import ConnectorsInvited, SignInRequested
 
 from tests.conftest import AwsWorld, aws_client, call_function, call_intake, eventbridge_event, load_fixture
 from tests.integration.conftest import ADA, RILEY, session_cookies
+from tests.integration.flows import csrf_of, table_items
 
 MESSY_CSV = (
     "E-mail Address,Full Name,Connector Type,Job Title,City,Approver,Personal Note,Shoe size\r\n"
@@ -196,22 +197,89 @@ def test_opening_the_join_link_changes_nothing(aws: AwsWorld, demo: dict) -> Non
     assert wiring.repository().get_member("demo", "new.advisor@firm.example").status == "invited"  # type: ignore[union-attr]
 
 
-def test_joining_signs_the_connector_in_and_a_double_click_joins_once(aws: AwsWorld, demo: dict) -> None:
-    token = _join_token(aws)
-    page = call_intake("GET", f"/join/{token}")
+def _join_form(token: str, **query: str) -> tuple[str, dict[str, str]]:
+    page = call_intake("GET", f"/join/{token}", query=query or None)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
     assert csrf
+    return csrf.group(1), page.cookies
 
-    first = call_intake("POST", f"/join/{token}", form={"csrf_token": csrf.group(1)}, cookies=page.cookies)
-    second = call_intake("POST", f"/join/{token}", form={"csrf_token": csrf.group(1)}, cookies=page.cookies)
 
-    assert first.status == second.status == 303
-    assert first.headers["Location"] == "/network?notice=joined"
+def test_joining_signs_the_connector_in_and_a_double_click_joins_once(aws: AwsWorld, demo: dict) -> None:
+    """Given the Join page, when the button is pressed twice from the same browser (before the first answer
+    arrived, so without its session cookie), then one join and one session; the second says "already in"."""
+    token = _join_token(aws)
+    csrf, cookies = _join_form(token)
+
+    first = call_intake("POST", f"/join/{token}", form={"csrf_token": csrf}, cookies=cookies)
+    second = call_intake("POST", f"/join/{token}", form={"csrf_token": csrf}, cookies=cookies)
+
+    assert first.status == 303 and first.headers["Location"] == "/network?notice=joined"
     assert "wp_session" in first.cookies
+    assert second.status == 200 and "You're already in" in second.body
+    assert "wp_session" not in second.cookies
     member = wiring.repository().get_member("demo", "new.advisor@firm.example")
     assert member is not None and member.status == "joined"
-    again = call_intake("GET", f"/join/{token}")
-    assert "already" in again.body
+    assert "already in" in call_intake("GET", f"/join/{token}").body
+
+
+def test_a_second_click_that_carries_the_new_session_goes_on_to_the_network(aws: AwsWorld, demo: dict) -> None:
+    token = _join_token(aws)
+    csrf, cookies = _join_form(token)
+    first = call_intake("POST", f"/join/{token}", form={"csrf_token": csrf}, cookies=cookies)
+    signed_in = {**cookies, "wp_session": first.cookies["wp_session"]}
+
+    again = call_intake("POST", f"/join/{token}", form={"csrf_token": csrf}, cookies=signed_in)
+
+    assert again.status == 303 and again.headers["Location"] == "/network?notice=joined"
+    assert again.set_cookie_headers == []  # no second session
+
+
+def test_a_used_join_link_never_signs_anyone_in_again(aws: AwsWorld, demo: dict) -> None:
+    """Given a connector who joined and signed out, when the same Join link is posted again with a valid CSRF
+    token from another page, then no session is opened: the page says "You're already in" and offers a
+    sign-in link by email instead."""
+    token = _join_token(aws)
+    csrf, cookies = _join_form(token)
+    joined = call_intake("POST", f"/join/{token}", form={"csrf_token": csrf}, cookies=cookies)
+    session = {**cookies, "wp_session": joined.cookies["wp_session"]}
+    network = call_intake("GET", "/network", cookies=session)
+    call_intake("POST", "/auth/logout", form={"csrf_token": csrf_of(network.body)}, cookies=session)
+    home = call_intake("GET", "/", cookies=cookies)  # any page's form token, bound to this browser
+
+    replay = call_intake("POST", f"/join/{token}", form={"csrf_token": csrf_of(home.body)}, cookies=cookies)
+
+    assert replay.status == 200 and "You're already in" in replay.body
+    assert "wp_session" not in replay.cookies
+    assert 'action="/auth/login"' in replay.body and 'value="new.advisor@firm.example"' in replay.body
+    sessions = [i for i in table_items() if i["PK"]["S"].startswith("SESSION#")]
+    assert [s for s in sessions if s["email"]["S"] == "new.advisor@firm.example"] == []
+
+
+def test_the_already_in_page_emails_a_sign_in_link(aws: AwsWorld, demo: dict) -> None:
+    token = _join_token(aws)
+    csrf, cookies = _join_form(token)
+    call_intake("POST", f"/join/{token}", form={"csrf_token": csrf}, cookies=cookies)
+    page = call_intake("GET", f"/join/{token}", cookies=cookies)
+    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', page.body))
+
+    asked = call_intake("POST", "/auth/login", form=fields, cookies=cookies)
+
+    assert asked.status == 202
+    assert [(e.tenant, e.email) for e in aws.bus.of_type(SignInRequested)] == [("demo", "new.advisor@firm.example")]
+
+
+def test_no_thank_you_on_a_used_link_leaves_a_joined_connector_joined(aws: AwsWorld, demo: dict) -> None:
+    token = _join_token(aws)
+    csrf, cookies = _join_form(token)
+    call_intake("POST", f"/join/{token}", form={"csrf_token": csrf}, cookies=cookies)
+
+    page = call_intake("GET", f"/join/{token}", query={"answer": "no"}, cookies=cookies)
+    result = call_intake("POST", f"/join/{token}", form={"csrf_token": csrf, "answer": "no"}, cookies=cookies)
+
+    assert "You're already in" in page.body and "No, thank you" not in page.body
+    assert result.status == 200 and "You're already in" in result.body
+    member = wiring.repository().get_member("demo", "new.advisor@firm.example")
+    assert member is not None and member.status == "joined"
 
 
 def test_saying_no_to_an_invitation_marks_the_connector_opted_out(aws: AwsWorld, demo: dict) -> None:

@@ -113,19 +113,39 @@ def _join_link(token: str) -> Any:
     return claims, member
 
 
+def _already_in(member: Any, tenant_name: str) -> Response[str]:
+    """A joined connector opened (or posted) their Join link again: no session, a way to sign in instead.
+
+    The link was spent by joining, so it never signs anyone in again (it may sit in a forwarded email or a
+    shared computer's history); signing in is by a fresh magic link, which the button here emails.
+    """
+    event = router.current_event
+    found = web.signed_in(event)
+    if found and (found.member.tenant, found.member.email) == (member.tenant, member.email):
+        return web.redirect("/network?notice=joined")  # the same browser's double click: it is signed in
+    binding, cookies = web.page_binding(event)
+    return web.render(
+        "already_in.html",
+        cookies=cookies,
+        csrf_token=web.csrf_token(binding),
+        tenant_name=tenant_name,
+        tenant=member.tenant,
+        email=member.email,
+        joined_at=member.joined_at,
+    )
+
+
 @router.get("/join/<token>", include_in_schema=False)
 def confirm_join(token: str) -> Response[str]:
     claims, member = _join_link(token)
     tenant = wiring.repository().get_tenant(claims.tenant)
+    if member.status == "joined":
+        return _already_in(member, tenant.name)
     if router.current_event.get_query_string_value("answer", None) == "no":
         return _confirm_opt_out(token, tenant.name)
     if member.status == "opted_out":
         body = f"You said no to {tenant.name}'s invitation, so we will not email you about it again."
         return web.render("message.html", title="You said no", body=body)
-    if member.status == "joined":
-        return web.render(
-            "message.html", title="You're already in", body=f"You joined {tenant.name} on Warmpath already."
-        )
     return web.confirm_page(
         router.current_event,
         title=f"Help {tenant.name} with warm introductions?",
@@ -152,18 +172,29 @@ def _confirm_opt_out(token: str, tenant_name: str) -> Response[str]:
 
 @router.post("/join/<token>", include_in_schema=False)
 def join(token: str) -> Response[str]:
+    """Join once: the link is spent with the join, and only that first POST opens a session.
+
+    A second POST (a double click, the link replayed after signing out) changes nothing and signs nobody in:
+    the browser that joined is sent on to its network, anyone else gets "You're already in" with a button that
+    emails a sign-in link. "No, thank you" on the link of someone who joined leaves them joined.
+    """
     event = router.current_event
     form = web.read_form(event)
     web.check_csrf(form, web.form_binding(event))
     claims, member = _join_link(token)
     repo = wiring.repository()
+    if member.status == "joined":
+        return _already_in(member, repo.get_tenant(claims.tenant).name)
     now = datetime.now(UTC)
     if form.get("answer") == "no":
         repo.opt_out(member)
         metrics.add_metric(name="InviteDeclined", unit="Count", value=1)
         body = "Thank you for letting us know. You will not get more emails about this invitation."
         return web.render("message.html", title="Done", body=body)
-    if not repo.join(member, now) and member.status != "joined":
+    if not repo.join(member, now, jti=claims.jti, token_expires_at=claims.expires_at):
+        current = repo.get_member(claims.tenant, claims.subject)
+        if current is not None and current.status == "joined":  # a concurrent click joined first
+            return _already_in(current, repo.get_tenant(claims.tenant).name)
         raise Conflict("This invitation can no longer be accepted.")
     metrics.add_metric(name="ConnectorJoined", unit="Count", value=1)
     from intake.service import SESSION_TTL
