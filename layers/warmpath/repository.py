@@ -34,6 +34,9 @@ from warmpath.models import (
     InboundMessage,
     IntroRequest,
     InviteBatch,
+    InviteJob,
+    InviteJobRows,
+    InviteUpload,
     Member,
     MetricCounter,
     NeverAsk,
@@ -360,6 +363,114 @@ class Repository:
             if batch.batch_id == batch_id:
                 return batch
         raise NotFound(f"there is no invite batch '{batch_id}'")
+
+    # -- bulk invite jobs ------------------------------------------------------------------------
+
+    def open_invite_job(self, job: InviteJob, fingerprint: str, now: datetime, window: timedelta) -> InviteJob:
+        """Store a new invite job, unless the same file went to a job within ``window`` that has not failed:
+        then that job (a double click or a reload has one effect). Compare ``job_id`` to tell which."""
+        job.PK, job.SK = InviteJob.key(job.job_id)
+        job.GSI1PK, job.GSI1SK = f"TENANT#{job.tenant}#INVITEJOBS", f"{job.created_at.isoformat()}#{job.job_id}"
+        pk, sk = f"TENANT#{job.tenant}", f"INVITEUPLOAD#{fingerprint}"
+        upload = InviteUpload(PK=pk, SK=sk, job_id=job.job_id, ttl=int((now + window).timestamp()))
+        free = InviteUpload.PK.does_not_exist() | (InviteUpload.ttl <= int(now.timestamp()))
+        for _ in range(3):
+            with self._written_once() as (transaction, outcome):
+                transaction.save(upload, condition=free)
+                transaction.save(job, condition=InviteJob.PK.does_not_exist())
+            if outcome.written:
+                return job
+            try:
+                earlier = InviteUpload.get(pk, sk)
+                existing = self.get_invite_job(earlier.job_id)
+            except (DoesNotExist, NotFound):
+                continue
+            if existing.status != "failed":
+                return existing
+            free = InviteUpload.job_id == earlier.job_id  # a failed upload may be tried again at once
+        raise RuntimeError("could not open the invite job")  # three races in a row: let the caller retry
+
+    def get_invite_job(self, job_id: str) -> InviteJob:
+        try:
+            return InviteJob.get(*InviteJob.key(job_id))
+        except DoesNotExist:
+            raise NotFound(f"there is no invite job '{job_id}'") from None
+
+    def invite_jobs(self, tenant: str, limit: int = 5) -> list[InviteJob]:
+        items = WarmpathItem.gsi1.query(f"TENANT#{tenant}#INVITEJOBS", scan_index_forward=False, limit=limit)
+        return [j for j in items if isinstance(j, InviteJob)]
+
+    def start_invite_job(self, job: InviteJob, now: datetime, lease: timedelta) -> bool:
+        """Take a waiting job, or a running one whose worker stopped renewing its lease (a crash, a timeout);
+        False when another worker holds it or it is finished."""
+        abandoned = (InviteJob.status == "running") & (InviteJob.lease_until < now)
+        return _update_if(
+            job,
+            [InviteJob.status.set("running"), InviteJob.lease_until.set(now + lease)],
+            (InviteJob.status == "waiting") | abandoned,
+        )
+
+    def release_invite_job(self, job: InviteJob, now: datetime) -> None:
+        """A worker that failed gives its lease up, so a retry may resume the job straight away."""
+        _update_if(job, [InviteJob.lease_until.set(now)], InviteJob.status == "running")
+
+    def record_invite_chunk(
+        self, job: InviteJob, chunk: int, rows: list[dict[str, Any]], processed: int, lease_until: datetime
+    ) -> None:
+        """Keep one chunk's report and move the job's progress past it (renewing the worker's lease)."""
+        InviteJobRows(PK=job.PK, SK=f"ROWS#{chunk:05d}", rows=rows).save()
+        job.update(
+            actions=[
+                InviteJob.processed.set(processed),
+                InviteJob.chunks_done.set(chunk + 1),
+                InviteJob.lease_until.set(lease_until),
+            ]
+        )
+
+    def invite_job_rows(self, job_id: str) -> list[dict[str, Any]]:
+        """Every report line of a job, in file order."""
+        pk, _ = InviteJob.key(job_id)
+        rows: list[dict[str, Any]] = []
+        for item in WarmpathItem.query(pk, WarmpathItem.SK.startswith("ROWS#")):
+            if isinstance(item, InviteJobRows):
+                for raw in item.rows or []:
+                    row = dict(raw.as_dict()) if hasattr(raw, "as_dict") else dict(raw)
+                    rows.append(
+                        {"line": int(row["line"]), "email": str(row["email"]), "status": str(row["status"]),
+                         "reason": str(row.get("reason") or "")}
+                    )  # fmt: skip
+        return rows
+
+    def finish_invite_job(
+        self, job: InviteJob, status: str, now: datetime, counts: Mapping[str, int] | None = None, error: str = ""
+    ) -> None:
+        actions: list[Action] = [InviteJob.status.set(status), InviteJob.finished_at.set(now)]
+        if counts is not None:
+            actions.append(InviteJob.counts.set(dict(counts)))
+        if error:
+            actions.append(InviteJob.error.set(error))
+        job.update(actions=actions)
+
+    def store_invitations(self, members: Sequence[Member]) -> set[str]:
+        """Store new memberships with pending invitations, up to 100 in one transaction; returns the addresses
+        that turned out to be members already (a concurrent upload stored them first)."""
+        existing: set[str] = set()
+        for start in range(0, len(members), 100):
+            chunk = members[start : start + 100]
+            for member in chunk:
+                member.PK, member.SK = Member.key(member.tenant, member.email)
+                member.GSI1PK, member.GSI1SK = f"USER#{member.email}", f"TENANT#{member.tenant}"
+            with self._written_once() as (transaction, outcome):
+                for member in chunk:
+                    transaction.save(member, condition=Member.PK.does_not_exist())
+            if not outcome.written:  # rare: someone else stored one of them meanwhile; sort it out one by one
+                existing |= {m.email for m in chunk if not _save_unless(m, Member.PK.does_not_exist())}
+        return existing
+
+    def mark_invitation_sent(self, member: Member) -> None:
+        """The sender sent the first invitation: a re-upload no longer queues it."""
+        with contextlib.suppress(UpdateError):
+            member.update(actions=[Member.invitation.set("sent")], condition=Member.PK.exists())
 
     def get_member(self, tenant: str, email: str) -> Member | None:
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import os
 import re
 from typing import Any
 
@@ -33,24 +35,54 @@ def bounced_address(aws: AwsWorld, demo: dict) -> None:
 
 
 def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[str, str]:
+    """A multipart/form-data body as a browser sends it (the file's bytes as they are, not re-encoded)."""
     boundary = "----warmpath-test-boundary"
     parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
         for name, value in fields.items()
     ]
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-        f"Content-Type: text/csv\r\n\r\n{content.decode()}\r\n--{boundary}--\r\n"
+        "Content-Type: text/csv\r\n\r\n".encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
     )
-    return "".join(parts), f"multipart/form-data; boundary={boundary}"
+    body = b"".join(parts)
+    return body.decode("utf-8", "surrogateescape"), f"multipart/form-data; boundary={boundary}"
 
 
-def _upload(csv_text: str, cookies: dict[str, str]) -> Any:
+def post_invites(content: bytes, cookies: dict[str, str], filename: str = "connectors.csv") -> Any:
+    """The admin posts the upload form (the file is stored and its job opened; nothing is invited yet)."""
     page = call_intake("GET", "/admin/invites", cookies=cookies)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.body)
     assert csrf
-    body, content_type = _multipart({"csrf_token": csrf.group(1)}, "connectors.csv", csv_text.encode())
+    body, content_type = _multipart({"csrf_token": csrf.group(1)}, filename, content)
     return call_intake("POST", "/admin/invites", raw_body=body, content_type=content_type, cookies=cookies)
+
+
+def job_of(posted: Any) -> str:
+    assert posted.status == 303, posted.body
+    return str(posted.headers["Location"].split("job=")[1])
+
+
+def run_invite_job(job_id: str) -> Any:
+    """What the uploads bucket's notification does: start the job function for the stored file."""
+    bucket = os.environ["UPLOADS_BUCKET"]
+    event = copy.deepcopy(load_fixture("aws_events/powertools-lambda-python/events/s3Event.json"))
+    event["Records"][0]["s3"]["bucket"].update(name=bucket, arn=f"arn:aws:s3:::{bucket}")
+    event["Records"][0]["s3"]["object"]["key"] = f"invites%2F{job_id}"  # S3 URL-encodes keys in events
+    return call_function("intake.invite_jobs", event)
+
+
+def job_page(job_id: str, cookies: dict[str, str]) -> Any:
+    return call_intake("GET", "/admin/invites", query={"job": job_id}, cookies=cookies)
+
+
+def _upload(csv_text: str, cookies: dict[str, str]) -> Any:
+    """Upload, let the job run, and open the page the upload redirected to."""
+    job_id = job_of(post_invites(csv_text.encode(), cookies))
+    run_invite_job(job_id)
+    return job_page(job_id, cookies)
 
 
 def _queued(aws: AwsWorld) -> list[dict[str, Any]]:
@@ -98,15 +130,90 @@ def test_a_messy_csv_gets_a_report_line_by_line_and_good_rows_go_through(aws: Aw
     assert [e.batch_id for e in aws.bus.of_type(ConnectorsInvited)] == [batch.batch_id]
 
 
-def test_reuploading_the_same_file_invites_nobody_twice(aws: AwsWorld, demo: dict) -> None:
-    _upload(MESSY_CSV, session_cookies(ADA))
-    _queued(aws)
+def test_the_same_file_posted_twice_quickly_is_one_job_and_invites_nobody_twice(aws: AwsWorld, demo: dict) -> None:
+    """Given a double click (or a reload of the POST), then both posts land on one job: one report, one
+    invitation per address."""
+    first = job_of(post_invites(MESSY_CSV.encode(), session_cookies(ADA)))
+    second = job_of(post_invites(MESSY_CSV.encode(), session_cookies(ADA)))
 
+    run_invite_job(first)
+    run_invite_job(second)  # S3 delivers at least once
+
+    assert first == second
+    assert len(wiring.repository().invite_batches("demo")) == 1
+    assert sorted(json.loads(m["Body"])["email"] for m in _queued(aws)) == [
+        "new.advisor@firm.example",
+        "vc@fund.example",
+    ]
+    assert _queued(aws) == []
+
+
+def test_reuploading_a_file_whose_invitations_went_out_says_already_a_member(aws: AwsWorld, demo: dict) -> None:
     _upload(MESSY_CSV, session_cookies(ADA))
+    _send(aws, _queued(aws))
+
+    _upload(MESSY_CSV + "\r\n", session_cookies(ADA))  # edited since: another file
 
     latest = wiring.repository().invite_batches("demo", limit=1)[0]
     assert {int(r["line"]): r["status"] for r in latest.rows}[2] == "already a member"
     assert _queued(aws) == []
+
+
+def test_a_reupload_finishes_what_an_interrupted_upload_started(aws: AwsWorld, demo: dict) -> None:
+    """Given an upload whose job stored its members but stopped before queuing their invitations, when the
+    admin uploads the file again, then those people are invited (queued once each), not "already a member"."""
+
+    class Down:
+        def enqueue(self, messages: Any) -> list[int]:
+            return list(range(len(messages)))
+
+    wiring.override(invite_queue=Down())
+    interrupted = _upload(MESSY_CSV, session_cookies(ADA))
+    assert "not sent" in interrupted.body and "upload the file again" in interrupted.body
+    wiring.reset(keep_connection=True)
+    wiring.override(event_bus=aws.bus)
+
+    again = _upload(MESSY_CSV + "\r\n", session_cookies(ADA))
+
+    latest = wiring.repository().invite_batches("demo", limit=1)[0]
+    statuses = {int(r["line"]): (r["status"], r["reason"]) for r in latest.rows}
+    assert statuses[2] == ("invited", "finishing an earlier upload of this address")
+    assert statuses[8][0] == "invited"
+    queued = _queued(aws)
+    assert sorted(json.loads(m["Body"])["email"] for m in queued) == ["new.advisor@firm.example", "vc@fund.example"]
+    assert again.status == 200
+    _send(aws, queued)
+    assert sorted(m["to"][0] for m in aws.sent_emails() if "invites you" in m["subject"]) == [
+        "new.advisor@firm.example",
+        "vc@fund.example",
+    ]
+
+
+def test_an_upload_that_crashed_between_storing_and_queuing_is_finished_by_uploading_again(
+    aws: AwsWorld, demo: dict
+) -> None:
+    """Given the queue failing outright while an upload is being processed (members stored, invitations not
+    queued), when the admin uploads the same file again, then everyone is invited -- not "already a member"."""
+    real = wiring.invite_queue()
+
+    class Broken:
+        def enqueue(self, messages: Any) -> list[int]:
+            raise ConnectionError("SQS unreachable")
+
+    wiring.override(invite_queue=Broken())
+    with pytest.raises(ConnectionError):  # the job function fails, and Lambda would retry it
+        _upload(MESSY_CSV, session_cookies(ADA))
+    wiring.override(invite_queue=real)
+
+    page = _upload(MESSY_CSV, session_cookies(ADA))
+
+    latest = wiring.repository().invite_batches("demo", limit=1)[0]
+    assert {int(r["line"]): r["status"] for r in latest.rows}[2] == "invited"
+    assert "invited: 2" in page.body
+    assert sorted(json.loads(m["Body"])["email"] for m in _queued(aws)) == [
+        "new.advisor@firm.example",
+        "vc@fund.example",
+    ]
 
 
 def test_a_customers_profile_columns_are_kept_for_picking_references(aws: AwsWorld, demo: dict) -> None:
