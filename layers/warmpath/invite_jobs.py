@@ -8,7 +8,7 @@ Exactly one effect, whatever fails:
 - The same bytes uploaded again by the same tenant within ``UPLOAD_WINDOW`` (a double click, a reload, the
   CLI run twice) go to the same job, unless that job failed.
 - Each chunk of ``CHUNK`` lines stores its new members with a *pending* invitation (``Member.invitation``,
-  ``Member.invite_id`` = this job) in one transaction, then queues their invitations, then records the
+  ``Member.invite_id`` = this job; each on condition it does not exist), then queues them, then records the
   chunk's report and the job's progress. A crash anywhere in a chunk is finished by the retry, which
   resumes at the first chunk without a report: members already pending are queued again rather than called
   "already a member".
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from warmpath.repository import Repository
 
 INVITE_PREFIX = "invites/"  # uploads under this prefix of the uploads bucket start the invite job function
-CHUNK = 100  # lines per step: one transaction of new members (DynamoDB's limit), ten queue batches
+CHUNK = 100  # lines per step: a BatchGetItem of members (DynamoDB's limit), ten queue batches, one report item
 LEASE = timedelta(minutes=2)  # renewed after every chunk (seconds apart): a job not renewed for this long was abandoned
 UPLOAD_WINDOW = timedelta(minutes=10)
 MAX_STORED_ROWS = 2_000  # report lines kept with the batch the admin's email and the page read

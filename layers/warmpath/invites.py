@@ -98,6 +98,10 @@ _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
     rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
 )
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+_CP1252_TEXT = frozenset(
+    [0x80, 0x85, 0x8A, 0x8C, 0x8E, *range(0x91, 0x98), 0x9A, 0x9C, 0x9E, 0x9F, *range(0xA0, 0x100)]
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 DELIMITERS = (",", ";", "\t")  # Excel writes ";" where the decimal separator is a comma
 
@@ -110,8 +114,8 @@ def shown(value: str) -> str:
 def _text_lines(data: bytes) -> list[str | None]:
     """The file's physical lines as text; None for a line whose bytes are not text in the file's encoding.
 
-    The encoding is the file's, not the line's: a BOM says it (UTF-8, UTF-16); otherwise UTF-8 when the file
-    is UTF-8 (or holds UTF-8 characters, so its odd lines are damage), else Windows-1252 (Excel's default).
+    The encoding is the file's, not the line's: a BOM says it (UTF-8, UTF-16); otherwise UTF-8, unless every
+    non-ASCII byte reads as Windows-1252 text (Excel's legacy "CSV (Comma delimited)") -- see ``_looks_cp1252``.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(data):
         encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else _utf16_order(data)
@@ -122,7 +126,7 @@ def _text_lines(data: bytes) -> list[str | None]:
         return re.split(r"\r\n|\n|\r", data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    encoding = "utf-8" if _UTF8_MULTIBYTE.search(data) else "cp1252"
+    encoding = "cp1252" if not _UTF8_MULTIBYTE.search(data) and _looks_cp1252(data) else "utf-8"
     lines: list[str | None] = []
     for raw in _LINE_BREAK.split(data):
         try:
@@ -130,6 +134,19 @@ def _text_lines(data: bytes) -> list[str | None]:
         except UnicodeDecodeError:
             lines.append(None)
     return lines
+
+
+def _looks_cp1252(data: bytes) -> bool:
+    """Whether the file's non-ASCII bytes read as Windows-1252 text: short runs of its letters and punctuation
+    inside words or next to spaces ("Zo\xeb", "M\xfc\xdfig", "don\x92t"). Anything else (a run of three, bytes
+    between separators) is damage, so the file is read as UTF-8 and the damaged lines are reported."""
+    for run in _HIGH_RUN.finditer(data):
+        if len(run.group()) > 2 or not set(run.group()) <= _CP1252_TEXT:
+            return False
+        before, after = data[run.start() - 1 : run.start()], data[run.end() : run.end() + 1]
+        if not (before.isalnum() or after.isalnum() or b" " in (before, after)):
+            return False
+    return True
 
 
 def _looks_utf16(data: bytes) -> bool:
