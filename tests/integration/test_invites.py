@@ -267,6 +267,20 @@ def test_invitations_are_sent_from_the_queue_with_a_join_link_once(aws: AwsWorld
     assert any("/join/" in link for link in nora["links"])
 
 
+def test_an_invitation_queued_again_after_it_was_sent_sends_nothing(aws: AwsWorld, demo: dict) -> None:
+    """Given an invitation sent, when a copy of it arrives that the content check cannot catch (another batch
+    id, or after the idempotency records expired), then the member's "sent" mark stops a second email."""
+    _upload(MESSY_CSV, session_cookies(ADA))
+    _send(aws, _queued(aws))
+    body = json.dumps({"tenant": "demo", "email": "vc@fund.example", "batch": "a-later-copy"})
+    aws_client("sqs").send_message(QueueUrl=aws.env["INVITE_QUEUE_URL"], MessageBody=body)
+
+    _send(aws, _queued(aws))
+
+    assert [m["to"] for m in aws.sent_emails()].count(["vc@fund.example"]) == 1
+    assert wiring.repository().get_member("demo", "vc@fund.example").invitation == "sent"  # type: ignore[union-attr]
+
+
 def test_a_failing_send_is_reported_back_to_the_queue_and_the_rest_go_out(aws: AwsWorld, demo: dict) -> None:
     _upload(MESSY_CSV, session_cookies(ADA))
     messages = _queued(aws)
