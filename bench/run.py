@@ -46,6 +46,7 @@ FIRST_USE = {
     "notify.app": ["notify.emails", "warmpath.repository", "mjml", "aws_lambda_powertools.utilities.idempotency"],
     "notify.inbound": ["warmpath.repository", "warmpath.events"],
     "matching.imports": ["warmpath.network", "warmpath.events", "warmpath.repository"],
+    "intake.invite_jobs": ["warmpath.invite_jobs", "warmpath.events", "warmpath.repository"],
     "notify.invites": ["notify.render", "warmpath.repository", "mjml", "aws_lambda_powertools.utilities.idempotency"],
 }
 TIMER = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"

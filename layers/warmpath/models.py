@@ -39,6 +39,9 @@ a web session (by the hash of its id)                  table        PK=SESSION#h
 an inbound email                                       table        PK=INBOUND#message_id, SK=INBOUND
 an address not to email (suppression list)             table        PK=SUPPRESSED#email, SK=SUPPRESSED
 a tenant's bulk invites, newest first                  table        PK=TENANT#t, SK begins_with INVITES#
+a bulk invite job and its report, chunk by chunk       table        PK=INVITEJOB#id, SK=JOB | ROWS#<chunk>
+a tenant's bulk invite jobs, newest first              GSI1         GSI1PK=TENANT#t#INVITEJOBS
+the job an invite file was just uploaded to            table        PK=TENANT#t, SK=INVITEUPLOAD#<sha256>
 an offer to introduce                                  table        PK=TENANT#t#OFFER#id, SK=OFFER
 a connector's offers in a tenant, newest first         GSI1         GSI1PK=OFFERS#t#email
 the owner of an account (from the CRM)                 table        PK=TENANT#t#ACCOUNT#org_key, SK=OWNER
@@ -226,6 +229,9 @@ class Member(WarmpathItem, discriminator="Member"):
     opted_out_from = UnicodeAttribute(null=True)  # the status before opting out (restored on resuming)
     declines_cash = BooleanAttribute(default=False)  # rewards become recognition (board members often must)
     joined_at = UTCDateTimeAttribute(null=True)
+    # A bulk invite's invitation: the job that stored it, and "pending" until the sender sent it ("sent").
+    invite_id = UnicodeAttribute(null=True)
+    invitation = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
 
     @staticmethod
@@ -256,6 +262,49 @@ class InviteBatch(WarmpathItem, discriminator="InviteBatch"):
     rows = ListAttribute(of=MapAttribute, default=list)
     counts = MapAttribute[str, Any](default=dict)
     created_at = UTCDateTimeAttribute(default=utcnow)
+
+
+class InviteJob(WarmpathItem, discriminator="InviteJob"):
+    """A bulk invite run as a job. PK=INVITEJOB#<id>, SK=JOB; GSI1PK=TENANT#<t>#INVITEJOBS, by creation time.
+
+    ``status``: waiting (for its file at ``s3_key``), running, done, failed. ``lines`` data lines in the file,
+    ``processed`` of them done, ``chunks_done`` the chunks whose report is stored (a retry resumes there);
+    ``lease_until`` when a running job's worker is presumed gone.
+    """
+
+    job_id = UnicodeAttribute()
+    tenant = UnicodeAttribute()
+    admin_email = UnicodeAttribute()
+    filename = UnicodeAttribute(null=True)
+    s3_key = UnicodeAttribute()
+    status = UnicodeAttribute(default="waiting")
+    lines = NumberAttribute(default=0)
+    processed = NumberAttribute(default=0)
+    chunks_done = NumberAttribute(default=0)
+    counts = MapAttribute[str, Any](default=dict)
+    error = UnicodeAttribute(null=True)
+    lease_until = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(default=utcnow)
+    finished_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(job_id: str) -> tuple[str, str]:
+        return f"INVITEJOB#{job_id}", "JOB"
+
+
+class InviteJobRows(WarmpathItem, discriminator="InviteJobRows"):
+    """One chunk's report lines of an invite job. PK=INVITEJOB#<id>, SK=ROWS#<chunk, zero-padded>."""
+
+    rows = ListAttribute(of=MapAttribute, default=list)
+
+
+class InviteUpload(WarmpathItem, discriminator="InviteUpload"):
+    """The job a tenant's invite file went to. PK=TENANT#<t>, SK=INVITEUPLOAD#<sha256 of the file>; ttl.
+
+    A second upload of the same bytes while it lives (a double click, a reload) goes to the same job.
+    """
+
+    job_id = UnicodeAttribute()
 
 
 class Organisation(WarmpathItem, discriminator="Organisation"):

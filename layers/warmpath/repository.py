@@ -35,6 +35,9 @@ from warmpath.models import (
     InboundMessage,
     IntroRequest,
     InviteBatch,
+    InviteJob,
+    InviteJobRows,
+    InviteUpload,
     Member,
     MetricCounter,
     NeverAsk,
@@ -157,6 +160,11 @@ def _update_if(item: WarmpathItem, actions: list[Action], condition: Any) -> boo
     return True
 
 
+def _used_token(jti: str, expires_at: int, outcome: str | None) -> UsedToken:
+    """The marker that spends a single-use token (saved on condition that it does not exist yet)."""
+    return UsedToken(PK=f"USED#{jti}", SK="USED", ttl=expires_at, outcome=outcome)
+
+
 def _batch_get(keys: Sequence[tuple[str, str]]) -> Iterator[WarmpathItem]:
     """Read items by key, BATCH_GET_LIMIT per BatchGetItem call (unprocessed keys are retried by PynamoDB)."""
     for start in range(0, len(keys), BATCH_GET_LIMIT):
@@ -259,11 +267,22 @@ class Repository:
         """Delete a membership (its sessions stop working: a session needs a live membership)."""
         Member(*Member.key(tenant, email)).delete()
 
-    def join(self, member: Member, now: datetime) -> bool:
-        """An invited connector joins (once); False when they had joined already or may not join."""
-        return _update_if(
-            member, [Member.status.set("joined"), Member.joined_at.set(now)], Member.status.is_in("invited", "reminded")
-        )
+    def join(self, member: Member, now: datetime, *, jti: str, token_expires_at: int) -> bool:
+        """An invited connector joins once, spending the Join link in the same transaction.
+
+        False when the link was used already (a double click, a replay after signing out) or the member may
+        not join (joined already through another link, said no, bounced): the caller then opens no session.
+        """
+        with self._written_once() as (transaction, outcome):
+            transaction.save(_used_token(jti, token_expires_at, "joined"), condition=UsedToken.PK.does_not_exist())
+            transaction.update(
+                member,
+                actions=[Member.status.set("joined"), Member.joined_at.set(now)],
+                condition=Member.status.is_in("invited", "reminded"),
+            )
+        if outcome.written:
+            member.refresh()
+        return outcome.written
 
     def mark_undeliverable(self, email: str, status: str) -> None:
         """After a hard bounce ("bounced", every membership) or a complaint ("opted_out", pending invitations)."""
@@ -345,6 +364,107 @@ class Repository:
             if batch.batch_id == batch_id:
                 return batch
         raise NotFound(f"there is no invite batch '{batch_id}'")
+
+    # -- bulk invite jobs ------------------------------------------------------------------------
+
+    def open_invite_job(self, job: InviteJob, fingerprint: str, now: datetime, window: timedelta) -> InviteJob:
+        """Store a new invite job, unless the same file went to a job within ``window`` that has not failed:
+        then that job (a double click or a reload has one effect). Compare ``job_id`` to tell which."""
+        job.PK, job.SK = InviteJob.key(job.job_id)
+        job.GSI1PK, job.GSI1SK = f"TENANT#{job.tenant}#INVITEJOBS", f"{job.created_at.isoformat()}#{job.job_id}"
+        pk, sk = f"TENANT#{job.tenant}", f"INVITEUPLOAD#{fingerprint}"
+        upload = InviteUpload(PK=pk, SK=sk, job_id=job.job_id, ttl=int((now + window).timestamp()))
+        free = InviteUpload.PK.does_not_exist() | (InviteUpload.ttl <= int(now.timestamp()))
+        for _ in range(3):
+            with self._written_once() as (transaction, outcome):
+                transaction.save(upload, condition=free)
+                transaction.save(job, condition=InviteJob.PK.does_not_exist())
+            if outcome.written:
+                return job
+            try:
+                earlier = InviteUpload.get(pk, sk)
+                existing = self.get_invite_job(earlier.job_id)
+            except (DoesNotExist, NotFound):
+                continue
+            if existing.status != "failed":
+                return existing
+            free = InviteUpload.job_id == earlier.job_id  # a failed upload may be tried again at once
+        raise RuntimeError("could not open the invite job")  # three races in a row: let the caller retry
+
+    def get_invite_job(self, job_id: str) -> InviteJob:
+        try:
+            return InviteJob.get(*InviteJob.key(job_id))
+        except DoesNotExist:
+            raise NotFound(f"there is no invite job '{job_id}'") from None
+
+    def invite_jobs(self, tenant: str, limit: int = 5) -> list[InviteJob]:
+        items = WarmpathItem.gsi1.query(f"TENANT#{tenant}#INVITEJOBS", scan_index_forward=False, limit=limit)
+        return [j for j in items if isinstance(j, InviteJob)]
+
+    def start_invite_job(self, job: InviteJob, now: datetime, lease: timedelta) -> bool:
+        """Take a waiting job, or a running one whose worker stopped renewing its lease (a crash, a timeout);
+        False when another worker holds it or it is finished."""
+        abandoned = (InviteJob.status == "running") & (InviteJob.lease_until < now)
+        return _update_if(
+            job,
+            [InviteJob.status.set("running"), InviteJob.lease_until.set(now + lease)],
+            (InviteJob.status == "waiting") | abandoned,
+        )
+
+    def release_invite_job(self, job: InviteJob, now: datetime) -> None:
+        """A worker that failed gives its lease up, so a retry may resume the job straight away."""
+        _update_if(job, [InviteJob.lease_until.set(now)], InviteJob.status == "running")
+
+    def record_invite_chunk(
+        self, job: InviteJob, chunk: int, rows: list[dict[str, Any]], processed: int, lease_until: datetime
+    ) -> None:
+        """Keep one chunk's report and move the job's progress past it (renewing the worker's lease)."""
+        InviteJobRows(PK=job.PK, SK=f"ROWS#{chunk:05d}", rows=rows).save()
+        job.update(
+            actions=[
+                InviteJob.processed.set(processed),
+                InviteJob.chunks_done.set(chunk + 1),
+                InviteJob.lease_until.set(lease_until),
+            ]
+        )
+
+    def invite_job_rows(self, job_id: str) -> list[dict[str, Any]]:
+        """Every report line of a job, in file order."""
+        pk, _ = InviteJob.key(job_id)
+        rows: list[dict[str, Any]] = []
+        for item in WarmpathItem.query(pk, WarmpathItem.SK.startswith("ROWS#")):
+            if isinstance(item, InviteJobRows):
+                for raw in item.rows or []:
+                    row = dict(raw.as_dict()) if hasattr(raw, "as_dict") else dict(raw)
+                    rows.append(
+                        {"line": int(row["line"]), "email": str(row["email"]), "status": str(row["status"]),
+                         "reason": str(row.get("reason") or "")}
+                    )  # fmt: skip
+        return rows
+
+    def finish_invite_job(
+        self, job: InviteJob, status: str, now: datetime, counts: Mapping[str, int] | None = None, error: str = ""
+    ) -> None:
+        actions: list[Action] = [InviteJob.status.set(status), InviteJob.finished_at.set(now)]
+        if counts is not None:
+            actions.append(InviteJob.counts.set(dict(counts)))
+        if error:
+            actions.append(InviteJob.error.set(error))
+        job.update(actions=actions)
+
+    def store_invitations(self, members: Sequence[Member]) -> set[str]:
+        """Store new memberships with pending invitations, each on condition that it does not exist; returns the
+        addresses that turned out to be members already (a concurrent upload stored them first).
+
+        One conditional put each, not a transaction per chunk: each membership stands alone (a retry after a
+        crash mid-chunk finds the stored ones pending), and a put costs half a transactional write.
+        """
+        return {m.email for m in members if not self.add_member(m)}
+
+    def mark_invitation_sent(self, member: Member) -> None:
+        """The sender sent the first invitation: a re-upload no longer queues it."""
+        with contextlib.suppress(UpdateError):
+            member.update(actions=[Member.invitation.set("sent")], condition=Member.PK.exists())
 
     def get_member(self, tenant: str, email: str) -> Member | None:
         try:
@@ -1320,8 +1440,7 @@ class Repository:
 
     def spend_token(self, jti: str, expires_at: int, outcome: str | None = None) -> bool:
         """Mark a token used; False when it already was (a double click, a replay)."""
-        used = UsedToken(PK=f"USED#{jti}", SK="USED", ttl=expires_at, outcome=outcome)
-        return _save_unless(used, UsedToken.PK.does_not_exist())
+        return _save_unless(_used_token(jti, expires_at, outcome), UsedToken.PK.does_not_exist())
 
     def token_outcome(self, jti: str) -> UsedToken | None:
         try:

@@ -193,21 +193,75 @@ def admin(stack: LocalStack, browser: Any) -> Any:
     return signed_in_page(stack, browser, ADA)
 
 
+def at_both_widths(page: Any, name: str) -> None:
+    """Shots at phone (390 px) and desktop (1280 px) width."""
+    shot(page, f"{name}-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, f"{name}-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+
+
+def test_an_invite_job_shows_its_progress_while_it_runs(stack: LocalStack, admin: Any) -> None:
+    """Given a job part-way through (held still, so the shot is not a race with the job), then the page shows
+    how far it got, refreshes itself (a meta refresh: no script) and offers a Refresh link."""
+    from warmpath import wiring
+    from warmpath.invite_jobs import open_invite_job
+    from warmpath.models import InviteJob, utcnow
+
+    repo = wiring.repository()
+    rows = "".join(f"held{i}@example.org,Held {i},customer\r\n" for i in range(1200))
+    job, _ = open_invite_job(repo, "demo", ADA, "held-still.csv", f"email,name,type\r\n{rows}".encode())
+    job.update(actions=[InviteJob.status.set("running"), InviteJob.processed.set(700),
+                        InviteJob.lease_until.set(utcnow().replace(year=utcnow().year + 1))])  # fmt: skip
+    try:
+        admin.goto(f"{stack.url}/admin/invites?job={job.job_id}")
+        admin.get_by_role("heading", name=re.compile("^Inviting from held-still.csv")).wait_for()
+        assert "700 of 1,200 lines done" in admin.locator("#progress").inner_text()
+        assert admin.locator('meta[http-equiv="refresh"]').count() == 1
+        at_both_widths(admin, "07-invite-progress")
+    finally:
+        repo.finish_invite_job(job, "failed", utcnow(), error="Held still by the browser test.")
+
+
 def test_an_admin_uploads_an_invite_csv_and_reads_the_report(admin: Any, tmp_path: Path) -> None:
     invites = tmp_path / "connectors.csv"
     invites.write_text(
         "email,name,type\r\nnew.advisor@example.org,New Advisor,advisor\r\nnot-an-email,Broken,investor\r\n"
+        'open.quote@example.org,"Open Quote,advisor\r\n'
     )
 
     admin.get_by_role("link", name="Invite connectors").click()
+    at_both_widths(admin, "07-invite-upload")
     admin.get_by_label("CSV file").set_input_files(str(invites))
     admin.get_by_role("button", name="Invite").click()
-    admin.get_by_role("heading", name=re.compile("^Report")).wait_for()
-    shot(admin, "07-invite-report")
+    admin.get_by_role("heading", name=re.compile("^Report")).wait_for(timeout=60_000)  # the page refreshes itself
+    at_both_widths(admin, "07-invite-report")
 
     report = admin.locator("table").first.inner_text()  # at phone width too: the result column stays
     assert "new.advisor@example.org" in report and "invited" in report
     assert "not-an-email" in report and "invalid email" in report
+    assert "unreadable row" in report and "never closed" in report
+    assert re.search(r"/admin/invites\?job=[0-9a-f]+$", admin.url)
+
+
+def test_a_connector_who_joined_and_opens_the_link_again_is_offered_a_sign_in_link(
+    stack: LocalStack, browser: Any
+) -> None:
+    invite = wait_for_mail(stack, lambda m: m["to"] == ["new.advisor@example.org"] and "invites you" in m["subject"])
+    join = next(u for u in invite["links"] if "/join/" in u and "answer=no" not in u)
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(join)
+    page.get_by_role("button", name=re.compile("^Join")).click()
+    page.wait_for_url(re.compile(r"/network\?notice=joined$"))
+    page.get_by_role("button", name=re.compile("^Sign out")).click()
+
+    page.goto(join)
+    page.get_by_role("heading", name="You're already in").wait_for()
+    at_both_widths(page, "08-join-already-in")
+    page.get_by_role("button", name="Email me a sign-in link").click()
+
+    page.get_by_text("Check your email").wait_for()
+    assert not [c for c in page.context.cookies() if c["name"] == "wp_session" and c["value"]]
 
 
 def test_the_dashboard_shows_figures_that_match_the_seeded_history(stack: LocalStack, admin: Any) -> None:

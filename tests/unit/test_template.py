@@ -109,6 +109,24 @@ def test_every_event_driven_function_sends_failed_invocations_somewhere(template
         assert on_failure.get("Destination"), logical_id
 
 
+def test_every_upload_triggered_function_sends_failed_invocations_somewhere(template: Template) -> None:
+    """Given a function started by an S3 upload (asynchronously: network imports, bulk invites), then failed
+    invocations go to an OnFailure target, and the prefixes of one bucket's triggers never overlap."""
+    functions = functions_of(template)
+    triggers = template.s3_triggers
+
+    assert sorted(t.function for t in triggers) == ["InviteJobFunction", "NetworkImportFunction"]
+    for trigger in triggers:
+        on_failure = functions[trigger.function].get("EventInvokeConfig", {}).get("DestinationConfig", {})
+        assert on_failure.get("OnFailure", {}).get("Destination"), trigger.function
+    prefixes = sorted((t.bucket, t.prefix) for t in triggers)
+    assert all(
+        a[0] != b[0] or not (a[1].startswith(b[1]) or b[1].startswith(a[1]))
+        for i, a in enumerate(prefixes)
+        for b in prefixes[i + 1 :]
+    )
+
+
 def _template_routes_for(template: Template, function: str) -> set[tuple[str, str]]:
     # API Gateway writes {param}; Powertools writes <param>.
     return {

@@ -121,11 +121,15 @@ def network_import(args: argparse.Namespace) -> Any:
 
 
 def invite(args: argparse.Namespace) -> Any:
-    """Invite the connectors in a CSV to a tenant; prints the per-line report."""
+    """Invite the connectors in a CSV to a tenant: store the file as an invite job, wait for it, print the report.
+
+    Running it twice with the same file within minutes waits for the same job (nobody is invited twice).
+    """
     _use(_connection(args))
     from warmpath import wiring
+    from warmpath.config import get_settings
     from warmpath.contacts import UnreadableFile
-    from warmpath.invites import run_bulk_invite
+    from warmpath.invite_jobs import needs_file, open_invite_job, store_invite_file
 
     path = Path(args.file)
     if not path.is_file():
@@ -135,13 +139,25 @@ def invite(args: argparse.Namespace) -> Any:
     admin = args.admin or next((m.email for m in repo.list_members(args.tenant) if "admin" in m.roles), None)
     if admin is None:
         raise CliError(f"Tenant '{args.tenant}' has no admin to send the invitations from; pass --admin EMAIL.")
+    data = path.read_bytes()
     try:
-        _, lines = run_bulk_invite(
-            repo, wiring.invite_queue(), wiring.event_bus(), args.tenant, admin, path.read_bytes(), path.name
-        )
+        job, _ = open_invite_job(repo, args.tenant, admin, path.name, data)
     except UnreadableFile as error:
         raise CliError(error.message) from None
-    return {"rows": [line.as_row() for line in lines]}
+    if needs_file(job):
+        store_invite_file(get_settings().uploads_bucket, job, data)
+    deadline = time.monotonic() + args.timeout
+    while job.status not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        job = repo.get_invite_job(job.job_id)
+    if job.status == "failed":
+        raise CliError(f"The invitations failed: {job.error}")
+    if job.status != "done":
+        raise CliError(
+            f"Invite job {job.job_id} is still {job.status} ({int(job.processed)} of {int(job.lines)} lines); "
+            "run the same command again to wait for it."
+        )
+    return {"rows": repo.invite_job_rows(job.job_id)}
 
 
 def network_status(args: argparse.Namespace) -> Any:
@@ -529,6 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
     inviting = groups.add_parser("invite", parents=[common], help="invite the connectors in a CSV file")
     inviting.add_argument("--tenant", required=True)
     inviting.add_argument("--admin", help="the admin the invitations come from (default: the tenant's first admin)")
+    inviting.add_argument("--timeout", type=float, default=600, help="seconds to wait for the job")
     inviting.add_argument("file")
     inviting.set_defaults(run=invite)
 

@@ -385,24 +385,25 @@ class LocalStack:
             events.put_targets(Rule=rule.name, EventBusName=bus, Targets=[{"Id": "queue", "Arn": arn}])
             queues[rule.name] = (url, rule.function)
         # S3 events (uploads) reach their functions the same way: bucket notification -> queue -> function.
+        # One configuration per bucket holds all its triggers (putting one replaces the bucket's whole set).
+        notifications: dict[str, list[dict[str, Any]]] = {}
         for trigger in self.template.s3_triggers:
             url = sqs.create_queue(QueueName=f"local-{trigger.name}", Attributes={"VisibilityTimeout": "300"})[
                 "QueueUrl"
             ]
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-            s3.put_bucket_notification_configuration(
-                Bucket=buckets[trigger.bucket],
-                NotificationConfiguration={
-                    "QueueConfigurations": [
-                        {
-                            "QueueArn": arn,
-                            "Events": ["s3:ObjectCreated:*"],
-                            "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": trigger.prefix}]}},
-                        }
-                    ]
-                },
+            notifications.setdefault(buckets[trigger.bucket], []).append(
+                {
+                    "QueueArn": arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": trigger.prefix}]}},
+                }
             )
             queues[trigger.name] = (url, trigger.function)
+        for bucket, configurations in notifications.items():
+            s3.put_bucket_notification_configuration(
+                Bucket=bucket, NotificationConfiguration={"QueueConfigurations": configurations}
+            )
         # Queues the template feeds to functions as SQS event sources (the invite queue).
         local_queues = {"InviteQueue": env["INVITE_QUEUE_URL"].rsplit("/", 1)[-1]}
         for sqs_trigger in self.template.sqs_triggers:

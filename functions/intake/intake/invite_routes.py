@@ -1,8 +1,9 @@
-"""Admins invite connectors in bulk (CSV upload with a per-line report); connectors join with one click.
+"""Admins invite connectors in bulk (CSV upload run as a job, with a per-line report); connectors join with
+one click.
 
-The join link is signed (purpose "join", the tenant and the invited address) and single-use; its GET
-shows what joining means, and only the POST joins -- which also signs the connector in, since the
-link proved they own the address.
+The join link is signed (purpose "join", the tenant and the invited address) and single-use: its GET shows
+what joining means, and only the POST joins -- spending the link in the same write -- and signs the
+connector in, since the link proved they own the address. A spent link never signs anyone in again.
 """
 
 from __future__ import annotations
@@ -26,16 +27,26 @@ def _admin() -> web.SignedIn:
     return web.require_admin(router.current_event, "invite connectors")
 
 
+SHOWN_CONNECTORS = 500
+
+
 def _page(found: web.SignedIn, status: int = 200, **context: Any) -> Response[str]:
-    repo = wiring.repository()
-    members = repo.list_members(found.member.tenant)
     context.setdefault("batch", None)
+    context.setdefault("job", None)
     context.setdefault("error", None)
+    job = context["job"]
+    working = job is not None and job.status in ("waiting", "running")
+    connectors: list[Any] = []
+    if not working:  # a progress page refreshes itself: keep it light
+        members = wiring.repository().list_members(found.member.tenant)
+        connectors = sorted((m for m in members if "connector" in m.roles), key=lambda m: m.name.lower())
     return web.member_page(
         found,
         "invites.html",
         status=status,
-        connectors=sorted((m for m in members if "connector" in m.roles), key=lambda m: m.name.lower()),
+        connectors=connectors[:SHOWN_CONNECTORS],
+        more_connectors=max(0, len(connectors) - SHOWN_CONNECTORS),
+        working=working,
         **context,
     )
 
@@ -72,37 +83,68 @@ def _base64_body(event: Any) -> bytes:
 
 @router.get("/admin/invites", include_in_schema=False)
 def invites_page() -> Response[str]:
+    """The upload form; with ``?job=<id>`` (where an upload lands) that job's progress, then its report.
+
+    While the job runs the page refreshes itself every few seconds (a meta refresh: the CSP allows no script)
+    and has a Refresh link. Without ``job`` it shows the tenant's latest job the same way.
+    """
+    from warmpath.errors import NotFound
+
     found = _admin()
-    batches = wiring.repository().invite_batches(found.member.tenant, limit=1)
-    return _page(found, batch=batches[0] if batches else None)
+    repo = wiring.repository()
+    wanted = router.current_event.get_query_string_value("job", None)
+    job = None
+    if wanted:
+        try:
+            job = repo.get_invite_job(wanted[:40])
+        except NotFound:
+            job = None
+        if job is None or job.tenant != found.member.tenant:
+            return _page(found, status=404, error="There is no such upload: upload the file again.")
+    else:
+        latest = repo.invite_jobs(found.member.tenant, limit=1)
+        job = latest[0] if latest else None
+    return _job_page(found, job)
+
+
+def _job_page(found: web.SignedIn, job: Any, status: int = 200, **context: Any) -> Response[str]:
+    from warmpath.errors import NotFound
+
+    batch = None
+    if job is not None and job.status == "done":
+        try:
+            batch = wiring.repository().get_invite_batch(found.member.tenant, job.job_id)
+        except NotFound:
+            batch = None
+    return _page(found, status=status, job=job, batch=batch, **context)
 
 
 @router.post("/admin/invites", include_in_schema=False)
 def upload_invites() -> Response[str]:
+    """Check the CSV, open its job and store the file; then post/redirect/get to the job's progress page.
+
+    A file that cannot be used at all is refused here with what to fix (400), before anything is stored. The
+    same file posted twice within minutes (a double click, a reload) goes to the same job.
+    """
+    from warmpath.config import get_settings
     from warmpath.contacts import UnreadableFile
-    from warmpath.invites import run_bulk_invite
+    from warmpath.invite_jobs import needs_file, open_invite_job, store_invite_file
 
     found = _admin()
     fields, upload = read_upload(router.current_event)
     web.check_csrf(fields, found.session_id)
     if upload is None or not upload[1].strip():
         return _page(found, status=400, error="Choose a CSV file to upload.")
+    repo = wiring.repository()
     try:
-        batch, _ = run_bulk_invite(
-            wiring.repository(),
-            wiring.invite_queue(),
-            wiring.event_bus(),
-            found.member.tenant,
-            found.member.email,
-            upload[1],
-            upload[0],
-        )
+        job, created = open_invite_job(repo, found.member.tenant, found.member.email, upload[0], upload[1])
     except UnreadableFile as error:
         return _page(found, status=400, error=error.message)
-    totals = batch.counts.as_dict()
-    logger.info("connectors invited", extra={"counts": totals})
-    metrics.add_metric(name="ConnectorsInvited", unit="Count", value=int(totals.get("invited", 0)))
-    return _page(found, batch=batch)
+    if needs_file(job):  # also a repeat whose first request stopped before storing it, or whose job stopped
+        store_invite_file(get_settings().uploads_bucket, job, upload[1])
+    logger.info("invite file uploaded", extra={"job_id": job.job_id, "lines": int(job.lines), "new_job": created})
+    metrics.add_metric(name="InviteFileUploaded", unit="Count", value=1)
+    return web.redirect(f"/admin/invites?job={job.job_id}")
 
 
 def _join_link(token: str) -> Any:
@@ -113,19 +155,39 @@ def _join_link(token: str) -> Any:
     return claims, member
 
 
+def _already_in(member: Any, tenant_name: str) -> Response[str]:
+    """A joined connector opened (or posted) their Join link again: no session, a way to sign in instead.
+
+    The link was spent by joining, so it never signs anyone in again (it may sit in a forwarded email or a
+    shared computer's history); signing in is by a fresh magic link, which the button here emails.
+    """
+    event = router.current_event
+    found = web.signed_in(event)
+    if found and (found.member.tenant, found.member.email) == (member.tenant, member.email):
+        return web.redirect("/network?notice=joined")  # the same browser's double click: it is signed in
+    binding, cookies = web.page_binding(event)
+    return web.render(
+        "already_in.html",
+        cookies=cookies,
+        csrf_token=web.csrf_token(binding),
+        tenant_name=tenant_name,
+        tenant=member.tenant,
+        email=member.email,
+        joined_at=member.joined_at,
+    )
+
+
 @router.get("/join/<token>", include_in_schema=False)
 def confirm_join(token: str) -> Response[str]:
     claims, member = _join_link(token)
     tenant = wiring.repository().get_tenant(claims.tenant)
+    if member.status == "joined":
+        return _already_in(member, tenant.name)
     if router.current_event.get_query_string_value("answer", None) == "no":
         return _confirm_opt_out(token, tenant.name)
     if member.status == "opted_out":
         body = f"You said no to {tenant.name}'s invitation, so we will not email you about it again."
         return web.render("message.html", title="You said no", body=body)
-    if member.status == "joined":
-        return web.render(
-            "message.html", title="You're already in", body=f"You joined {tenant.name} on Warmpath already."
-        )
     return web.confirm_page(
         router.current_event,
         title=f"Help {tenant.name} with warm introductions?",
@@ -150,20 +212,44 @@ def _confirm_opt_out(token: str, tenant_name: str) -> Response[str]:
     )
 
 
+def _check_join_csrf(form: web.Form, event: Any) -> None:
+    """The Join page's token is bound to the visitor cookie; by a double click's second press the first may
+    have signed the browser in, which moves the binding to the session: either of this browser's is fine."""
+    bindings = (web.form_binding(event), web.cookies_of(event).get(web.ANON_COOKIE))
+    for binding in dict.fromkeys(b for b in bindings if b):
+        try:
+            web.check_csrf(form, binding)
+        except web.CsrfFailed:
+            continue
+        return
+    raise web.CsrfFailed()
+
+
 @router.post("/join/<token>", include_in_schema=False)
 def join(token: str) -> Response[str]:
+    """Join once: the link is spent with the join, and only that first POST opens a session.
+
+    A second POST (a double click, the link replayed after signing out) changes nothing and signs nobody in:
+    the browser that joined is sent on to its network, anyone else gets "You're already in" with a button that
+    emails a sign-in link. "No, thank you" on the link of someone who joined leaves them joined.
+    """
     event = router.current_event
     form = web.read_form(event)
-    web.check_csrf(form, web.form_binding(event))
+    _check_join_csrf(form, event)
     claims, member = _join_link(token)
     repo = wiring.repository()
+    if member.status == "joined":
+        return _already_in(member, repo.get_tenant(claims.tenant).name)
     now = datetime.now(UTC)
     if form.get("answer") == "no":
         repo.opt_out(member)
         metrics.add_metric(name="InviteDeclined", unit="Count", value=1)
         body = "Thank you for letting us know. You will not get more emails about this invitation."
         return web.render("message.html", title="Done", body=body)
-    if not repo.join(member, now) and member.status != "joined":
+    if not repo.join(member, now, jti=claims.jti, token_expires_at=claims.expires_at):
+        current = repo.get_member(claims.tenant, claims.subject)
+        if current is not None and current.status == "joined":  # a concurrent click joined first
+            return _already_in(current, repo.get_tenant(claims.tenant).name)
         raise Conflict("This invitation can no longer be accepted.")
     metrics.add_metric(name="ConnectorJoined", unit="Count", value=1)
     from intake.service import SESSION_TTL

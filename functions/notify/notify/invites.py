@@ -1,5 +1,9 @@
 """Invitation sender: SQS messages {tenant, email, batch} from a bulk invite -> one invite email each.
 
+``batch`` is the job that stored the member, so an invitation queued again (a retried chunk, a re-upload
+finishing an interrupted one) is the same message; the first send marks the member's invitation sent and a
+later copy sends nothing.
+
 Messages are handled in batches with partial failure (Powertools BatchProcessor): a send that fails is
 returned to the queue and retried, and after the queue's maxReceiveCount lands in its DLQ; the others
 are done. The queue's consumer concurrency (template parameter) keeps sending within the SES rate. Each
@@ -40,6 +44,9 @@ def send_invitation(tenant: str, email: str, reminder: int = 0) -> bool:
     member = repo.get_member(tenant, email)
     if member is None or member.status not in ("invited", "reminded"):
         logger.info("invitation skipped", extra={"status": member.status if member else None})
+        return False
+    if not reminder and member.invitation == "sent":  # queued again by a re-upload or a retried job
+        logger.info("invitation skipped: sent already")
         return False
     settings = get_settings()
     admin = repo.get_member(tenant, member.invited_by) if member.invited_by else None
@@ -88,6 +95,7 @@ def send_invitation(tenant: str, email: str, reminder: int = 0) -> bool:
         repo.mark_reminded(member)
         metrics.add_metric(name="InviteReminded", unit="Count", value=1)
     else:
+        repo.mark_invitation_sent(member)
         schedule_reminders(tenant, email, datetime.now(UTC))
         metrics.add_metric(name="InviteSent", unit="Count", value=1)
     return True
