@@ -66,6 +66,8 @@ _OPENING_LINE = re.compile(rf"^\W*{lexicon.OPENING}{lexicon.OPENING_TAIL}(\s+[^\
 _OPENING_PREFIX = re.compile(rf"^\W*{lexicon.OPENING}{lexicon.OPENING_TAIL}(\s+[^\s,!:.]+){{0,3}}\s*[,!:.]+\s*")
 _CLOSING_LINE = re.compile(rf"^\W*{lexicon.CLOSING}\s*[,.!]*(\s+[^\s]+){{0,3}}\s*$")
 _DISCLAIMER = re.compile(lexicon.DISCLAIMER)
+_POSTSCRIPT = re.compile(r"(?im)^[\W_]*(p\.?\s?s|n\.?\s?b)\b.*(\n.+)*")
+_UNREAD_SCRIPT = re.compile(r"[\u0370-\u1fff\u2e80-\ua4ff\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff66-\uffdc]")
 _ACCENTED_SI = re.compile(r"(?<![\w'])s[íì](?![\w'])")
 _LONE_SI = re.compile(
     r"(?<![\w'])si(?=\s*(?:[,.!;:)]|-|$)|\s+(?:si|yes|claro|senor|senora|por favor|gracias|grazie|certo|"
@@ -108,11 +110,11 @@ def split_answer(visible: str) -> Answer:
     """The answer paragraph of a reply's visible text and what follows it (see the module docstring)."""
     lines = visible.replace("\r\n", "\n").replace("\r", "\n").translate(_TYPOGRAPHY).split("\n")
     start = 0
-    while start < len(lines) and (not lines[start].strip() or _OPENING_LINE.match(fold(lines[start]))):
+    while start < len(lines) and (not lines[start].strip() or _is_opening(lines[start])):
         start += 1
     end = start
     while end < len(lines) and lines[end].strip():
-        if end > start and (_CLOSING_LINE.match(fold(lines[end])) or _DISCLAIMER.search(fold(lines[end]))):
+        if end > start and (_is_closing(lines[end]) or _DISCLAIMER.search(fold(lines[end]))):
             break
         end += 1
     answer = "\n".join(lines[start:end]).strip()
@@ -121,7 +123,25 @@ def split_answer(visible: str) -> Answer:
     rest = "\n".join(lines[end:]).strip()
     following = rest.split("\n\n")[0].strip() if rest else ""
     continued = bool(following) and not _DISCLAIMER.search(fold(following)) and _opens_with_blocker(following)
-    return Answer(_OPENING_PREFIX.sub("", fold(answer), count=1) if answer else "", rest, continued)
+    # A postscript is written to the reader, like the answer: read with it wherever it stands.
+    continued = continued or any(_blockers(_read(ps.group(0))) for ps in _POSTSCRIPT.finditer(rest))
+    text = fold(answer)
+    opening = _OPENING_PREFIX.match(text)
+    if opening and not _blockers(_read(opening.group(0))):  # "Lieber Riley, gerne", not "Lieber nicht, ja"
+        text = text[opening.end() :]
+    return Answer(text, rest, continued)
+
+
+def _is_closing(line: str) -> bool:
+    """A sign-off line ("Best,", "Thanks, Margaret"), with no blocker ("Thanks, but no" is an answer)."""
+    text = fold(line)
+    return bool(_CLOSING_LINE.match(text)) and not _blockers(_read(text))
+
+
+def _is_opening(line: str) -> bool:
+    """A greeting or thank-you line before the answer ("Hi Riley,", "Thanks for asking!"), with no blocker."""
+    text = fold(line)
+    return bool(_OPENING_LINE.match(text)) and not _blockers(_read(text))
 
 
 def _opens_with_blocker(paragraph: str) -> bool:
@@ -159,10 +179,13 @@ def classify(visible: str) -> Intent:
     accept, blockers = _ACCEPT.search(text), _blockers(text)
     if answer.continued:
         blockers.setdefault("continuation", "the next paragraph opens with a blocker")
+    if _UNREAD_SCRIPT.search(text):  # Cyrillic, Greek, Arabic, Hebrew, CJK ...: we cannot tell what it says
+        blockers.setdefault("unread", "text in a script not read")
     if accept and not blockers:
         return Intent("accept", [f'says "{accept.group(0)}"'])
-    standing = _ACCEPT.search(_NEGATED_ACCEPT.sub(" no ", text))
-    refusal = _NEGATED_ACCEPT.search(text) or _BLOCKERS["negation"].search(text)
+    negated = _NEGATED_ACCEPT.search(text) if accept else None
+    standing = accept and (not negated or _ACCEPT.search(_NEGATED_ACCEPT.sub(" no ", text)))
+    refusal = negated or _BLOCKERS["negation"].search(text)
     if refusal and not standing and not {"condition", "deferral", "continuation"} & set(blockers):
         return Intent("decline", [f'says "{refusal.group(0)}"'])
     if accept:

@@ -104,7 +104,7 @@ ACCEPT = [
 # A negation just before an accept phrase ("not happy to"), or just after it ("absolutely not", "claro que
 # no"), turns it into a refusal.
 NEGATORS_BEFORE = (
-    r"not|never|hardly|(do|does|did|can|could|would|should|wo|is|are|am|was|were|have|has|had|must|need|ai)n'?t|"
+    r"not|never|hardly|(do|does|did|ca|can|could|would|should|wo|sha|is|are|am|was|were|have|has|had|must|need|ai)n'?t|"
     r"cannot|nicht|nie|niemals|kein|keine|pas|jamais|non|nao|niet|nooit|nunca|jamas|mai"
 )
 NEGATORS_AFTER = r"(que |che |di |dass )?(not|no|non|nicht|pas|nao|niet|nee|nein|niente)"
@@ -113,7 +113,7 @@ BLOCKERS: dict[str, list[str]] = {
     "negation": [
         # English
         r"no", r"nope", r"nah", r"not", r"never", r"nor", r"neither", r"none", r"nothing", r"nobody", r"no way",
-        r"(do|does|did|can|could|would|should|wo|is|are|am|was|were|have|has|had|must|need|ai)n'?t", r"cannot",
+        r"(do|does|did|ca|can|could|would|should|wo|sha|is|are|am|was|were|have|has|had|must|need|ai)n'?t", r"cannot",
         r"rather not", r"(prefer|preferred) (not|you|that|if)", r"decline", r"unable", r"refuse", r"sorry",
         r"unfortunately", r"afraid", r"regret(tably)?", r"reluctant(ly)?", r"hesitant", r"uncomfortable",
         r"too busy", r"impossible", r"negative", r"pass on (this|that|it)", r"(i'?ll|i will|i'?m going to|"
@@ -135,6 +135,14 @@ BLOCKERS: dict[str, list[str]] = {
         r"nemmeno", r"neppure", r"macche", r"impossibile",
         # Dutch
         r"nee", r"neen", r"niet", r"geen", r"nooit", r"helaas", r"geenszins",
+        # Idioms of refusal, counterfactuals ("would have been happy to"), wishes, sarcasm and emoji
+        r"yeah,? right", r"yea,? right", r"over my dead body", r"in your dreams", r"dream on", r"fat chance",
+        r"naw", r"nay", r"jein", r"wish", r"wunschte", r"ojala", r"quem me dera", r"would have", r"would'?ve",
+        r"could have", r"could'?ve", r"hatte", r"aurais", r"aurait", r"habria", r"hubiera", r"teria", r"avrei",
+        r"zou (graag )?hebben", r"had graag", r"/s", "\U0001f44e", "\u274c", "\U0001f6ab", "\u270b",
+        # Other languages' no, but and if, so that a "ja" or "ok" in a language not read is never a yes
+        r"inte", r"ikke", r"ikkje", r"nej", r"nei", r"aldri", r"aldrig", r"tyvarr", r"dessverre", r"desvaerre",
+        r"nie", r"ei", r"hayir", r"degil",
     ],
     "condition": [
         # English
@@ -145,21 +153,24 @@ BLOCKERS: dict[str, list[str]] = {
         r"wenn", r"falls", r"sofern", r"sobald", r"solange", r"vorausgesetzt", r"es sei denn", r"voraussetzung",
         r"bedingung", r"erst", r"abhangig", r"je nachdem", r"kommt (darauf|drauf) an", r"nachdem", r"bis",
         # French
-        r"si", r"s'ils?", r"s'elles?", r"sauf", r"a (la )?condition", r"pourvu", r"des que", r"une fois que",
+        r"si", r"s'ils?", r"s'elles?", r"sauf", r"a (la )?condition", r"pourvu", r"des que", r"une fois",
         r"quand", r"lorsqu('\w+|e)", r"tant que", r"a moins", r"sous reserve", r"au cas ou", r"selon", r"en fonction",
         r"depend\w*", r"jusqu'\w+",
         # Spanish
-        r"siempre que", r"siempre y cuando", r"con tal", r"cuando", r"en cuanto", r"una vez que", r"tan pronto",
+        r"siempre que", r"siempre y cuando", r"con tal", r"cuando", r"en cuanto", r"una vez", r"tan pronto",
         r"a menos", r"salvo", r"en caso", r"a condicion", r"dependiendo", r"depende", r"mientras", r"hasta",
         # Portuguese
-        r"se", r"caso", r"desde que", r"contanto", r"quando", r"assim que", r"logo que", r"a nao ser", r"enquanto",
+        r"se", r"caso", r"desde que", r"contanto", r"quando", r"assim que", r"logo que", r"uma vez", r"a nao ser", r"enquanto",
         r"sob condicao", r"ate",
         # Italian
-        r"purche", r"a patto", r"a condizione", r"appena", r"una volta che", r"sempre che", r"dipende", r"finche",
+        r"purche", r"a patto", r"a condizione", r"appena", r"una volta", r"sempre che", r"dipende", r"finche",
         r"nel caso", r"qualora", r"fino a",
         # Dutch
-        r"als", r"indien", r"mits", r"zodra", r"tenzij", r"wanneer", r"zolang", r"op voorwaarde", r"afhankelijk",
+        r"als", r"indien", r"mits", r"zodra", r"eenmaal", r"tenzij", r"wanneer", r"zolang", r"op voorwaarde", r"afhankelijk",
         r"hangt (ervan |er )?af", r"pas", r"totdat", r"tot (na|de|het|volgende|dat)",
+        r"iff", r"conditions?", r"caveats?", r"provisos?", r"stipulation", r"catch", r"given that", r"permitting",
+        r"allowing", r"permission", r"approval", r"consent", r"blessing", r"vorbehalt", r"om(?! te(?![\w'])| \d)", r"hvis", r"nar",
+        r"jesli", r"jezeli", r"pokud", r"jos", r"eger",
     ],
     "deferral": [
         # English
@@ -194,11 +205,34 @@ BLOCKERS: dict[str, list[str]] = {
         # Dutch
         r"niet nu", r"na (de|het|afloop|mijn|onze|kerst|pasen)", r"volgende? (week|maand|kwartaal|jaar)", r"misschien", r"wellicht", r"mogelijk",
         r"denk erover na", r"laat me", r"nadenken", r"kom erop terug", r"nog niet", r"ooit", r"eerst", r"binnenkort",
+        # Any time named a week or more away: months, seasons, holidays, "the future", "in two weeks"
+        r"january|february|march|april|june|july|august|september|october|november|december",
+        r"januar|februar|marz|mai|juni|juli|oktober|dezember|janvier|fevrier|mars|avril|juin|juillet|aout|"
+        r"septembre|octobre|novembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|"
+        r"octubre|noviembre|diciembre|janeiro|fevereiro|marco|maio|junho|julho|setembro|outubro|novembro|"
+        r"dezembro|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|"
+        r"maart|mei|augustus",
+        r"spring|summer|autumn|fall|winter|fruhling|fruhjahr|sommer|herbst|printemps|automne|hiver|primavera|"
+        r"verano|otono|invierno|verao|outono|inverno|estate|autunno|lente|zomer|herfst",
+        r"christmas|xmas|easter|new year|thanksgiving|weihnachten|ostern|silvester|noel|paques|navidad|pascua|"
+        r"natal|pascoa|natale|pasqua|kerst|pasen|holidays?|vacation|urlaub|ferien|feiertage\w*|vacances|"
+        r"vacaciones|ferias|vacanze|ferie|vakantie|feestdagen",
+        r"(in )?(the )?future", r"another (time|day|week|month)", r"other time", r"in a (bit|while)",
+        r"(end|beginning|start) of (the )?(week|month|quarter|year)", r"give me", r"bear with me", r"sleep on it",
+        r"check", r"(let me|need to|have to|must|to) (confirm|verify)", r"run (it|this) by", r"ask (her|him|them) first", r"below", r"see (my )?(notes?|comments?)",
+        r"in (einer|zwei|drei|ein paar|paar|einigen) (woche|wochen|tagen|monat|monaten)", r"wir werden sehen", r"unten",
+        r"dans (un|une|deux|trois|quelques) (jours|semaines|mois)", r"je verrai", r"on verra", r"a terme",
+        r"ci-dessous", r"dentro de", r"ya veremos", r"veremos", r"abajo", r"a continuacion", r"daqui a",
+        r"vamos ver", r"abaixo", r"tra|fra", r"vedremo", r"vediamo", r"(qui )?sotto", r"di seguito",
+        r"over (een|twee|drie|een paar|enkele) (dag|dagen|week|weken|maand|maanden)", r"we zien wel",
+        r"zien we wel", r"hieronder",
+        r"senere", r"senare", r"kanske", r"kanskje", r"maske", r"pozniej", r"moze", r"pozdeji", r"mozna",
+        r"myohemmin", r"ehka", r"sonra", r"belki",
     ],
     "reversal": [
         # English
         r"actually", r"on second thoughts?", r"on reflection", r"scratch that", r"wait", r"never ?mind", r"hold on",
-        r"hang on", r"hmm+", r"hm+", r"um+", r"uh+", r"erm+", r"uhm+", r"come to think", r"thinking about it",
+        r"hang on", r"hmm+", r"hm+", r"m{3,}", r"um+", r"uh+", r"erm+", r"uhm+", r"come to think", r"thinking about it",
         r"having thought", r"i take (that|it) back", r"ignore (that|this|my)", r"correction", r"i mean",
         r"let me rephrase", r"one (sec|second|moment)", r"just a (sec|second|moment)", r"then again",
         # German
@@ -217,6 +251,8 @@ BLOCKERS: dict[str, list[str]] = {
         r"anzi", r"ehm+", r"veramente",
         # Dutch
         r"bij nader inzien", r"wacht", r"laat maar", r"toch niet", r"vergeet het", r"achteraf",
+        r"just kidding", r"kidding", r"jk", r"j/k", r"joking", r"forget it", r"vent", r"vanta", r"egentlig\w*",
+        r"faktisk\w*",
     ],
     "hedge": [
         # English
@@ -243,6 +279,10 @@ BLOCKERS: dict[str, list[str]] = {
         # Dutch
         r"ik denk", r"denk ik", r"ik neem aan", r"waarschijnlijk", r"proberen", r"probeer", r"hopelijk",
         r"in principe", r"zou moeten", r"vermoedelijk",
+        r"ish", r"normally", r"usually", r"typically", r"generally", r"ordinarily", r"theoretically",
+        r"theoretisch", r"prinzipiell", r"en theorie", r"teoricamente", r"in theorie",
+        "\U0001f914", "\U0001f62c", "\U0001f643", "\U0001f612", "\U0001f644", "\U0001f615", "\U0001f610",
+        "\U0001f928", "\U0001f937",
     ],
     "contrast": [
         # English
@@ -265,6 +305,7 @@ BLOCKERS: dict[str, list[str]] = {
         r"invece", r"piuttosto",
         # Dutch
         r"maar", r"echter", r"hoewel", r"alleen", r"behalve", r"toch", r"desondanks", r"ondanks", r"liever",
+        r"men", r"dock", r"bara", r"ale", r"mutta", r"ama",
     ],
 }
 
