@@ -104,6 +104,40 @@ def test_an_unclear_reply_gets_the_one_click_links_again(aws: AwsWorld, demo: di
     assert len([u for u in again["links"] if "/a/" in u]) == 2
 
 
+def test_an_emphatic_refusal_by_reply_declines_and_introduces_no_one(aws: AwsWorld, demo: dict) -> None:
+    # Given Margaret was asked, when she replies "Absolutely not!"
+    ask = asked_margaret(aws)
+
+    reply(aws, ask, "Absolutely not!", message_id="refusal")
+    for event in aws.bus.of_type(AskAnsweredByEmail):
+        call_function("notify.app", eventbridge_event(event))
+
+    # Then the ask is declined and nobody is introduced
+    assert _ask_status() == "declined"
+    assert [a.answer for a in aws.bus.of_type(AskAnsweredByEmail)] == ["declined"]
+    assert [m for m in aws.sent_emails() if m["subject"].startswith("Introduction:")] == []
+    assert wiring.repository().get_inbound("refusal").intent == "decline"
+
+
+@pytest.mark.usefixtures("single_opt_in")
+def test_a_yes_but_not_now_by_reply_introduces_no_one_and_gets_the_links_again(aws: AwsWorld, demo: dict) -> None:
+    # Given Margaret was asked, when she replies "Sure, but not now"
+    ask = asked_margaret(aws)
+
+    reply(aws, ask, "Sure, but not now", message_id="deferred")
+    [follow_up] = aws.bus.of_type(ReplyNeedsFollowUp)
+    call_function("notify.app", eventbridge_event(follow_up))
+
+    # Then the ask stays open, nobody is introduced, and she gets the one-click links again
+    assert _ask_status() == "asked"
+    assert aws.bus.of_type(AskAnsweredByEmail) == []
+    assert follow_up.intent == "unclear"
+    assert [m for m in aws.sent_emails() if m["subject"].startswith("Introduction:")] == []
+    again = [m for m in aws.sent_emails() if m["to"] == [MARGARET]][-1]
+    assert "We could not tell from your reply" in again["text"]
+    assert len([u for u in again["links"] if "/a/" in u]) == 2
+
+
 def test_a_reply_too_large_to_read_answers_nothing_and_its_sender_gets_one_polite_note(
     aws: AwsWorld, demo: dict
 ) -> None:
