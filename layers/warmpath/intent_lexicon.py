@@ -24,12 +24,15 @@ YES_IDIOMS = [
     r"(i )?(don'?t|do not|wouldn'?t|would not) mind( at all)?", r"no objections?", r"nothing would make me happier",
     r"couldn'?t be happier", r"no doubt about it", r"without a doubt", r"no question about it",
     # German
-    r"(gar |uberhaupt )?kein problem", r"keine ursache", r"kein thema", r"keine frage", r"warum (denn )?nicht(\s*[?!.]+|(?=\s*([,;:)]|-|$)))",
+    r"(gar |uberhaupt )?kein problem", r"keine ursache", r"kein thema", r"keine frage",
+    r"warum (denn )?nicht(\s*[?!.]+|(?=\s*([,;:)]|-|$)))",
     r"(ich )?kann (doch )?nicht nein sagen", r"nichts dagegen", r"nichts lieber als (das|dies)",
     r"ohne frage", r"ohne zweifel", r"gerne doch",
     # French
-    r"(il n'y a )?pas de (souci|soucis|probleme|problemes|soucy)", r"aucun (souci|probleme)", r"sans (aucun )?(souci|probleme)",
-    r"pas un probleme", r"pourquoi pas(\s*[?!.]+|(?=\s*([,;:)]|-|$)))", r"(ca|cela) ne me derange pas", r"je ne peux pas dire non",
+    r"(il n'y a )?pas de (souci|soucis|probleme|problemes|soucy)", r"aucun (souci|probleme)",
+    r"sans (aucun )?(souci|probleme)",
+    r"pas un probleme", r"pourquoi pas(\s*[?!.]+|(?=\s*([,;:)]|-|$)))", r"(ca|cela) ne me derange pas",
+    r"je ne peux pas dire non",
     r"sans aucun doute", r"il n'y a pas de quoi",
     # Spanish
     r"no hay (ningun )?problema", r"sin (ningun )?problemas?", r"no me importa", r"no puedo decir que no",
@@ -40,10 +43,12 @@ YES_IDIOMS = [
     r"por ?que nao(\s*[?!.]+|(?=\s*([,;:)]|-|$)))", r"sem duvida( alguma)?", r"nenhum problema",
     # Italian
     r"nessun problema", r"non c'e (nessun )?problema", r"non c'e di che", r"perche no(\s*[?!.]+|(?=\s*([,;:)]|-|$)))",
-    r"come no(\s*[?!.]+|(?=\s*([,;:)]|-|$)))", r"non posso dire di no", r"ma certo", r"ma certamente", r"ma si", r"ma figurati",
+    r"come no(\s*[?!.]+|(?=\s*([,;:)]|-|$)))", r"non posso dire di no", r"ma certo", r"ma certamente", r"ma (si|yes)",
+    r"ma figurati",
     r"ci penso io", r"senza dubbio", r"ci mancherebbe( altro)?",
     # Dutch
-    r"(geen|geen enkel) (probleem|punt|bezwaar|moeite)", r"waarom niet(\s*[?!.]+|(?=\s*([,;:)]|-|$)))", r"(ik )?kan geen nee zeggen",
+    r"(geen|geen enkel) (probleem|punt|bezwaar|moeite)", r"waarom niet(\s*[?!.]+|(?=\s*([,;:)]|-|$)))",
+    r"(ik )?kan geen nee zeggen",
 ]  # fmt: skip
 
 # Removed before reading: an apology for answering late is not a refusal.
@@ -54,6 +59,7 @@ NOISE = [
     r"(desole|desolee|pardon) (pour le|du) retard", r"(perdon|disculpa|disculpe|perdona) (por )?la (demora|tardanza)",
     r"(desculpe|desculpa|perdao) (pela|a) demora", r"(scusa|scusate|scusami|scusi) (per )?il ritardo",
     r"sorry voor (de|het) (late|trage) (reactie|antwoord)",
+    r"first thing( (tomorrow|today|in the morning|monday|this afternoon))?",
     # Goodbyes ("talk soon", "bis bald", "hasta luego") are not deferrals.
     r"(talk|speak|see you|catch you|chat)( to you| with you)? (soon|later)", r"bis (bald|dann|morgen|spater)",
     r"a (bientot|plus tard|tout a l'heure|plus)", r"hasta (luego|pronto|manana|la vista)", r"ate (logo|breve|mais)",
@@ -109,6 +115,7 @@ NEGATORS_BEFORE = (
 )
 NEGATORS_AFTER = r"(que |che |di |dass )?(not|no|non|nicht|pas|nao|niet|nee|nein|niente)"
 
+# fmt: off
 BLOCKERS: dict[str, list[str]] = {
     "negation": [
         # English
@@ -160,16 +167,19 @@ BLOCKERS: dict[str, list[str]] = {
         r"siempre que", r"siempre y cuando", r"con tal", r"cuando", r"en cuanto", r"una vez", r"tan pronto",
         r"a menos", r"salvo", r"en caso", r"a condicion", r"dependiendo", r"depende", r"mientras", r"hasta",
         # Portuguese
-        r"se", r"caso", r"desde que", r"contanto", r"quando", r"assim que", r"logo que", r"uma vez", r"a nao ser", r"enquanto",
+        r"se", r"caso", r"desde que", r"contanto", r"quando", r"assim que", r"logo que", r"uma vez", r"a nao ser",
+        r"enquanto",
         r"sob condicao", r"ate",
         # Italian
         r"purche", r"a patto", r"a condizione", r"appena", r"una volta", r"sempre che", r"dipende", r"finche",
         r"nel caso", r"qualora", r"fino a",
         # Dutch
-        r"als", r"indien", r"mits", r"zodra", r"eenmaal", r"tenzij", r"wanneer", r"zolang", r"op voorwaarde", r"afhankelijk",
+        r"als", r"indien", r"mits", r"zodra", r"eenmaal", r"tenzij", r"wanneer", r"zolang", r"op voorwaarde",
+        r"afhankelijk",
         r"hangt (ervan |er )?af", r"pas", r"totdat", r"tot (na|de|het|volgende|dat)",
         r"iff", r"conditions?", r"caveats?", r"provisos?", r"stipulation", r"catch", r"given that", r"permitting",
-        r"allowing", r"permission", r"approval", r"consent", r"blessing", r"vorbehalt", r"om(?! te(?![\w'])| \d)", r"hvis", r"nar",
+        r"allowing", r"permission", r"approval", r"consent", r"blessing", r"vorbehalt", r"om(?! te(?![\w'])| \d)",
+        r"hvis", r"nar",
         r"jesli", r"jezeli", r"pokud", r"jos", r"eger",
     ],
     "deferral": [
@@ -203,7 +213,8 @@ BLOCKERS: dict[str, list[str]] = {
         r"ti faccio sapere", r"ti so dire", r"non ancora", r"prima o poi", r"un altro momento",
         r"prima (di|che|devo|dovrei|vorrei|voglio|sento|parlo)",
         # Dutch
-        r"niet nu", r"na (de|het|afloop|mijn|onze|kerst|pasen)", r"volgende? (week|maand|kwartaal|jaar)", r"misschien", r"wellicht", r"mogelijk",
+        r"niet nu", r"na (de|het|afloop|mijn|onze|kerst|pasen)", r"volgende? (week|maand|kwartaal|jaar)", r"misschien",
+        r"wellicht", r"mogelijk",
         r"denk erover na", r"laat me", r"nadenken", r"kom erop terug", r"nog niet", r"ooit", r"eerst", r"binnenkort",
         # Any time named a week or more away: months, seasons, holidays, "the future", "in two weeks"
         r"january|february|march|april|june|july|august|september|october|november|december",
@@ -219,7 +230,8 @@ BLOCKERS: dict[str, list[str]] = {
         r"vacaciones|ferias|vacanze|ferie|vakantie|feestdagen",
         r"(in )?(the )?future", r"another (time|day|week|month)", r"other time", r"in a (bit|while)",
         r"(end|beginning|start) of (the )?(week|month|quarter|year)", r"give me", r"bear with me", r"sleep on it",
-        r"check", r"(let me|need to|have to|must|to) (confirm|verify)", r"run (it|this) by", r"ask (her|him|them) first", r"below", r"see (my )?(notes?|comments?)",
+        r"check", r"(let me|need to|have to|must|to) (confirm|verify)", r"run (it|this) by",
+        r"ask (her|him|them) first", r"below", r"see (my )?(notes?|comments?)",
         r"in (einer|zwei|drei|ein paar|paar|einigen) (woche|wochen|tagen|monat|monaten)", r"wir werden sehen", r"unten",
         r"dans (un|une|deux|trois|quelques) (jours|semaines|mois)", r"je verrai", r"on verra", r"a terme",
         r"ci-dessous", r"dentro de", r"ya veremos", r"veremos", r"abajo", r"a continuacion", r"daqui a",
@@ -296,7 +308,7 @@ BLOCKERS: dict[str, list[str]] = {
         r"en revanche", r"bien que", r"meme si", r"quoique", r"plutot",
         # Spanish
         r"pero", r"sin embargo", r"aunque", r"excepto", r"solo", r"solamente", r"no obstante", r"a pesar",
-        r"eso si", r"mas", r"en vez", r"en lugar",
+        r"eso (si|yes)", r"mas", r"en vez", r"en lugar",
         # Portuguese
         r"porem", r"contudo", r"entretanto", r"embora", r"exceto", r"apenas", r"somente", r"no entanto",
         r"todavia", r"mesmo que", r"ainda que",
@@ -308,6 +320,7 @@ BLOCKERS: dict[str, list[str]] = {
         r"men", r"dock", r"bara", r"ale", r"mutta", r"ama",
     ],
 }
+# fmt: on
 
 DONT_KNOW = [
     r"(don'?t|do not|didn'?t) (really )?know (him|her|them|this person)",

@@ -185,7 +185,15 @@ def test_a_paragraph_that_continues_the_answer_or_a_postscript_blocks_it(text: s
     assert classify(text).kind != "accept"
 
 
-@pytest.mark.parametrize("text", ["ОК, но не сейчас", "Ja, men inte nu", "OK, ale nie teraz", "Sure \U0001f914"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OK, \u043d\u043e \u043d\u0435 \u0441\u0435\u0439\u0447\u0430\u0441",
+        "Ja, men inte nu",
+        "OK, ale nie teraz",
+        "Sure \U0001f914",
+    ],
+)
 def test_a_yes_next_to_words_we_cannot_read_is_not_an_accept(text: str) -> None:
     assert classify(text).kind != "accept"
 
