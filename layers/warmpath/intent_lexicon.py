@@ -177,7 +177,10 @@ BLOCKERS: dict[str, list[str]] = {
         r"als", r"indien", r"mits", r"zodra", r"eenmaal", r"tenzij", r"wanneer", r"zolang", r"op voorwaarde",
         r"afhankelijk",
         r"hangt (ervan |er )?af", r"pas", r"totdat", r"tot (na|de|het|volgende|dat)",
-        r"iff", r"conditions?", r"caveats?", r"provisos?", r"stipulation", r"catch", r"given that", r"permitting",
+        r"iff", r"conditions?", r"understanding that", r"on the basis that", r"barring", r"save for",
+        r"other than", r"god willing", r"inshallah", r"insha'?allah", r"fingers crossed", r"touch wood",
+        r"knock on wood", r"(need|needs|have|has|would have|got|want) to", r"would need", r"must", r"gotta",
+        r"caveats?", r"provisos?", r"stipulation", r"catch", r"given that", r"permitting",
         r"allowing", r"permission", r"approval", r"consent", r"blessing", r"vorbehalt", r"om(?! te(?![\w'])| \d)",
         r"hvis", r"nar",
         r"jesli", r"jezeli", r"pokud", r"jos", r"eger",
@@ -228,7 +231,13 @@ BLOCKERS: dict[str, list[str]] = {
         r"christmas|xmas|easter|new year|thanksgiving|weihnachten|ostern|silvester|noel|paques|navidad|pascua|"
         r"natal|pascoa|natale|pasqua|kerst|pasen|holidays?|vacation|urlaub|ferien|feiertage\w*|vacances|"
         r"vacaciones|ferias|vacanze|ferie|vakantie|feestdagen",
-        r"(in )?(the )?future", r"another (time|day|week|month)", r"other time", r"in a (bit|while)",
+        r"(in )?(the )?future", r"q[1-4]", r"quarter",
+        r"(in|within|for|after) (a|an|one|two|three|four|a few|a couple( of)?|few|several|some|\d+) (more )?"
+        r"(days?|weeks?|months?|years?)",
+        r"\d+ (wochen|tagen?|monaten?|jours|semaines|mois|dias|semanas|meses|giorni|settimane|mesi|dagen|weken|"
+        r"maanden)",
+        r"let'?s (discuss|talk|chat|speak|catch up|find a time)", r"discuss", r"another (time|day|week|month)",
+        r"other time", r"in a (bit|while)",
         r"(end|beginning|start) of (the )?(week|month|quarter|year)", r"give me", r"bear with me", r"sleep on it",
         r"check", r"(let me|need to|have to|must|to) (confirm|verify)", r"run (it|this) by",
         r"ask (her|him|them) first", r"below", r"see (my )?(notes?|comments?)",
