@@ -37,7 +37,8 @@ YES_IDIOMS = [
     # Spanish
     r"no hay (ningun )?problema", r"sin (ningun )?problemas?", r"no me importa", r"no puedo decir que no",
     r"¿?\s*(por que|porque|como) no(\s*[?!.]+|(?=\s*([,;:)]|-|$)))",
-    r"desde luego", r"faltaria mas", r"sin duda( alguna)?", r"ningun problema",
+    r"se (lo|la|los|las|les|le) (presento|presentare|envio|enviare|mando|mandare|paso|pasare)", r"desde luego",
+    r"faltaria mas", r"sin duda( alguna)?", r"ningun problema",
     # Portuguese
     r"sem (nenhum )?problemas?", r"nao (ha|tem) (nenhum )?problema", r"nao me importo", r"nao posso dizer (que )?nao",
     r"por ?que nao(\s*[?!.]+|(?=\s*([,;:)]|-|$)))", r"sem duvida( alguma)?", r"nenhum problema",
@@ -60,6 +61,10 @@ NOISE = [
     r"(desculpe|desculpa|perdao) (pela|a) demora", r"(scusa|scusate|scusami|scusi) (per )?il ritardo",
     r"sorry voor (de|het) (late|trage) (reactie|antwoord)",
     r"first thing( (tomorrow|today|in the morning|monday|this afternoon))?",
+    # The closing offer of more help is not a condition on the answer.
+    r"(let me know|just shout|shout|tell me) if (you need|there is|there'?s|i can (do|help with)) (anything|something|"
+    r"more|further)( else| more)?( i can do)?", r"(let me know|just shout) if you have any( other| further)? questions",
+    r"if you need anything( else)?,? (let me know|just shout|just ask)",
     # Goodbyes ("talk soon", "bis bald", "hasta luego") are not deferrals.
     r"(talk|speak|see you|catch you|chat)( to you| with you)? (soon|later)", r"bis (bald|dann|morgen|spater)",
     r"a (bientot|plus tard|tout a l'heure|plus)", r"hasta (luego|pronto|manana|la vista)", r"ate (logo|breve|mais)",
@@ -150,6 +155,7 @@ BLOCKERS: dict[str, list[str]] = {
         # Other languages' no, but and if, so that a "ja" or "ok" in a language not read is never a yes
         r"inte", r"ikke", r"ikkje", r"nej", r"nei", r"aldri", r"aldrig", r"tyvarr", r"dessverre", r"desvaerre",
         r"nie", r"ei", r"hayir", r"degil",
+        r"alas", r"sadly", r"unluckily", r"helas", r"por desgracia", r"sfortunatamente", r"jammer",
     ],
     "condition": [
         # English
@@ -177,7 +183,8 @@ BLOCKERS: dict[str, list[str]] = {
         r"als", r"indien", r"mits", r"zodra", r"eenmaal", r"tenzij", r"wanneer", r"zolang", r"op voorwaarde",
         r"afhankelijk",
         r"hangt (ervan |er )?af", r"pas", r"totdat", r"tot (na|de|het|volgende|dat)",
-        r"iff", r"conditions?", r"understanding that", r"on the basis that", r"barring", r"save for",
+        r"iff", r"conditions?", r"bar (any|a|an|the)", r"understanding that", r"on the basis that", r"barring",
+        r"save for",
         r"other than", r"god willing", r"inshallah", r"insha'?allah", r"fingers crossed", r"touch wood",
         r"knock on wood", r"(need|needs|have|has|would have|got|want) to", r"would need", r"must", r"gotta",
         r"caveats?", r"provisos?", r"stipulation", r"catch", r"given that", r"permitting",
@@ -196,7 +203,8 @@ BLOCKERS: dict[str, list[str]] = {
         # German
         r"nicht jetzt", r"spater", r"nach", r"nachste\w*", r"kommende\w*", r"vielleicht", r"eventuell", r"evtl",
         r"moglicherweise", r"womoglich", r"lass mich", r"lassen sie mich", r"(ich )?(uberlege|denke daruber nach)",
-        r"melde mich", r"noch nicht", r"irgendwann", r"demnachst", r"vorher", r"zuerst", r"zunachst", r"erstmal",
+        r"melde mich(?! (heute|gleich|sofort|direkt|noch heute) bei (ihr|ihm|ihnen|euch|beiden))", r"noch nicht",
+        r"irgendwann", r"demnachst", r"vorher", r"zuerst", r"zunachst", r"erstmal",
         # French
         r"pas maintenant", r"pas tout de suite", r"plus tard", r"apres", r"(semaine|mois|annee) prochaine?",
         r"prochaine?", r"peut[ -]etre", r"reflechir", r"laisse[zr]?[ -]moi", r"je reviens vers", r"je (te|vous) redis",
@@ -231,7 +239,13 @@ BLOCKERS: dict[str, list[str]] = {
         r"christmas|xmas|easter|new year|thanksgiving|weihnachten|ostern|silvester|noel|paques|navidad|pascua|"
         r"natal|pascoa|natale|pasqua|kerst|pasen|holidays?|vacation|urlaub|ferien|feiertage\w*|vacances|"
         r"vacaciones|ferias|vacanze|ferie|vakantie|feestdagen",
-        r"(in )?(the )?future", r"q[1-4]", r"quarter",
+        r"(in )?(the )?future",
+        r"(coming|next few|next couple of|few|several|couple of) (days|weeks|months)", r"fortnight",
+        r"post[- ]\w+", r"back from", r"i'?m back", r"when back", r"once back", r"returns?",
+        r"(?<!right )(?<!straight )away",
+        r"out of (the )?office", r"travell?ing", r"on leave", r"a partir", r"a partire", r"retour", r"ritorno",
+        r"regreso", r"vuelta", r"vuelva", r"volver", r"na volta", r"voltar", r"ruckkehr", r"zuruck", r"terug",
+        r"q[1-4]", r"quarter",
         r"(in|within|for|after) (a|an|one|two|three|four|a few|a couple( of)?|few|several|some|\d+) (more )?"
         r"(days?|weeks?|months?|years?)",
         r"\d+ (wochen|tagen?|monaten?|jours|semaines|mois|dias|semanas|meses|giorni|settimane|mesi|dagen|weken|"

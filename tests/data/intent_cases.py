@@ -294,4 +294,33 @@ PLAIN_YES = [
     "Sorry for the slow reply \u2014 yes, happy to!",
     "Sure. Talk soon!",
     "Ja, gerne!\n\nBis bald\nMargaret",
+    "Yes - happy to. Let me know if you need anything else.",
+    "Sí, claro. Se lo presento hoy.",
+    "Ja, kein Problem. Ich melde mich heute bei ihr.",
+    "Sure, I will do it right away.",
+    "Absolutely, I know Priya well and would be happy to connect you.",
+    "Sure, let me know what you'd like me to say.",
+    "Ja hoor, ik stel jullie graag aan elkaar voor.",
+    "Certo, li metto in contatto oggi stesso.",
+    "Sim, claro! Faço a apresentação hoje.",
+    "Oui, je m'en occupe aujourd'hui.",
+    "\U0001f44d",
 ]
+
+# Hand-written attempts beyond the generated combinations (other wordings of the same classes); none is an accept.
+ATTACKS = [
+    "Yes, I'll introduce them after I'm back from leave.", "Sure \u2014 let me first check with Priya.",
+    "Yes, the moment the contract is signed.", "Of course, no rush on my end but not this week",
+    "Happy to help down the line.", "Yes (pending her OK).", "Sure, I would if I could.",
+    "Yes, I'm keen, bar any surprises.", "Sure... no.", "Yes. No. Maybe.", "Yes. Oops, I meant no.",
+    "Sure, I'm happy to \u2014 NOT.", "Yeah nah.", "Of course I won't.", "Sure, in a fortnight.",
+    "Happy to do it in the new year.", "Absolutely, post-launch.", "Yes, after the summer break.",
+    "Yes, only if you buy me lunch.", "Definitely, tentatively.", "Sure, let's revisit.", "OK, I'll sleep on it.",
+    "Yes, ask me again in May.", "Ja, gerne, aber erst im neuen Jahr.", "Ja, sobald ich zur\u00fcck bin.",
+    "Ja. Nein, doch nicht.", "Oui, d\u00e8s mon retour.", "D'accord, sous condition.", "S\u00ed, cuando vuelva.",
+    "Vale, si me confirmas.", "Claro, mas s\u00f3 no m\u00eas que vem.", "S\u00ec, al mio ritorno.",
+    "Certo, ma non subito.", "Prima, maar pas na de zomer.", "Yes; then again, maybe not.", "YES BUT NO",
+    "I'd be delighted, alas I'm away.", "Yes, in the coming weeks.", "Happy to in Q2", "Sure, in 2 weeks",
+    "Yes, I need to ask Priya", "Yes, b\u200but n\u200bot now", "Yes please \u2014 oh wait, I can't.",
+    "Yep. Nope.", "Okay... fine... no.", "Yes if you want.", "Yes, let me know if she agrees.",
+]  # fmt: skip

@@ -18,6 +18,7 @@ from warmpath.replies import visible_text
 
 from tests.data.intent_cases import (
     ACCEPTS,
+    ATTACKS,
     DISCLAIMER,
     INTRO_WORDS,
     PLAIN_YES,
@@ -51,6 +52,11 @@ def test_no_accept_phrase_with_a_blocker_anywhere_in_the_answer_is_an_accept() -
     assert len(cases) > 30_000
     assert {language for language, _, _ in cases} == set(ACCEPTS)
     assert accepted == [], f"{len(accepted)} false accepts, e.g. {accepted[:10]}"
+
+
+@pytest.mark.parametrize("text", ATTACKS)
+def test_other_wordings_of_a_blocked_yes_are_not_accepts(text: str) -> None:
+    assert classify(text).kind != "accept", classify(text).evidence
 
 
 @pytest.mark.parametrize("text", PLAIN_YES)
