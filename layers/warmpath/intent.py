@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from warmpath import intent_lexicon as lexicon
 
 INTENTS = ("accept", "decline", "dont_know", "question", "unclear", "auto_reply")
+MAX_ANSWER_CHARS = 2_000  # a longer answer paragraph is not a plain yes (and is not worth reading word by word)
+MAX_REST_CHARS = 20_000  # how much of the text after the answer is searched for a postscript or a question
 
 
 def _words(phrases: list[str]) -> re.Pattern[str]:
@@ -111,24 +113,26 @@ def fold(text: str) -> str:
 def split_answer(visible: str) -> Answer:
     """The answer paragraph of a reply's visible text and what follows it (see the module docstring)."""
     lines = visible.replace("\r\n", "\n").replace("\r", "\n").translate(_TYPOGRAPHY).split("\n")
-    start = 0
-    while start < len(lines) and (not lines[start].strip() or _is_opening(lines[start])):
+    start, openings = 0, 0
+    while start < len(lines) and (not lines[start].strip() or (openings < 3 and _is_opening(lines[start]))):
+        openings += bool(lines[start].strip())
         start += 1
-    end = start
-    while end < len(lines) and lines[end].strip():
-        if end > start and (_is_closing(lines[end]) or _DISCLAIMER.search(fold(lines[end]))):
+    end, size = start, 0
+    while end < len(lines) and lines[end].strip() and size <= MAX_ANSWER_CHARS:
+        if end > start and (_is_closing(lines[end]) or _DISCLAIMER.search(fold(lines[end][:MAX_ANSWER_CHARS]))):
             break
+        size += len(lines[end]) + 1
         end += 1
     answer = "\n".join(lines[start:end]).strip()
-    if answer and _DISCLAIMER.search(fold(answer.split("\n")[0])):
+    if answer and _DISCLAIMER.search(fold(answer.split("\n")[0][:MAX_ANSWER_CHARS])):
         answer = ""
-    rest = "\n".join(lines[end:]).strip()
-    following = rest.split("\n\n")[0].strip() if rest else ""
+    rest = "\n".join(lines[end:]).strip()[:MAX_REST_CHARS]
+    following = rest.split("\n\n")[0].strip()[:200] if rest else ""
     continued = bool(following) and not _DISCLAIMER.search(fold(following)) and _opens_with_blocker(following)
     # A postscript is written to the reader, like the answer: read with it wherever it stands.
-    continued = continued or any(_blockers(_read(ps.group(0))) for ps in _POSTSCRIPT.finditer(rest))
-    text = fold(answer)
-    opening = _OPENING_PREFIX.match(text)
+    continued = continued or any(_blockers(_read(ps.group(0)[:MAX_ANSWER_CHARS])) for ps in _POSTSCRIPT.finditer(rest))
+    text = fold(answer[: MAX_ANSWER_CHARS + 1])
+    opening = _OPENING_PREFIX.match(text[:300])
     if opening and not _blockers(_read(opening.group(0))):  # "Lieber Riley, gerne", not "Lieber nicht, ja"
         text = text[opening.end() :]
     return Answer(text, rest, continued)
@@ -136,12 +140,16 @@ def split_answer(visible: str) -> Answer:
 
 def _is_closing(line: str) -> bool:
     """A sign-off line ("Best,", "Thanks, Margaret"), with no blocker ("Thanks, but no" is an answer)."""
+    if len(line) > 200:
+        return False
     text = fold(line)
     return bool(_CLOSING_LINE.match(text)) and not _blockers(_read(text))
 
 
 def _is_opening(line: str) -> bool:
     """A greeting or thank-you line before the answer ("Hi Riley,", "Thanks for asking!"), with no blocker."""
+    if len(line) > 200:
+        return False
     text = fold(line)
     return bool(_OPENING_LINE.match(text)) and not _blockers(_read(text))
 
@@ -171,6 +179,8 @@ def classify(visible: str) -> Intent:
     if not visible.strip():
         return Intent("unclear", ["the reply is empty"])
     answer = split_answer(visible)
+    if len(answer.text) > MAX_ANSWER_CHARS:
+        return Intent("unclear", [f"the answer is over {MAX_ANSWER_CHARS} characters: not a plain yes"])
     text = _read(answer.text)
     if not text:
         return Intent("unclear", ["no answer before the signature"])

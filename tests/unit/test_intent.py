@@ -204,6 +204,10 @@ def test_a_yes_next_to_words_we_cannot_read_is_not_an_accept(text: str) -> None:
     assert classify(text).kind != "accept"
 
 
+def test_an_answer_too_long_to_be_a_plain_yes_is_unclear() -> None:
+    assert classify("Yes, happy to. " * 20_000).kind == "unclear"
+
+
 JOINERS = [", ", " ", ". ", " \u2014 ", "\u2026 ", "\n", "; ", " (", " - ", "! ", ", and "]
 
 
