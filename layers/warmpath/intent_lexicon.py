@@ -183,7 +183,9 @@ BLOCKERS: dict[str, list[str]] = {
         r"als", r"indien", r"mits", r"zodra", r"eenmaal", r"tenzij", r"wanneer", r"zolang", r"op voorwaarde",
         r"afhankelijk",
         r"hangt (ervan |er )?af", r"pas", r"totdat", r"tot (na|de|het|volgende|dat)",
-        r"iff", r"conditions?", r"bar (any|a|an|the)", r"understanding that", r"on the basis that", r"barring",
+        r"iff", r"conditional\w*", r"condicion\w*", r"condicao", r"condicoes", r"condizion\w*",
+        r"voorwaarde\w*", r"bedingung\w*", r"bedingt", r"unter umstanden", r"assum\w*", r"hypothetical\w*",
+        r"conditions?", r"bar (any|a|an|the)", r"understanding that", r"on the basis that", r"barring",
         r"save for",
         r"other than", r"god willing", r"inshallah", r"insha'?allah", r"fingers crossed", r"touch wood",
         r"knock on wood", r"(need|needs|have|has|would have|got|want) to", r"would need", r"must", r"gotta",
@@ -239,7 +241,9 @@ BLOCKERS: dict[str, list[str]] = {
         r"christmas|xmas|easter|new year|thanksgiving|weihnachten|ostern|silvester|noel|paques|navidad|pascua|"
         r"natal|pascoa|natale|pasqua|kerst|pasen|holidays?|vacation|urlaub|ferien|feiertage\w*|vacances|"
         r"vacaciones|ferias|vacanze|ferie|vakantie|feestdagen",
-        r"(in )?(the )?future",
+        r"(in )?(the )?future", r"soonish", r"laterish", r"l8r", r"subsequently", r"postpon\w*",
+        r"delay\w*", r"on hold", r"think (about|it over|on|it through)",
+        r"thinking (about it|it over|it through)", r"still thinking",
         r"(coming|next few|next couple of|few|several|couple of) (days|weeks|months)", r"fortnight",
         r"post[- ]\w+", r"back from", r"i'?m back", r"when back", r"once back", r"returns?",
         r"(?<!right )(?<!straight )away",
@@ -286,7 +290,9 @@ BLOCKERS: dict[str, list[str]] = {
         r"anzi", r"ehm+", r"veramente",
         # Dutch
         r"bij nader inzien", r"wacht", r"laat maar", r"toch niet", r"vergeet het", r"achteraf",
-        r"just kidding", r"kidding", r"jk", r"j/k", r"joking", r"forget it", r"vent", r"vanta", r"egentlig\w*",
+        r"just kidding", r"wait\w*", r"second thoughts?", r"reconsider\w*", r"rethink\w*",
+        r"change(d)? my mind", r"strike that", r"disregard\w*", r"ignore", r"kidding", r"jk", r"j/k", r"joking",
+        r"forget it", r"vent", r"vanta", r"egentlig\w*",
         r"faktisk\w*",
     ],
     "hedge": [
@@ -314,7 +320,9 @@ BLOCKERS: dict[str, list[str]] = {
         # Dutch
         r"ik denk", r"denk ik", r"ik neem aan", r"waarschijnlijk", r"proberen", r"probeer", r"hopelijk",
         r"in principe", r"zou moeten", r"vermoedelijk",
-        r"ish", r"normally", r"usually", r"typically", r"generally", r"ordinarily", r"theoretically",
+        r"ish", r"provisional\w*", r"tentative\w*", r"theoretical\w*", r"undecided", r"on the fence", r"torn",
+        r"uncertain\w*", r"doubt\w*", r"hesita\w*", r"mayhaps", r"perchance", r"conceivabl\w*", r"vorlaufig",
+        r"normally", r"usually", r"typically", r"generally", r"ordinarily", r"theoretically",
         r"theoretisch", r"prinzipiell", r"en theorie", r"teoricamente", r"in theorie",
         "\U0001f914", "\U0001f62c", "\U0001f643", "\U0001f612", "\U0001f644", "\U0001f615", "\U0001f610",
         "\U0001f928", "\U0001f937",
@@ -340,7 +348,8 @@ BLOCKERS: dict[str, list[str]] = {
         r"invece", r"piuttosto",
         # Dutch
         r"maar", r"echter", r"hoewel", r"alleen", r"behalve", r"toch", r"desondanks", r"ondanks", r"liever",
-        r"men", r"dock", r"bara", r"ale", r"mutta", r"ama",
+        r"men", r"dock", r"tho", r"altho", r"even so", r"mind you", r"having said that", r"bara", r"ale", r"mutta",
+        r"ama",
     ],
 }
 # fmt: on
