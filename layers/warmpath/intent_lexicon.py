@@ -23,6 +23,9 @@ YES_IDIOMS = [
     r"(i )?(can'?t|cannot|could ?n'?t|can not) (possibly )?say no", r"how could i (possibly )?say no",
     r"(i )?(don'?t|do not|wouldn'?t|would not) mind( at all)?", r"no objections?", r"nothing would make me happier",
     r"couldn'?t be happier", r"no doubt about it", r"without a doubt", r"no question about it",
+    r"(i )?can'?t wait to", r"(i )?(don'?t|do not) see why not(\s*[?!.]+|(?=\s*([,;:)]|-|$)))",
+    r"why wouldn'?t i(\s*[?!.]+|(?=\s*([,;:)]|-|$)))", r"(i )?(never|rarely) say no", r"hard to say no",
+    r"no reason not to",
     # German
     r"(gar |uberhaupt )?kein problem", r"keine ursache", r"kein thema", r"keine frage",
     r"warum (denn )?nicht(\s*[?!.]+|(?=\s*([,;:)]|-|$)))",

@@ -132,6 +132,8 @@ def test_a_conditional_deferred_or_reversed_yes_is_unclear_so_the_links_are_sent
         "¿Por qué no?",
         "Nessun problema.",
         "Geen probleem!",
+        "I can't wait to introduce them!",
+        "I don't see why not.",
     ],
 )
 def test_fixed_idioms_that_mean_yes_are_accepts(text: str) -> None:
