@@ -7,15 +7,19 @@ agree to), so acceptance is the narrow case and "when in doubt, ask again":
   greeting or thank-you line ("Hi Riley,", "Thanks for asking!"), up to the first blank line, sign-off line
   ("Best,", "Viele Grüße") or disclaimer line. Only the answer can make an accept. What follows it (the
   connector's own words for the introduction, a signature, a legal disclaimer) neither makes nor blocks one,
-  with one exception: a next paragraph that *opens* with a blocker ("Yes.\\n\\nBut not now.", "Sure\\n\\nActually,
-  never mind") continues the answer and blocks it (HTML mail puts every line in its own paragraph).
+  with two exceptions that can only block: a next paragraph that *opens* with a blocker ("Yes.\\n\\nBut not
+  now.", "Sure\\n\\nActually, never mind") continues the answer (HTML mail puts every line in its own
+  paragraph), and a postscript ("P.S. not before March") is written to the reader like the answer. At most
+  three greeting lines are skipped; an answer over MAX_ANSWER_CHARS is not a plain yes (unclear).
 - **An accept** needs an accept phrase in the answer ("yes", "sure", "happy to", "gerne", "avec plaisir", "claro
   que sí", "com prazer", "volentieri", "graag", ...) and *no* blocker anywhere in it: a negation or refusal
   ("not", "n't", "never", "no", "I'd prefer you didn't", "nicht", "pas", "não"), a condition ("if", "once", "as
   soon as", "only after", "unless", "provided", "when", "wenn", "si", "se", "als"), a deferral ("not now",
   "later", "after the holidays", "next week", "let me think", "maybe", "might"), a reversal ("actually", "on
   second thought", "scratch that", "wait", "never mind", "hmm"), a hedge ("I guess", "probably", "I'll try"), a
-  contrast ("but", "however", "though", "aber", "mais", "pero", "ma", "maar") or a hesitant ellipsis ("yes...").
+  contrast ("but", "however", "though", "aber", "mais", "pero", "ma", "maar"), a hesitant ellipsis ("yes..."),
+  or text in a script we do not read (Cyrillic, Greek, Arabic, CJK ...). The no/but/if of Scandinavian,
+  Polish, Finnish and Turkish block too, so a "ja" or "ok" in a language we do not read is never a yes.
   Fixed idioms that mean yes are read as "yes" first ("no problem", "not a problem", "no worries", "why not", "I
   can't say no", "kein Problem", "pas de souci", "nessun problema", "geen probleem"); "absolutely" and "of
   course" alone are yes, "absolutely not" and "of course not" are refusals. An apology for replying late and a
@@ -26,7 +30,8 @@ agree to), so acceptance is the narrow case and "when in doubt, ask again":
   knowing the person; **question** is an answer holding "?" ("Why not?" is an idiom, not a question).
 - Everything else is **unclear**: the connector gets the one-click links again.
 
-Text is folded before it is read (case, accents, typographic apostrophes, dashes and ellipses), and the words
+Text is folded before it is read (case, accents, typographic apostrophes, dashes, ellipses, invisible
+characters), and the words
 are those of ``warmpath.intent_lexicon`` in English, German, French, Spanish, Portuguese, Italian and Dutch.
 Spanish and Italian "sí"/"sì" is a yes; unaccented "si" is a yes only on its own ("Si, claro", "Claro que si"),
 and otherwise the French, Spanish and Italian "if".
