@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from warmpath import wiring
 from warmpath.events import AskAnsweredByEmail, ReplyNeedsFollowUp
+from warmpath.intent import classify
 
 from tests.conftest import AwsWorld, call_function, eventbridge_event
+from tests.data.intent_cases import every_accept, every_blocker
 from tests.integration.conftest import MARGARET, RILEY
 from tests.integration.flows import asked_margaret, reply
 
@@ -136,6 +142,37 @@ def test_a_yes_but_not_now_by_reply_introduces_no_one_and_gets_the_links_again(a
     again = [m for m in aws.sent_emails() if m["to"] == [MARGARET]][-1]
     assert "We could not tell from your reply" in again["text"]
     assert len([u for u in again["links"] if "/a/" in u]) == 2
+
+
+_BLOCKED_YES = st.builds(
+    lambda accept, joiner, blocker: accept + joiner + blocker,
+    st.sampled_from(every_accept()),
+    st.sampled_from([", ", ". ", " \u2014 ", "\r\n", "\u2026 "]),
+    st.sampled_from(every_blocker()),
+)
+_ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200).filter(
+    lambda text: classify(text).kind != "accept"
+)
+_asks: dict[int, tuple[AwsWorld, dict[str, Any]]] = {}
+_message_ids = itertools.count()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(_BLOCKED_YES, _ANY_TEXT))
+def test_property_no_blocked_yes_or_other_text_by_reply_ever_accepts_or_fails(
+    aws: AwsWorld, demo: dict, text: str
+) -> None:
+    # Given Margaret was asked (once per test), when she replies with a blocked yes or any text that is no yes
+    if _asks.get(id(aws), (None,))[0] is not aws:  # Hypothesis runs every example in the same fixture
+        _asks[id(aws)] = (aws, asked_margaret(aws))
+    ask = _asks[id(aws)][1]
+
+    reply(aws, ask, text, message_id=f"property-{next(_message_ids)}")  # the handler returns: no exception
+
+    # Then the ask is never accepted and nobody is introduced
+    assert _ask_status() in ("asked", "declined")
+    assert "accepted" not in [a.answer for a in aws.bus.of_type(AskAnsweredByEmail)]
+    assert [m for m in aws.sent_emails() if m["subject"].startswith("Introduction:")] == []
 
 
 def test_a_reply_too_large_to_read_answers_nothing_and_its_sender_gets_one_polite_note(
