@@ -16,6 +16,9 @@ is the ratio (lower is better), ``baseline`` what it is a ratio to. Never run by
 - network_import.*: a 30,000-row LinkedIn export over a bare BatchWriteItem of the same items, and the
   import process's peak memory (bench/import_bench.py; BENCH_IMPORT_ROWS sets the size).
 - replies.<corpus>: the share of a labelled corpus of real replies whose visible text is extracted exactly.
+- intent.false_accepts / intent.plain_yes_recall: the share of the generated adversarial answers
+  (tests/data/intent_cases.py: every accept phrase x every negation, condition, deferral, reversal, hedge and
+  contrast, seven languages) read as an accept (target 0), and the share of plain yeses read as one (target 1).
 - matching.*: items read per match, a match's time over the raw reads it needs, and hit@1 / NDCG@5 on
   a synthetic tenant with planted ground truth (bench/match_bench.py, bench/synthetic_tenant.py).
 """
@@ -197,12 +200,31 @@ def bench_replies() -> None:
         print(json.dumps({**line, "baseline": f"{count} labelled replies", "meets_target": rate >= floor}))
 
 
+def bench_intent() -> None:
+    """False accepts on the adversarial answers and recall on plain yeses (not a timing)."""
+    sys.path.insert(0, str(ROOT))
+    from warmpath.intent import classify
+
+    from tests.data.intent_cases import PLAIN_YES, adversarial
+
+    cases = [text for _, _, text in adversarial()]
+    false_accepts = sum(classify(text).kind == "accept" for text in cases) / len(cases)
+    recall = sum(classify(text).kind == "accept" for text in PLAIN_YES) / len(PLAIN_YES)
+    for name, value, target, baseline, met in (
+        ("false_accepts", false_accepts, 0.0, f"{len(cases)} adversarial answers", false_accepts == 0),
+        ("plain_yes_recall", recall, 1.0, f"{len(PLAIN_YES)} plain yeses", recall >= 1.0),
+    ):
+        line = {"name": f"intent.{name}", "value": round(value, 4), "unit": "fraction", "target": target}
+        print(json.dumps({**line, "baseline": baseline, "meets_target": met}))
+
+
 def bench_matching() -> None:
     subprocess.run([sys.executable, str(ROOT / "bench" / "match_bench.py")], check=True)
 
 
 if __name__ == "__main__":
     bench_replies()
+    bench_intent()
     bench_matching()
     bench_identity()
     bench_cold_start()

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from warmpath import wiring
 from warmpath.events import AskAnsweredByEmail, ReplyNeedsFollowUp
+from warmpath.intent import classify
 
 from tests.conftest import AwsWorld, call_function, eventbridge_event
+from tests.data.intent_cases import every_accept, every_blocker
 from tests.integration.conftest import MARGARET, RILEY
 from tests.integration.flows import asked_margaret, reply
 
@@ -102,6 +108,71 @@ def test_an_unclear_reply_gets_the_one_click_links_again(aws: AwsWorld, demo: di
     again = [m for m in aws.sent_emails() if m["to"] == [MARGARET]][-1]
     assert "We could not tell from your reply" in again["text"]
     assert len([u for u in again["links"] if "/a/" in u]) == 2
+
+
+def test_an_emphatic_refusal_by_reply_declines_and_introduces_no_one(aws: AwsWorld, demo: dict) -> None:
+    # Given Margaret was asked, when she replies "Absolutely not!"
+    ask = asked_margaret(aws)
+
+    reply(aws, ask, "Absolutely not!", message_id="refusal")
+    for event in aws.bus.of_type(AskAnsweredByEmail):
+        call_function("notify.app", eventbridge_event(event))
+
+    # Then the ask is declined and nobody is introduced
+    assert _ask_status() == "declined"
+    assert [a.answer for a in aws.bus.of_type(AskAnsweredByEmail)] == ["declined"]
+    assert [m for m in aws.sent_emails() if m["subject"].startswith("Introduction:")] == []
+    assert wiring.repository().get_inbound("refusal").intent == "decline"
+
+
+@pytest.mark.usefixtures("single_opt_in")
+def test_a_yes_but_not_now_by_reply_introduces_no_one_and_gets_the_links_again(aws: AwsWorld, demo: dict) -> None:
+    # Given Margaret was asked, when she replies "Sure, but not now"
+    ask = asked_margaret(aws)
+
+    reply(aws, ask, "Sure, but not now", message_id="deferred")
+    [follow_up] = aws.bus.of_type(ReplyNeedsFollowUp)
+    call_function("notify.app", eventbridge_event(follow_up))
+
+    # Then the ask stays open, nobody is introduced, and she gets the one-click links again
+    assert _ask_status() == "asked"
+    assert aws.bus.of_type(AskAnsweredByEmail) == []
+    assert follow_up.intent == "unclear"
+    assert [m for m in aws.sent_emails() if m["subject"].startswith("Introduction:")] == []
+    again = [m for m in aws.sent_emails() if m["to"] == [MARGARET]][-1]
+    assert "We could not tell from your reply" in again["text"]
+    assert len([u for u in again["links"] if "/a/" in u]) == 2
+
+
+_BLOCKED_YES = st.builds(
+    lambda accept, joiner, blocker: accept + joiner + blocker,
+    st.sampled_from(every_accept()),
+    st.sampled_from([", ", ". ", " \u2014 ", "\r\n", "\u2026 "]),
+    st.sampled_from(every_blocker()),
+)
+_ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200).filter(
+    lambda text: classify(text).kind != "accept"
+)
+_asks: dict[int, tuple[AwsWorld, dict[str, Any]]] = {}
+_message_ids = itertools.count()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(_BLOCKED_YES, _ANY_TEXT))
+def test_property_no_blocked_yes_or_other_text_by_reply_ever_accepts_or_fails(
+    aws: AwsWorld, demo: dict, text: str
+) -> None:
+    # Given Margaret was asked (once per test), when she replies with a blocked yes or any text that is no yes
+    if _asks.get(id(aws), (None,))[0] is not aws:  # Hypothesis runs every example in the same fixture
+        _asks[id(aws)] = (aws, asked_margaret(aws))
+    ask = _asks[id(aws)][1]
+
+    reply(aws, ask, text, message_id=f"property-{next(_message_ids)}")  # the handler returns: no exception
+
+    # Then the ask is never accepted and nobody is introduced
+    assert _ask_status() in ("asked", "declined")
+    assert "accepted" not in [a.answer for a in aws.bus.of_type(AskAnsweredByEmail)]
+    assert [m for m in aws.sent_emails() if m["subject"].startswith("Introduction:")] == []
 
 
 def test_a_reply_too_large_to_read_answers_nothing_and_its_sender_gets_one_polite_note(
