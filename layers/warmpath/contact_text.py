@@ -5,8 +5,9 @@ its own line:
 
 - a byte-order mark names the encoding (UTF-8, UTF-16 LE/BE); without one, NUL bytes in every other
   position mean UTF-16 (Excel's "Unicode text"); otherwise the file is UTF-8 when it is valid UTF-8,
-  or when at least as many of its non-ASCII lines read as UTF-8 as read only as Windows-1252 (Excel's
-  and Outlook's default), else Windows-1252. A line never falls back to another encoding on its own:
+  or when at least as many of its non-ASCII lines read as UTF-8 as read as plausible Windows-1252 text
+  (Excel's and Outlook's default: few non-ASCII bytes, never three in a row, no control characters),
+  else Windows-1252. A line never falls back to another encoding on its own:
   a line that does not decode under the file's encoding is *undecodable*, whatever it might mean in
   another one;
 - UTF-16 is decoded a line at a time (split at the encoded line feed), so a junk row of an odd number
@@ -94,11 +95,22 @@ def detect_encoding(data: bytes) -> tuple[str, int]:
             line.decode("utf-8")
             as_utf8 += 1
         except UnicodeDecodeError:
-            try:
-                as_cp1252 += not _BAD_CHAR.search(line.decode("cp1252"))
-            except UnicodeDecodeError:
-                continue
+            as_cp1252 += _reads_as_cp1252(line)
     return ("cp1252", 0) if as_cp1252 > as_utf8 else ("utf-8", 0)
+
+
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
+
+
+def _reads_as_cp1252(line: bytes) -> bool:
+    """Whether a line not valid as UTF-8 looks like Windows-1252 text rather than junk: it decodes, has no
+    control characters, and its non-ASCII bytes are few (at most a fifth) and never three in a row."""
+    try:
+        text = line.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    high = sum(1 for byte in line if byte >= 0x80)
+    return not _BAD_CHAR.search(text.rstrip("\r")) and not _HIGH_RUN.search(line) and high * 5 <= len(line.strip())
 
 
 def read_lines(data: bytes) -> ExportText:

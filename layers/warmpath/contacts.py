@@ -11,10 +11,10 @@ too few of its rows can be read to be a contacts export: at least ``REFUSE_AT_UN
 and more of them than readable ones.
 
 Exporters write every column in every row, so a row with fewer cells than the header was cut short or had
-cells merged by a stray quote: it is skipped. A contact needs a name: a first, last or full name (a nickname in Google's export) with at least one letter
-in it. A row with only an email address or a LinkedIn URL is skipped ("no name"): a path through someone
-nobody can name is no use to a requester, and a name made up from an address is wrong for the people it
-would be shown to.
+cells merged by a stray quote: it is skipped. A contact needs a name: a first, last or full name (a nickname
+in Google's export) with at least one letter in it, at most ``MAX_NAME`` characters. A row with only an email
+address or a LinkedIn URL is skipped ("no name"): a path through someone nobody can name is no use to a
+requester, and a name made up from an address is wrong for the people it would be shown to.
 """
 
 from __future__ import annotations
@@ -167,13 +167,10 @@ def _linkedin_in(*values: str) -> str | None:
 _IDENTITY = {
     "linkedin": ("first name", "last name", "url", "email address", "company", "position"),
     "google": ("first name", "last name", "nickname", "e mail 1 value", "organization name", "organization title"),
-    "google_legacy": (
-        "name", "given name", "family name", "e mail 1 value", "organization 1 name", "organization 1 title",
-    ),
-    "outlook": (
-        "first name", "last name", "e mail address", "e mail 2 address", "e mail 3 address", "web page", "company",
-        "job title",
-    ),
+    "google_legacy": ("name", "given name", "family name", "e mail 1 value", "organization 1 name",
+                      "organization 1 title"),
+    "outlook": ("first name", "last name", "e mail address", "e mail 2 address", "e mail 3 address", "web page",
+                "company", "job title"),
 }  # fmt: skip
 
 
@@ -353,9 +350,7 @@ def _parse_vcard(exported: ExportText) -> tuple[ParsedFile, _Tally]:
 
 
 def _card_to_contact(card: dict[str, str], line: int) -> Contact | Skipped:
-    if card.get("KIND", "").strip().lower() in ("org", "group") or card.get("X-ABSHOWAS", "").strip().upper() == (
-        "COMPANY"
-    ):
+    if card.get("KIND", "").strip().lower() in ("org", "group") or "COMPANY" in card.get("X-ABSHOWAS", "").upper():
         return Skipped(line, "a company or group card, not a person")
     family, given, *_ = [*card.get("N", "").split(";"), "", ""]
     name = " ".join(p for p in (_vcard_value(given), _vcard_value(family)) if p) or _vcard_value(card.get("FN", ""))
