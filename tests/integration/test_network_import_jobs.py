@@ -335,3 +335,12 @@ def test_whatever_the_upload_the_job_ends_and_is_never_left_running(
     assert aws.bus.of_type(NetworkImported)[-1].job_id == job_id
     if job.status == "failed":
         assert job.error
+
+
+def test_the_attempts_and_the_lease_follow_the_functions_retries_and_timeout_in_the_template() -> None:
+    from warmpath_local.template import load_template
+
+    function = load_template().resource("NetworkImportFunction")["Properties"]
+
+    assert function["EventInvokeConfig"]["MaximumRetryAttempts"] + 1 == imports.MAX_ATTEMPTS
+    assert function["Timeout"] == imports.DEFAULT_SECONDS
