@@ -131,8 +131,7 @@ def read_lines(data: bytes) -> ExportText:
     exported = ExportText(encoding=encoding, lines=lines)
     if _BAD_CHAR.search(text):
         for index, line in enumerate(lines):
-            found = _BAD_CHAR.search(line)
-            if found is None:
+            if not _BAD_CHAR.search(line):
                 continue
             if _MARK in line:
                 exported.bad[index] = f"undecodable bytes (not valid {ENCODING_NAMES[encoding]})"
@@ -150,9 +149,10 @@ class Record:
 
 @dataclass(frozen=True)
 class BadRecord:
+    """Lines that could not be read as a row (they count against the file as a whole)."""
+
     line: int
     reason: str
-    unreadable: bool = True  # the row could not be read as a row (counts against the file as a whole)
 
 
 class _Overlong(Exception):

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -33,6 +32,8 @@ from warmpath.identity import normalise_email, normalise_linkedin_url
 MAX_BYTES = 20 * 1024 * 1024  # LinkedIn's 30,000-row maximum is about 4 MB
 MAX_NAME = 200  # characters; longer is a swallowed row or junk, not a person's name
 REFUSE_AT_UNREADABLE = 10  # unreadable rows from which a file whose rows are mostly unreadable is refused whole
+MAX_LINES = 500_000  # LinkedIn's 30,000 rows are 30,000 lines; a file of many tiny lines would exhaust memory
+MAX_CONTACTS = 100_000  # per file (LinkedIn exports at most 30,000, Google holds at most 25,000)
 FORMATS = ("linkedin", "google", "google_legacy", "outlook", "vcard")
 
 
@@ -182,7 +183,7 @@ def _identity_columns(fmt: str, keys: list[str]) -> frozenset[int]:
     )
 
 
-def _row_to_contact(fmt: str, row: dict[str, str], line: int) -> Contact | Skipped:
+def row_to_contact(fmt: str, row: dict[str, str], line: int) -> Contact | Skipped:
     get = lambda *names: next((row[n].strip() for n in names if row.get(n, "").strip()), "")  # noqa: E731
     if fmt == "linkedin":
         first, last = get("first name"), get("last name")
@@ -240,14 +241,14 @@ def _row_to_contact(fmt: str, row: dict[str, str], line: int) -> Contact | Skipp
 
 
 @dataclass
-class _Tally:
+class Tally:
     """Rows that could and could not be read as rows, for deciding whether a file is a contacts export."""
 
     readable: int = 0
     unreadable: list[Skipped] = field(default_factory=list)
 
 
-def _parse_csv(exported: ExportText) -> tuple[ParsedFile, _Tally]:
+def _parse_csv(exported: ExportText) -> tuple[ParsedFile, Tally]:
     records = CsvRecords(exported, is_header=lambda fields: _detect_csv(fields) is not None)
     early: list[Skipped] = []  # bad lines before the header (the header may still be found after them)
     iterator = iter(records)
@@ -268,7 +269,7 @@ def _parse_csv(exported: ExportText) -> tuple[ParsedFile, _Tally]:
         )
     keys = [_key(h) for h in header]
     records.width, records.identity_columns = len(keys), _identity_columns(fmt, keys)
-    parsed, tally = ParsedFile(format=fmt, skipped=early), _Tally()
+    parsed, tally = ParsedFile(format=fmt, skipped=early), Tally()
     header_start = header[0].strip().lower().lstrip("\ufeff")
     for item in iterator:
         if isinstance(item, BadRecord):
@@ -290,88 +291,15 @@ def _parse_csv(exported: ExportText) -> tuple[ParsedFile, _Tally]:
         if record[0].strip().lower() == header_start and [_key(cell) for cell in record] == keys:
             parsed.skipped.append(Skipped(item.line, "the header row again"))
             continue
-        result = _row_to_contact(fmt, dict(zip(keys, record, strict=False)), item.line)
+        result = row_to_contact(fmt, dict(zip(keys, record, strict=False)), item.line)
         (parsed.contacts if isinstance(result, Contact) else parsed.skipped).append(result)  # type: ignore[arg-type]
     return parsed, tally
-
-
-# -- vCard ---------------------------------------------------------------------------------------------
-
-
-def _unfold(exported: ExportText) -> Iterator[tuple[int, str, str | None]]:
-    """Logical vCard lines (RFC 6350 3.2: a line starting with a space or tab continues the previous one),
-    each with the line it starts on and why it is unusable (None when it is fine)."""
-    current, start, problem = "", 1, None
-    for index, raw in enumerate(exported.lines):
-        text = raw.rstrip("\r\n")
-        bad = exported.bad.get(index)
-        if text[:1] in (" ", "\t") and current:
-            current += text[1:]
-            problem = problem or bad
-            continue
-        if current or problem:
-            yield start, current, problem
-        current, start, problem = text, index + 1, bad
-    if current or problem:
-        yield start, current, problem
-
-
-def _parse_vcard(exported: ExportText) -> tuple[ParsedFile, _Tally]:
-    parsed, tally = ParsedFile(format="vcard"), _Tally()
-    card: dict[str, str] | None = None
-    begin, spoiled, outside = 0, False, False
-    for line, content, problem in _unfold(exported):
-        if problem:
-            where = f" (the card starting on line {begin} is skipped)" if card is not None else ""
-            tally.unreadable.append(Skipped(line, problem + where))
-            spoiled = spoiled or card is not None
-            continue
-        name, _, value = content.partition(":")
-        prop = name.split(";")[0].split(".")[-1].strip().upper()
-        if prop == "BEGIN" and value.strip().upper() == "VCARD":
-            if card is not None:
-                tally.unreadable.append(Skipped(begin, "card not ended (no END:VCARD before the next card)"))
-            card, begin, spoiled, outside = {}, line, False, False
-        elif card is None:
-            if content.strip() and not outside:
-                tally.unreadable.append(Skipped(line, "not inside a card (no BEGIN:VCARD before it)"))
-            outside = bool(content.strip()) or outside
-        elif prop == "END":
-            if not spoiled:
-                tally.readable += 1
-                result = _card_to_contact(card, begin)
-                (parsed.contacts if isinstance(result, Contact) else parsed.skipped).append(result)  # type: ignore[arg-type]
-            card = None
-        elif prop not in card or (prop == "URL" and "linkedin" in value.lower()):
-            card[prop] = value
-    if card is not None:
-        tally.unreadable.append(Skipped(begin, "card not ended (the file ends inside it)"))
-    return parsed, tally
-
-
-def _card_to_contact(card: dict[str, str], line: int) -> Contact | Skipped:
-    if card.get("KIND", "").strip().lower() in ("org", "group") or "COMPANY" in card.get("X-ABSHOWAS", "").upper():
-        return Skipped(line, "a company or group card, not a person")
-    family, given, *_ = [*card.get("N", "").split(";"), "", ""]
-    name = " ".join(p for p in (_vcard_value(given), _vcard_value(family)) if p) or _vcard_value(card.get("FN", ""))
-    row = {
-        "first name": name,
-        "email address": card.get("EMAIL", ""),
-        "url": card.get("URL", "") if "linkedin" in card.get("URL", "").lower() else "",
-        "company": _vcard_value(card.get("ORG", "").split(";")[0]),
-        "position": _vcard_value(card.get("TITLE", "")),
-    }
-    return _row_to_contact("linkedin", row, line)
-
-
-def _vcard_value(value: str) -> str:
-    return value.replace("\\,", ",").replace("\\;", ";").replace("\\n", " ").replace("\\N", " ").strip()
 
 
 # -- the whole file ------------------------------------------------------------------------------------
 
 
-def _refuse_unless_readable(tally: _Tally) -> None:
+def _refuse_unless_readable(tally: Tally) -> None:
     """Refuse a file too few of whose rows can be read to be a contacts export (see the module docstring)."""
     bad = len(tally.unreadable)
     if bad < REFUSE_AT_UNREADABLE or bad <= tally.readable:
@@ -386,14 +314,23 @@ def _refuse_unless_readable(tally: _Tally) -> None:
 def parse_contacts(data: bytes) -> ParsedFile:
     """Every contact of an export and every line skipped with its reason; ``UnreadableFile`` for a whole bad file."""
     _check_size(data)
+    if max(data.count(b"\n"), data.count(b"\r")) > MAX_LINES:
+        raise UnreadableFile(f"The file has more than {MAX_LINES:,} lines. Split it into smaller files.")
     exported = read_lines(data)
     if not any(line.strip() for line in exported.lines):
         raise UnreadableFile("The file is empty. Export your contacts again and upload the new file.")
     head = exported.text(200)[:4096]
     if re.search(r"^BEGIN:VCARD", head, re.IGNORECASE | re.MULTILINE):
-        parsed, tally = _parse_vcard(exported)
+        from warmpath.contact_vcard import parse_vcard
+
+        parsed, tally = parse_vcard(exported)
     else:
         parsed, tally = _parse_csv(exported)
     _refuse_unless_readable(tally)
+    if len(parsed.contacts) > MAX_CONTACTS:
+        raise UnreadableFile(
+            f"The file holds {len(parsed.contacts):,} contacts; the limit is {MAX_CONTACTS:,} a file. "
+            "Split it into smaller files."
+        )
     parsed.skipped = sorted([*parsed.skipped, *tally.unreadable], key=lambda s: s.line)
     return parsed
