@@ -374,6 +374,7 @@ class ImportJob(WarmpathItem, discriminator="ImportJob"):
     lease_owner = UnicodeAttribute(null=True)
     lease_until = UTCDateTimeAttribute(null=True)
     chunks_done = NumberAttribute(default=0)
+    digest = UnicodeAttribute(null=True)  # SHA-256 of the file that progress belongs to (a re-upload starts over)
     created_at = UTCDateTimeAttribute(default=utcnow)
     finished_at = UTCDateTimeAttribute(null=True)
 

@@ -53,9 +53,10 @@ def import_contacts(
 ) -> ImportReport:
     """Add a parsed file's contacts to a connector's network; returns what was imported, merged and skipped.
 
-    ``mark`` names this write (an import job's chunk, ``<job id>#<chunk>``) so that writing the same chunk
-    again after a crash counts and aggregates exactly what one whole run would: a tie carrying the mark
-    was new in this chunk (imported, not merged), an aggregate carrying it has this chunk's ties counted.
+    ``mark`` names this write (a chunk of one file of an import job, ``<job id>:<digest>#<chunk>``) so that
+    writing the same chunk again after a crash counts and aggregates exactly what one whole run would: a tie
+    carrying the mark was new in this chunk (imported, not merged), an aggregate carrying it has this chunk's
+    ties counted.
     """
     report = ImportReport(format=parsed.format, skipped=list(parsed.skipped))
     source = source or SOURCES.get(parsed.format, parsed.format)
@@ -246,16 +247,16 @@ def import_in_chunks(
     parsed: ParsedFile,
     on_chunk: Callable[[ChunkDone], None] | None = None,
     *,
-    job_id: str | None = None,
+    mark: str | None = None,
     resume: ChunkDone | None = None,
     before_chunk: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Import a whole file a chunk at a time (later chunks see earlier ones, so merges still happen).
 
     Returns (imported, merged). ``on_chunk`` is called after each chunk. ``resume`` (what an earlier,
-    interrupted run recorded) skips the chunks it wrote and continues its totals; with ``job_id`` each
-    chunk's writes are marked ``<job id>#<chunk>``, so a chunk interrupted half-way and written again
-    counts once. ``before_chunk(index)`` may raise to stop before a chunk (a time limit).
+    interrupted run recorded) skips the chunks it wrote and continues its totals; with ``mark`` (the job and
+    its file) each chunk's writes are marked ``<mark>#<chunk>``, so a chunk interrupted half-way and written
+    again counts once. ``before_chunk(index)`` may raise to stop before a chunk (a time limit).
     """
     done = resume or ChunkDone(0, 0, 0, frozenset())
     imported, merged = done.imported, done.merged
@@ -268,7 +269,7 @@ def import_in_chunks(
             repo,
             connector_email,
             ParsedFile(parsed.format, parsed.contacts[start : start + CHUNK]),
-            mark=f"{job_id}#{index}" if job_id else None,
+            mark=f"{mark}#{index}" if mark else None,
         )
         imported, merged = imported + report.imported, merged + report.merged
         if on_chunk is not None:

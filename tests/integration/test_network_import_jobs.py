@@ -172,6 +172,25 @@ def test_a_job_whose_lease_expired_is_taken_over_by_any_delivery(
     assert (_job(job_id).imported, len(_ties())) == (4, 4)
 
 
+def test_a_retry_that_finds_the_upload_replaced_imports_the_new_file_from_its_start(
+    aws: AwsWorld, small_chunks: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an import interrupted after its first chunk, whose file was then uploaded again, different
+    job_id, event = _open_job(aws, _export(4))
+    _fail_on_call(monkeypatch, "put_relationships", {2}, Killed())
+    with pytest.raises(Killed):
+        _invoke(event)
+    replacement = _export(4).replace(b"Person", b"Other").replace(b"/person-", b"/other-")
+    aws_client("s3").put_object(Bucket=aws.env["UPLOADS_BUCKET"], Key=f"imports/{job_id}", Body=replacement)
+
+    status = _invoke(event)
+
+    job = _job(job_id)
+    assert status == {"jobs": {job_id: "done"}}
+    assert (job.imported, job.merged, job.total) == (4, 0, 4)
+    assert sum(t.person_name.startswith("Other") for t in _ties()) == 4
+
+
 def test_a_job_left_running_by_a_crash_before_leases_existed_is_taken_over(aws: AwsWorld) -> None:
     job_id, event = _open_job(aws, _export(3))
     _job(job_id).update(actions=[ImportJob.status.set("running")])  # how the old code left a crashed job

@@ -10,7 +10,8 @@ report). Every job ends, "done" or "failed" with a reason, and is announced eith
   finished job is announced again (notify sends one email per announcement's content);
 - Lambda retries a failed or timed-out invocation (twice, ``MaximumRetryAttempts`` in the template) with the
   same request id, after the failed one ended: the retry takes the job over at once and resumes after the
-  last chunk written; an expired lease is taken over by any delivery;
+  last chunk written (of the same file: its SHA-256 is kept; a replaced upload starts over); an expired lease
+  is taken over by any delivery;
 - a file that cannot be read fails the job at once (parsing is deterministic: a retry cannot help); an error
   while writing is retried, and on the last attempt (``MAX_ATTEMPTS``) fails the job, as does an attempt
   that would run out of time (the last one stops before a chunk it has no time left for).
@@ -18,6 +19,7 @@ report). Every job ends, "done" or "failed" with a reason, and is announced eith
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -154,14 +156,31 @@ def run_import(job_id: str, data: bytes | Callable[[], bytes], invocation: Invoc
         if attempt >= MAX_ATTEMPTS and invocation.remaining_seconds() < 1.5 * slowest[0] + TIME_MARGIN:
             raise _OutOfTime
 
+    digest = hashlib.sha256(raw).hexdigest()
     resume = ChunkDone(int(job.chunks_done or 0), int(job.imported or 0), int(job.merged or 0), frozenset())
+    started_over = job.digest is not None and job.digest != digest  # the upload was replaced: this file is new
+    if started_over or job.digest is None:
+        resume = ChunkDone(0, 0, 0, frozenset())
     try:
         if not repo.update_claimed_import_job(
-            job, attempt, [ImportJob.format.set(parsed.format), ImportJob.total.set(len(parsed.contacts))]
+            job,
+            attempt,
+            [
+                ImportJob.format.set(parsed.format),
+                ImportJob.total.set(len(parsed.contacts)),
+                ImportJob.digest.set(digest),
+                *([ImportJob.chunks_done.set(0)] if started_over else []),
+            ],
         ):
             raise _Superseded
         imported, merged = import_in_chunks(
-            repo, job.connector_email, parsed, record, job_id=job_id, resume=resume, before_chunk=before_chunk
+            repo,
+            job.connector_email,
+            parsed,
+            record,
+            mark=f"{job_id}:{digest[:16]}",
+            resume=resume,
+            before_chunk=before_chunk,
         )
         finished = repo.update_claimed_import_job(
             job,
