@@ -374,6 +374,7 @@ class OrgTies(WarmpathItem, discriminator="OrgTies"):
     strongest = UnicodeAttribute(default="unknown")
     # The best-known few, strongest first: {person_id, name, title, strength, visibility}.
     top = ListAttribute(of=MapAttribute, default=list)
+    import_mark = UnicodeAttribute(null=True)  # the last import chunk counted in (a retried chunk is not counted twice)
 
 
 class NeverAsk(WarmpathItem, discriminator="NeverAsk"):
@@ -398,6 +399,10 @@ class ImportJob(WarmpathItem, discriminator="ImportJob"):
 
     ``status``: waiting (for the file), running, done, failed. ``skipped`` holds the first 1,000
     skipped lines as {"line", "reason"}; ``skipped_count`` all of them.
+
+    A running job is leased to one invocation (``lease_owner``, its request id) until ``lease_until``;
+    ``attempts`` counts the invocations that took it, ``chunks_done`` the chunks of contacts already
+    written (with ``imported``, ``merged`` and ``org_keys`` up to them), so a retry resumes after them.
     """
 
     job_id = UnicodeAttribute()
@@ -415,6 +420,11 @@ class ImportJob(WarmpathItem, discriminator="ImportJob"):
     skipped = ListAttribute(of=SkippedLine, default=list)
     error = UnicodeAttribute(null=True)
     org_keys = UnicodeSetAttribute(null=True)  # the organisations the import touched (re-matching reads only these)
+    attempts = NumberAttribute(default=0)
+    lease_owner = UnicodeAttribute(null=True)
+    lease_until = UTCDateTimeAttribute(null=True)
+    chunks_done = NumberAttribute(default=0)
+    digest = UnicodeAttribute(null=True)  # SHA-256 of the file that progress belongs to (a re-upload starts over)
     created_at = UTCDateTimeAttribute(default=utcnow)
     finished_at = UTCDateTimeAttribute(null=True)
 
@@ -449,6 +459,7 @@ class Relationship(WarmpathItem, discriminator="Relationship"):
     source = UnicodeAttribute()
     connected_on = UnicodeAttribute(null=True)
     visibility = UnicodeAttribute(default="visible")
+    import_mark = UnicodeAttribute(null=True)  # "<job id>#<chunk>" of the import chunk that created the tie
 
 
 class PathMap(MapAttribute[str, Any]):

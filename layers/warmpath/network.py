@@ -49,9 +49,15 @@ class ImportReport:
 
 
 def import_contacts(
-    repo: Repository, connector_email: str, parsed: ParsedFile, source: str | None = None
+    repo: Repository, connector_email: str, parsed: ParsedFile, source: str | None = None, mark: str | None = None
 ) -> ImportReport:
-    """Add a parsed file's contacts to a connector's network; returns what was imported, merged and skipped."""
+    """Add a parsed file's contacts to a connector's network; returns what was imported, merged and skipped.
+
+    ``mark`` names this write (a chunk of one file of an import job, ``<job id>:<digest>#<chunk>``) so that
+    writing the same chunk again after a crash counts and aggregates exactly what one whole run would: a tie
+    carrying the mark was new in this chunk (imported, not merged), an aggregate carrying it has this chunk's
+    ties counted.
+    """
     report = ImportReport(format=parsed.format, skipped=list(parsed.skipped))
     source = source or SOURCES.get(parsed.format, parsed.format)
     claims_of = {
@@ -97,12 +103,14 @@ def import_contacts(
             by_person[person_id] = contact
 
     existing = repo.ties_of(connector_email, list(by_person))
+    if mark is not None:  # ties an earlier try of this very chunk wrote are this chunk's new ties
+        existing = {p: t for p, t in existing.items() if getattr(t, "import_mark", None) != mark}
     ties: list[Relationship] = []
     for person_id, contact in by_person.items():
         tie = existing.get(person_id)
         if tie is None:
             report.imported += 1
-            tie = Relationship(connector_email=connector_email, person_id=person_id, source=source)
+            tie = Relationship(connector_email=connector_email, person_id=person_id, source=source, import_mark=mark)
         else:
             report.merged += 1
         _update_tie(tie, contact)
@@ -112,7 +120,8 @@ def import_contacts(
     repo.add_claims({p: c for p, c in new_claims.items() if c})
     repo.put_relationships(ties)
     report.ties = ties
-    repo.put_org_ties(_aggregates(repo, connector_email, [t for t in ties if t.person_id not in existing], ties))
+    new_ties = [t for t in ties if t.person_id not in existing]
+    repo.put_org_ties(_aggregates(repo, connector_email, new_ties, ties, mark))
     link_organisations(repo, [(c.email, c.organisation) for c in by_person.values()])
     return report
 
@@ -157,9 +166,16 @@ def _update_tie(tie: Relationship, contact: Contact) -> None:
 
 
 def _aggregates(
-    repo: Repository, connector_email: str, new_ties: Iterable[Relationship], touched: Iterable[Relationship]
+    repo: Repository,
+    connector_email: str,
+    new_ties: Iterable[Relationship],
+    touched: Iterable[Relationship],
+    mark: str | None = None,
 ) -> list[OrgTies]:
-    """Update the connector's per-organisation aggregates for the organisations this import touched."""
+    """Update the connector's per-organisation aggregates for the organisations this import touched.
+
+    An aggregate already carrying ``mark`` has this chunk's new ties counted (an earlier try wrote it).
+    """
     by_org: dict[str, list[Relationship]] = defaultdict(list)
     for tie in touched:
         if tie.org_key:
@@ -176,8 +192,11 @@ def _aggregates(
         aggregate = current.get(org_key) or OrgTies(
             connector_email=connector_email, org_key=org_key, organisation=ties[0].person_organisation or org_key
         )
-        aggregate.tie_count = (aggregate.tie_count or 0) + added[org_key]
-        aggregate.visible_count = (aggregate.visible_count or 0) + added_visible[org_key]
+        if mark is None or getattr(aggregate, "import_mark", None) != mark:
+            aggregate.tie_count = (aggregate.tie_count or 0) + added[org_key]
+            aggregate.visible_count = (aggregate.visible_count or 0) + added_visible[org_key]
+        if mark is not None:
+            aggregate.import_mark = mark
         _merge_top(aggregate, ties)
         updated.append(aggregate)
     return updated
@@ -212,28 +231,49 @@ def top_entries(aggregate: OrgTies) -> list[dict[str, str]]:
 CHUNK = 5_000  # contacts per pass: bounds memory whatever the file's size
 
 
+@dataclass(frozen=True)
+class ChunkDone:
+    """Where an import stands after a chunk: chunks written so far, totals so far, this chunk's organisations."""
+
+    chunks: int
+    imported: int
+    merged: int
+    org_keys: frozenset[str]
+
+
 def import_in_chunks(
     repo: Repository,
     connector_email: str,
     parsed: ParsedFile,
-    on_progress: Callable[[int, int], None] | None = None,
-    touched: set[str] | None = None,
+    on_chunk: Callable[[ChunkDone], None] | None = None,
+    *,
+    mark: str | None = None,
+    resume: ChunkDone | None = None,
+    before_chunk: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Import a whole file a chunk at a time (later chunks see earlier ones, so merges still happen).
 
-    Returns (imported, merged); ``on_progress(imported, merged)`` is called after each chunk, and the
-    keys of the organisations the file's ties are at are added to ``touched``.
+    Returns (imported, merged). ``on_chunk`` is called after each chunk. ``resume`` (what an earlier,
+    interrupted run recorded) skips the chunks it wrote and continues its totals; with ``mark`` (the job and
+    its file) each chunk's writes are marked ``<mark>#<chunk>``, so a chunk interrupted half-way and written
+    again counts once. ``before_chunk(index)`` may raise to stop before a chunk (a time limit).
     """
-    imported = merged = 0
-    for start in range(0, len(parsed.contacts), CHUNK):
+    done = resume or ChunkDone(0, 0, 0, frozenset())
+    imported, merged = done.imported, done.merged
+    for index, start in enumerate(range(0, len(parsed.contacts), CHUNK)):
+        if index < done.chunks:
+            continue
+        if before_chunk is not None:
+            before_chunk(index)
         report = import_contacts(
-            repo, connector_email, ParsedFile(parsed.format, parsed.contacts[start : start + CHUNK])
+            repo,
+            connector_email,
+            ParsedFile(parsed.format, parsed.contacts[start : start + CHUNK]),
+            mark=f"{mark}#{index}" if mark else None,
         )
         imported, merged = imported + report.imported, merged + report.merged
-        if touched is not None:
-            touched.update(t.org_key for t in report.ties if t.org_key)
-        if on_progress is not None:
-            on_progress(imported, merged)
+        if on_chunk is not None:
+            on_chunk(ChunkDone(index + 1, imported, merged, frozenset(t.org_key for t in report.ties if t.org_key)))
     return imported, merged
 
 

@@ -784,9 +784,30 @@ class Repository:
         items = WarmpathItem.gsi1.query(f"IMPORTS#{connector_email}", scan_index_forward=False, limit=limit)
         return [j for j in items if isinstance(j, ImportJob)]
 
-    def start_import_job(self, job: ImportJob) -> bool:
-        """Move a waiting job to running; False when another delivery of the upload already took it."""
-        return _update_if(job, [ImportJob.status.set("running")], ImportJob.status == "waiting")
+    def claim_import_job(self, job: ImportJob, owner: str, now: datetime, lease: timedelta) -> bool:
+        """Lease a job to the invocation ``owner`` (counting an attempt); False while another one holds it.
+
+        A waiting job is taken; a running one is taken over when its lease has expired (or it has none, from
+        before leases), or when ``owner`` already holds it: Lambda retries a failed or timed-out invocation
+        with the same request id, and only after that invocation ended.
+        """
+        takeover = (
+            (ImportJob.lease_owner == owner) | ImportJob.lease_until.does_not_exist() | (ImportJob.lease_until < now)
+        )
+        return _update_if(
+            job,
+            [
+                ImportJob.status.set("running"),
+                ImportJob.attempts.add(1),
+                ImportJob.lease_owner.set(owner),
+                ImportJob.lease_until.set(now + lease),
+            ],
+            (ImportJob.status == "waiting") | ((ImportJob.status == "running") & takeover),
+        )
+
+    def update_claimed_import_job(self, job: ImportJob, attempt: int, actions: list[Action]) -> bool:
+        """Update a job still held by the attempt that claimed it as ``attempt``; False once another took it."""
+        return _update_if(job, actions, (ImportJob.status == "running") & (ImportJob.attempts == attempt))
 
     # -- introduction requests -----------------------------------------------------------------
 

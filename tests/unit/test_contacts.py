@@ -108,7 +108,7 @@ def test_a_bad_row_is_reported_with_its_line_and_the_good_rows_still_import() ->
 
     assert [c.name for c in parsed.contacts] == ["Avery Quinn", "Mateo García", "Zoë Whitaker", "Ada Lovelace"]
     assert [(s.line, s.reason) for s in parsed.skipped] == [
-        (9, "no name, email or LinkedIn URL"),
+        (9, "no name"),
         (10, "9 columns where the header has 7"),
     ]
 
@@ -146,3 +146,15 @@ def test_the_wrong_file_type_is_named(data: bytes, kind: str) -> None:
 def test_a_csv_without_a_known_header_says_which_exports_work() -> None:
     with pytest.raises(UnreadableFile, match=r"Connections\.csv"):
         parse_contacts(b"foo,bar\r\n1,2\r\n")
+
+
+def test_a_file_of_more_lines_than_any_export_has_is_refused_before_it_is_read() -> None:
+    with pytest.raises(UnreadableFile, match=r"more than 500,000 lines"):
+        parse_contacts(b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n" + b"a\n" * 600_000)
+
+
+def test_a_file_with_more_contacts_than_the_limit_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("warmpath.contacts.MAX_CONTACTS", 2)
+
+    with pytest.raises(UnreadableFile, match=r"3 contacts; the limit is 2 a file"):
+        parse_contacts(_bytes("linkedin-connections.csv"))
