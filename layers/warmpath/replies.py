@@ -4,7 +4,8 @@ Line by line, the reply ends at the first of:
 
 - a quoted line (``>``), or a quote header: "On <date>, <name> wrote:" and its translations (German "Am ...
   schrieb", French "Le ... a écrit", Spanish, Italian, Portuguese, Dutch, Scandinavian, Polish, Russian,
-  Chinese, Japanese ...), possibly wrapped over up to three lines;
+  Chinese, Japanese ...), possibly wrapped over up to three consecutive lines (across a blank line only when
+  its first line holds a date or an address, so "On second thought, no." above the header stays the reply's);
 - an Outlook-style header block ("From:" then "Sent:"/"Date:"/"To:"/"Subject:" within a few lines, in
   many languages, with or without bold asterisks), or a separator ("-----Original Message-----", a line of
   underscores, "Begin forwarded message:");
@@ -18,6 +19,7 @@ asserts a floor per corpus; ``make bench`` prints the pass rates).
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
@@ -53,6 +55,8 @@ _HEADER_START = re.compile(
     re.IGNORECASE,
 )
 _LINE_RES = [re.compile(p, re.IGNORECASE) for p in _LINE_HEADERS]
+# What the first line of a wrapped header holds: a time, a year, a numeric date or an address.
+_DATE_OR_ADDRESS = re.compile(r"\d{1,2}:\d{2}|\d{4}|\d{1,2}[./-]\d{1,2}|@|<")
 _SEPARATORS = re.compile(
     r"^\s*[*_]*\s*(-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|"
     r"messaggio originale|oorspronkelijk bericht|opprinnelig melding|ursprungligt meddelande|wiadomość oryginalna|"
@@ -90,16 +94,33 @@ def normalise(body: str) -> str:
 def _is_quote_header(lines: list[str], index: int) -> bool:
     if any(pattern.match(lines[index].strip()) for pattern in _LINE_RES):
         return True
-    following = [line.strip() for line in lines[index : index + 4] if line.strip()][:3]
-    if not _HEADER_START.search(following[0]):
+    # A wrapped header's lines follow one another; only a first line holding a date or an address (which a
+    # sentence of the reply rarely does) is joined across blank lines ("2013/7/20 sam <info@x.org>\n\n| sam
+    # replied ...:"). So "On second thought, no." above "On Tue, ... wrote:" stays the reply's last line.
+    if _DATE_OR_ADDRESS.search(lines[index]):
+        following = [line.strip() for line in lines[index : index + 4] if line.strip()][:3]
+    else:
+        following = [line.strip() for line in itertools.takewhile(str.strip, lines[index : index + 3])]
+    width = _wrapped_header_width(following)
+    if width is None:
         return False
+    if width == 1 or _DATE_OR_ADDRESS.search(following[0]):
+        return True
+    # Otherwise, when the header also matches from a later line, it starts there.
+    return not any(_wrapped_header_width(following[later : later + 3]) for later in range(1, width + 1))
+
+
+def _wrapped_header_width(following: list[str]) -> int | None:
+    """How many of these lines (1 to 3) a wrapped quote header spans, or None when they do not start one."""
+    if not following or not _HEADER_START.search(following[0]):
+        return None
     for width in (1, 2, 3):
         joined = " ".join(following[:width])
         if len(joined) > 600:
             break
         if any(pattern.match(joined) for pattern in _WRAPPED_RES):
-            return True
-    return False
+            return width
+    return None
 
 
 def _is_header_block(lines: list[str], index: int) -> bool:

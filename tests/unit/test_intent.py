@@ -74,6 +74,30 @@ def test_a_plain_yes_above_a_quoted_ask_is_an_accept(text: str, client: str) -> 
     assert classify(visible_text(body)).kind == "accept"
 
 
+@pytest.mark.parametrize("client", sorted(QUOTES))
+def test_a_blocker_on_the_line_above_a_quoted_ask_is_never_cut_off_as_part_of_the_quote(client: str) -> None:
+    # Given "Yes", then a blocker on the next line (many start like a quote header: "On second thought",
+    # "Le mois prochain", "Am liebsten nicht"), then the quoted ask in a real client's format
+    bodies = [f"Yes\n{blocker[:1].upper()}{blocker[1:]}{QUOTES[client]}" for blocker in every_blocker()]
+
+    # Then no visible reply is read as an accept
+    assert [body for body in bodies if classify(visible_text(body)).kind == "accept"] == []
+
+
+@given(
+    accept=st.sampled_from(every_accept()),
+    blocker=st.sampled_from(every_blocker()),
+    joiner=st.sampled_from(["\n", "\r\n", ", ", " "]),
+    client=st.sampled_from(sorted(QUOTES)),
+)
+def test_property_a_blocked_yes_above_a_quoted_ask_is_never_an_accept(
+    accept: str, blocker: str, joiner: str, client: str
+) -> None:
+    body = accept + joiner + blocker[:1].upper() + blocker[1:] + QUOTES[client]
+
+    assert classify(visible_text(body)).kind != "accept"
+
+
 @pytest.mark.parametrize(
     "text",
     [

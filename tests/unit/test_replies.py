@@ -49,6 +49,27 @@ def test_quotes_headers_and_signatures_are_not_part_of_the_reply(body: str, expe
     assert visible_text(body) == expected
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Yes\r\non second thought\r\n\r\nOn Tue, Warmpath <intros@warmpath.localhost> wrote:\r\n> Ask",
+            "Yes\non second thought",
+        ),
+        ("Sure\nOn 2nd thought, no\n\nOn Tue, 3 Nov 2026 at 10:00, Riley <r@x.example> wrote:\n> q", None),
+        ("Ja\nAm liebsten nicht\n\nAm 03.11.2026 um 10:00 schrieb Riley <r@x.example>:\n> q", None),
+        ("Oui\nLe mois prochain\n\nLe mar. 3 nov. 2026 à 10:00, Riley <r@x.example> a écrit :\n> q", None),
+        ("Yes\nOn reflection, no\n\nSent from my iPhone\n\n> On 3 Nov 2026, at 10:00, Riley wrote:\n> q", None),
+    ],
+)
+def test_a_last_line_of_the_reply_above_a_quote_header_is_kept(body: str, expected: str | None) -> None:
+    # Given a reply whose last line starts like a quote header ("On ...", "Am ...", "Le ..."), then the real one
+    # Then that line stays in the reply (it is not taken for the first line of a wrapped header)
+    kept = body.split("\n\n")[0].replace("\r", "")
+
+    assert visible_text(body) == (expected or kept)
+
+
 def test_a_sentence_that_starts_like_a_signature_is_kept() -> None:
     body = "Here it is\n\nSent from my desk, which is much easier than my phone for long answers."
 
