@@ -245,3 +245,13 @@ def call_function(module: str, event: dict[str, Any]) -> Any:
 
     handler = importlib.import_module(module).lambda_handler
     return handler(event, LocalContext(function_name=module.split(".")[0]))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Handlers read their Powertools settings (service, metrics namespace) when first imported, so a test
+    module that imports one at collection, before the ``aws`` fixture sets the environment, breaks the
+    metrics of every later test. Import handlers inside tests."""
+    import sys
+
+    if "warmpath.observability" in sys.modules:
+        raise pytest.UsageError("A test module imported a function's handler at collection: import it in the test.")

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from matching import imports
 from warmpath import wiring
 from warmpath.events import NetworkImported
 from warmpath.models import ImportJob, OrgTies, Relationship
@@ -26,6 +25,14 @@ from tests.conftest import AwsWorld, aws_client, call_function, eventbridge_even
 from tests.data.corrupted_exports import ALL_EXPORTS, CSV_EXPORTS, VCARD, Export
 
 CONNECTOR = "ben.carter@acme.example"
+
+
+def _imports() -> Any:
+    """The import function's module, imported when a test runs (its import reads the Powertools settings
+    from the environment, which the ``aws`` fixture sets)."""
+    from matching import imports
+
+    return imports
 
 
 class Killed(BaseException):
@@ -59,7 +66,7 @@ def _invoke(event: dict[str, Any], request_id: str = "request-1", remaining_ms: 
         def get_remaining_time_in_millis(self) -> int:
             return remaining_ms
 
-    return imports.lambda_handler(event, Context(function_name="NetworkImportFunction", aws_request_id=request_id))
+    return _imports().lambda_handler(event, Context(function_name="NetworkImportFunction", aws_request_id=request_id))
 
 
 def _job(job_id: str) -> ImportJob:
@@ -208,15 +215,15 @@ def test_a_job_that_fails_on_every_attempt_ends_failed_on_the_last_with_a_reason
     job_id, event = _open_job(aws, _export(4))
     _fail_on_call(monkeypatch, "put_relationships", set(range(2, 100)), RuntimeError("throttled"))
 
-    for _ in range(imports.MAX_ATTEMPTS - 1):
+    for _ in range(_imports().MAX_ATTEMPTS - 1):
         with pytest.raises(RuntimeError):
             _invoke(event)
     last = _invoke(event)
 
     job = _job(job_id)
     assert last == {"jobs": {job_id: "failed"}}
-    assert (job.status, job.attempts, job.imported) == ("failed", imports.MAX_ATTEMPTS, 2)
-    assert f"interrupted {imports.MAX_ATTEMPTS} times" in (job.error or "")
+    assert (job.status, job.attempts, job.imported) == ("failed", _imports().MAX_ATTEMPTS, 2)
+    assert f"interrupted {_imports().MAX_ATTEMPTS} times" in (job.error or "")
     assert "2 of its 4 contacts were added" in (job.error or "")
     [email] = _emails_after_notify(aws)
     assert email["subject"] == "We could not import your contacts"
@@ -361,5 +368,5 @@ def test_the_attempts_and_the_lease_follow_the_functions_retries_and_timeout_in_
 
     function = load_template().resource("NetworkImportFunction")["Properties"]
 
-    assert function["EventInvokeConfig"]["MaximumRetryAttempts"] + 1 == imports.MAX_ATTEMPTS
-    assert function["Timeout"] == imports.DEFAULT_SECONDS
+    assert function["EventInvokeConfig"]["MaximumRetryAttempts"] + 1 == _imports().MAX_ATTEMPTS
+    assert function["Timeout"] == _imports().DEFAULT_SECONDS
