@@ -6,7 +6,8 @@ bucket, whose notification starts the job function -- the same shape as network 
 
 Exactly one effect, whatever fails:
 - The same bytes uploaded again by the same tenant within ``UPLOAD_WINDOW`` (a double click, a reload, the
-  CLI run twice) go to the same job, unless that job failed.
+  CLI run twice) go to the same job, unless that job failed; so does the same file while its job is still
+  waiting or running, however long ago it was opened.
 - Each chunk of ``CHUNK`` lines stores its new members with a *pending* invitation (``Member.invitation``,
   ``Member.invite_id`` = this job; each on condition it does not exist), then queues them, then records the
   chunk's report and the job's progress. A crash anywhere in a chunk is finished by the retry, which

@@ -368,11 +368,18 @@ class Repository:
     # -- bulk invite jobs ------------------------------------------------------------------------
 
     def open_invite_job(self, job: InviteJob, fingerprint: str, now: datetime, window: timedelta) -> InviteJob:
-        """Store a new invite job, unless the same file went to a job within ``window`` that has not failed:
-        then that job (a double click or a reload has one effect). Compare ``job_id`` to tell which."""
+        """Store a new invite job, unless the same file went to a job within ``window`` that has not failed, or
+        to a job still waiting or running: then that job (a double click, a reload, or the CLI run again to wait
+        has one effect). Compare ``job_id`` to tell which."""
         job.PK, job.SK = InviteJob.key(job.job_id)
         job.GSI1PK, job.GSI1SK = f"TENANT#{job.tenant}#INVITEJOBS", f"{job.created_at.isoformat()}#{job.job_id}"
         pk, sk = f"TENANT#{job.tenant}", f"INVITEUPLOAD#{fingerprint}"
+        try:  # a job still at work on this file is the one, however long ago it opened (`warmpath invite` again)
+            unfinished = self.get_invite_job(InviteUpload.get(pk, sk).job_id)
+            if unfinished.status in ("waiting", "running"):
+                return unfinished
+        except (DoesNotExist, NotFound):
+            pass
         upload = InviteUpload(PK=pk, SK=sk, job_id=job.job_id, ttl=int((now + window).timestamp()))
         free = InviteUpload.PK.does_not_exist() | (InviteUpload.ttl <= int(now.timestamp()))
         for _ in range(3):

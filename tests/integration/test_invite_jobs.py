@@ -150,3 +150,23 @@ def test_a_damaged_invite_csv_is_reported_line_by_line(
     for at, cut, insert in edits:
         data = data[:at] + insert + data[at + cut :]
     _upload_never_fails(data)
+
+
+def test_the_same_file_sent_again_while_its_job_still_runs_waits_for_that_job_however_long_ago(
+    aws: AwsWorld, demo: dict
+) -> None:
+    """`warmpath invite` says "run the same command again to wait for it": run again after the ten-minute
+    window, it must find the job still at work, not open a second one over the same lines."""
+    from datetime import timedelta
+
+    from warmpath.invite_jobs import UPLOAD_WINDOW, open_invite_job
+    from warmpath.models import utcnow
+
+    data = b"email,name,connector type\nslow1@scale.example,Slow One,employee\n"
+    first, created = open_invite_job(wiring.repository(), "demo", ADA, "big.csv", data)
+    later = utcnow() + UPLOAD_WINDOW + timedelta(minutes=5)
+
+    again, created_again = open_invite_job(wiring.repository(), "demo", ADA, "big.csv", data, now=later)
+
+    assert created and not created_again
+    assert again.job_id == first.job_id
