@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAGE  ?= prod
 
-.PHONY: dev test install lint format typecheck template browser unit integration e2e bench requirements build deploy clean
+.PHONY: dev test install lint format typecheck template browser unit integration e2e bench requirements build deploy check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,11 +61,33 @@ bench: install
 requirements: install
 	$(BIN)/python -m warmpath_local.layer
 
-build: requirements
-	sam build --template-file infra/template.yaml
+# The SAM CLI in its own virtual environment: it pins boto3[crt] and pydantic versions that clash with the
+# project's. The stamp's name carries the version, so changing SAM_VERSION reinstalls it.
+SAM_VERSION := 1.170.0
+SAM_VENV    := .venv-tools/sam
+SAM         := $(SAM_VENV)/bin/sam
+SAM_STAMP   := $(SAM_VENV)/.installed-$(SAM_VERSION)
+
+$(SAM_STAMP):
+	rm -rf $(SAM_VENV)
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/python -m pip install --quiet aws-sam-cli==$(SAM_VERSION)
+	touch $@
+
+# No Docker and no python3.12 needed: every function and the layer use `BuildMethod: makefile`
+# (functions/*/Makefile, layers/Makefile); the layer's wheels are chosen for Lambda's arm64 Python 3.12 by pip's
+# --platform/--python-version/--only-binary, run with the project's pip (LAYER_PIP).
+build: requirements $(SAM_STAMP)
+	SAM_CLI_TELEMETRY=0 LAYER_PIP="$(abspath $(BIN))/python -m pip" \
+		$(SAM) build --template-file infra/template.yaml
 
 deploy: build
-	sam deploy --guided
+	SAM_CLI_TELEMETRY=0 $(SAM) deploy --guided --stack-name warmpath-$(STAGE)
+
+# After a deploy: what is in place and what is still missing (with the command to fix each); exit 0 when nothing is.
+check-deploy: install
+	PYTHONPATH=tools $(BIN)/python -m warmpath_deploy --stage $(STAGE)
 
 clean:
 	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .warmpath
