@@ -82,8 +82,10 @@ build: requirements $(SAM_STAMP)
 	SAM_CLI_TELEMETRY=0 LAYER_PIP="$(abspath $(BIN))/python -m pip" \
 		$(SAM) build --template-file infra/template.yaml
 
+# --parameter-overrides are the guided prompts' defaults: the stage and its signing keys follow STAGE.
 deploy: build
-	SAM_CLI_TELEMETRY=0 $(SAM) deploy --guided --stack-name warmpath-$(STAGE)
+	SAM_CLI_TELEMETRY=0 $(SAM) deploy --guided --stack-name warmpath-$(STAGE) \
+		--parameter-overrides Stage=$(STAGE) SigningKeysParameter=/warmpath/$(STAGE)/signing-keys
 
 # After a deploy: what is in place and what is still missing (with the command to fix each); exit 0 when nothing is.
 check-deploy: install
