@@ -18,7 +18,8 @@ import pytest_socket
 from moto import mock_aws
 from warmpath.tokens import SigningKeys
 from warmpath_deploy.__main__ import main
-from warmpath_deploy.check import Report, check_deploy, fetch_status
+from warmpath_deploy.check import MAIL_RECEIVING_REGIONS, REQUIRED_OUTPUTS, Report, check_deploy, fetch_status
+from warmpath_local.template import load_template
 
 REGION = "eu-west-1"
 STAGE = "prod"
@@ -343,3 +344,21 @@ def test_fetch_status_returns_the_answers_status_from_a_loopback_server() -> Non
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_outputs_it_reads_are_the_templates_outputs() -> None:
+    outputs = load_template().raw["Outputs"]
+    if "PublicUrl" not in outputs:
+        pytest.skip("the template predates the issue-14 outputs (PublicUrl, ReceiptRuleSetName, ...)")
+    read = {*REQUIRED_OUTPUTS, "ReceiptRuleSetName", "CustomDomainTarget"}
+    assert read <= set(outputs), f"check-deploy reads outputs the template lacks: {sorted(read - set(outputs))}"
+    assert outputs["ReceiptRuleSetName"].get("Condition") == "ReceivesMail"
+    assert outputs["CustomDomainTarget"].get("Condition") == "HasCustomDomain"
+
+
+def test_the_mail_receiving_regions_are_the_templates() -> None:
+    condition = load_template().raw.get("Conditions", {}).get("InMailReceivingRegion")
+    if condition is None:
+        pytest.skip("the template has no InMailReceivingRegion condition yet")
+    regions = {equals["Fn::Equals"][1] for equals in condition["Fn::Or"]}
+    assert regions == set(MAIL_RECEIVING_REGIONS)
