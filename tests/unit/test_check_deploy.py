@@ -287,25 +287,68 @@ def test_a_stack_from_an_older_template_lacks_outputs(aws: boto3.Session) -> Non
     assert check.detail == "the stack has no UploadsBucketName, ConfigurationSetName output"
 
 
+def answer(session: boto3.Session, monkeypatch: pytest.MonkeyPatch, service: str, operation: str, reply: Any) -> None:
+    """Stand in for one call moto cannot make (or cannot put in this state): ``operation`` on ``service``
+    answers ``reply(real_answer)``; every other call goes to moto."""
+    real_client = session.client
+
+    def client(name: str, *args: Any, **kwargs: Any) -> Any:
+        made = real_client(name, *args, **kwargs)  # type: ignore[call-overload]
+        if name == service:
+            real = getattr(made, operation)
+            setattr(made, operation, lambda **params: reply(real, **params))
+        return made
+
+    monkeypatch.setattr(session, "client", client)
+
+
 def test_the_sandbox_is_reported_with_the_request_for_production_access(
     deployed: boto3.Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # moto has no sesv2 GetAccount: stand in for the one call the check makes
-    real_client = deployed.client
+    # moto has no sesv2 GetAccount
+    answer(deployed, monkeypatch, "sesv2", "get_account", lambda real: {"ProductionAccessEnabled": False})
 
-    def client(service: str, *args: Any, **kwargs: Any) -> Any:
-        made = real_client(service, *args, **kwargs)  # type: ignore[call-overload]
-        if service == "sesv2":
-            made.get_account = lambda: {"ProductionAccessEnabled": False, "SendQuota": {}}
-        return made
+    check = by_name(check_deploy(STAGE, session=deployed, fetch=RecordingFetch()))["SES production access"]
 
-    monkeypatch.setattr(deployed, "client", client)
+    assert check.status == "missing" and "sandbox" in check.detail
+    assert check.fix.startswith(f"aws sesv2 put-account-details --region {REGION} --production-access-enabled")
+
+
+def test_production_access_is_ok_out_of_the_sandbox(deployed: boto3.Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    answer(deployed, monkeypatch, "sesv2", "get_account", lambda real: {"ProductionAccessEnabled": True})
 
     report = check_deploy(STAGE, session=deployed, fetch=RecordingFetch())
 
-    check = by_name(report)["SES production access"]
-    assert check.status == "missing" and "sandbox" in check.detail
-    assert check.fix.startswith(f"aws sesv2 put-account-details --region {REGION} --production-access-enabled")
+    assert by_name(report)["SES production access"].status == "ok"
+    assert report.ok and all(check.status == "ok" for check in report.checks)
+
+
+@pytest.mark.parametrize(
+    ("status", "detail", "fix", "reads_on"),
+    [
+        ("UPDATE_IN_PROGRESS", "a change is under way", "aws cloudformation describe-stacks", True),
+        ("UPDATE_ROLLBACK_COMPLETE", "the last update failed", "make build && make deploy STAGE=prod", True),
+        ("UPDATE_ROLLBACK_FAILED", "the rollback is stuck", "aws cloudformation continue-update-rollback", True),
+        ("ROLLBACK_COMPLETE", "the stack cannot be updated", "aws cloudformation delete-stack", False),
+    ],
+)
+def test_a_stack_that_is_not_complete_says_what_to_do(
+    deployed: boto3.Session, monkeypatch: pytest.MonkeyPatch, status: str, detail: str, fix: str, reads_on: bool
+) -> None:
+    def with_status(real: Any, **params: Any) -> Any:
+        described = real(**params)
+        described["Stacks"][0]["StackStatus"] = status
+        return described
+
+    answer(deployed, monkeypatch, "cloudformation", "describe_stacks", with_status)
+
+    report = check_deploy(STAGE, session=deployed, fetch=RecordingFetch())
+
+    stack = report.checks[0]
+    assert stack.status == "missing" and stack.detail == f"{status}: {detail}"
+    assert fix in stack.fix and f"--stack-name {STACK} --region {REGION}" in stack.fix
+    assert not report.ok
+    assert (len(report.checks) > 1) is reads_on  # a stack that can only be deleted has nothing worth reading
 
 
 def test_the_command_prints_json_and_exits_1_while_something_is_missing(

@@ -127,11 +127,15 @@ def _check_stack(cloudformation: Any, stack_name: str, stage: str, flag: str) ->
         return Check("stack", "ok", status), outputs
     events = f"aws cloudformation describe-stack-events --stack-name {stack_name}{flag}"
     if status.endswith("_IN_PROGRESS"):
-        fix = f"wait for it: aws cloudformation wait stack-{'create' if 'CREATE' in status else 'update'}-complete"
-        return Check("stack", "missing", status, f"{fix} --stack-name {stack_name}{flag}"), outputs
+        fix = f"wait until it ends, then run again: aws cloudformation describe-stacks --stack-name {stack_name}{flag}"
+        return Check("stack", "missing", f"{status}: a change is under way", fix), outputs
     if status == "UPDATE_ROLLBACK_COMPLETE":  # the last update failed; the previous version still runs
         return Check("stack", "missing", f"{status}: the last update failed", f"{events}\n{deploy}"), outputs
-    # ROLLBACK_COMPLETE, *_FAILED: the stack cannot be updated, only deleted and created again
+    if status == "UPDATE_ROLLBACK_FAILED":
+        fix = f"{events}\naws cloudformation continue-update-rollback --stack-name {stack_name}{flag}"
+        return Check("stack", "missing", f"{status}: the rollback is stuck", fix), outputs
+    # ROLLBACK_COMPLETE (a failed first create), CREATE_FAILED, ROLLBACK_FAILED, DELETE_*: only deleting it and
+    # creating it again helps
     fix = f"{events}\naws cloudformation delete-stack --stack-name {stack_name}{flag}\n{deploy}"
     return Check("stack", "missing", f"{status}: the stack cannot be updated", fix), None
 
