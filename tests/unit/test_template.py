@@ -74,10 +74,35 @@ def test_every_event_rule_matches_on_both_source_and_detail_type(template: Templ
         assert rule.pattern["source"] and rule.pattern["detail-type"], rule.name
 
 
-def test_no_route_uses_a_greedy_proxy_path(template: Template) -> None:
-    greedy = [f"{route.method} {route.path}" for route in template.routes if "+}" in route.path]
+def _api_events(template: Template) -> list[tuple[str, str, str]]:
+    return [
+        (logical_id, event["Properties"]["Method"].upper(), event["Properties"]["Path"])
+        for logical_id, props in functions_of(template).items()
+        for event in (props.get("Events") or {}).values()
+        if event["Type"] == "Api"
+    ]
 
-    assert greedy == []
+
+def test_only_the_intake_function_takes_the_proxy_and_the_route_table_has_no_greedy_path(
+    template: Template,
+) -> None:
+    """Given the Api events, then only IntakeFunction has the proxy (ANY / and ANY /{proxy+}, two permissions,
+    not one per route), every other Api event is one method on one literal path, and the route table the
+    local stack reads names no greedy path and no ANY."""
+    events = _api_events(template)
+    proxies = sorted((f, m, p) for f, m, p in events if m == "ANY" or "+}" in p)
+
+    assert proxies == [("IntakeFunction", "ANY", "/"), ("IntakeFunction", "ANY", "/{proxy+}")]
+    assert [e for e in events if e[0] == "IntakeFunction" and e not in proxies] == []
+    assert [f"{r.method} {r.path}" for r in template.routes if "+}" in r.path or r.method == "ANY"] == []
+
+
+def test_every_route_in_the_table_belongs_to_a_function_behind_the_proxy(template: Template) -> None:
+    """The Warmpath::Routes table only describes functions that API Gateway reaches through the proxy."""
+    table = template.raw["Metadata"]["Warmpath::Routes"]
+    proxied = {f for f, m, p in _api_events(template) if "+}" in p}
+
+    assert set(table) == proxied == {"IntakeFunction"}
 
 
 def test_functions_run_python_3_12_on_arm64_with_active_tracing(template: Template) -> None:
