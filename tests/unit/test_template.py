@@ -208,3 +208,91 @@ def test_every_event_with_a_consumer_is_routed_by_a_template_rule() -> None:
     }
 
     assert set(CONTRACTS) - unconsumed_yet <= routed
+
+
+def _of_type(template: Template, resource_type: str) -> dict[str, dict[str, Any]]:
+    return {k: r for k, r in template.raw["Resources"].items() if r["Type"] == resource_type}
+
+
+def test_every_function_logs_as_json_to_a_log_group_of_the_stack_with_retention(template: Template) -> None:
+    """Log groups named after the stack (a failed create deletes them, so the retry can create them again)."""
+    groups = _of_type(template, "AWS::Logs::LogGroup")
+    assert template.raw["Globals"]["Function"]["LoggingConfig"] == {"LogFormat": "JSON"}
+
+    for logical_id, props in functions_of(template).items():
+        group = props["LoggingConfig"]["LogGroup"]["Ref"]
+        assert groups[group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, logical_id
+        assert groups[group]["Properties"]["LogGroupName"] == {
+            "Fn::Sub": f"/aws/lambda/${{AWS::StackName}}/{logical_id}"
+        }
+    assert len(groups) == len(functions_of(template))
+
+
+def test_every_dlq_and_every_functions_errors_and_throttles_have_an_alarm(template: Template) -> None:
+    alarms = list(_of_type(template, "AWS::CloudWatch::Alarm").values())
+    watched = {
+        (a["Properties"]["MetricName"], next(iter(a["Properties"]["Dimensions"][0]["Value"].values()))) for a in alarms
+    }
+    queues = set(_of_type(template, "AWS::SQS::Queue"))
+    dlqs = {q for q in queues if q.endswith("DLQ")}
+
+    assert dlqs >= {"ScheduleDLQ", "InviteDLQ", "NotifyDLQ"}
+    for queue in dlqs:
+        assert ("ApproximateNumberOfMessagesVisible", f"{queue}.QueueName") in watched, queue
+    for function in functions_of(template):
+        assert ("Errors", function) in watched, function
+        assert ("Throttles", function) in watched, function
+    for alarm in alarms:
+        assert alarm["Properties"]["AlarmActions"] == {
+            "Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]
+        }
+
+
+def test_the_invite_queue_outlasts_six_invite_mail_timeouts(template: Template) -> None:
+    timeout = template.resource("InviteMailFunction")["Properties"]["Timeout"]
+
+    assert template.resource("InviteQueue")["Properties"]["VisibilityTimeout"] == 6 * timeout
+
+
+def test_the_table_and_buckets_are_retained_except_when_their_create_fails(template: Template) -> None:
+    for logical_id in ("Table", "UploadsBucket", "InboundBucket"):
+        assert template.resource(logical_id)["DeletionPolicy"] == "RetainExceptOnCreate", logical_id
+        assert template.resource(logical_id)["UpdateReplacePolicy"] == "Retain", logical_id
+
+
+def test_the_receipt_rule_set_and_what_it_needs_exist_only_where_ses_receives_mail(template: Template) -> None:
+    for logical_id in ("ReceiptRuleSet", "ReceiptRule", "InboundMailPermission"):
+        assert template.resource(logical_id)["Condition"] == "ReceivesMail", logical_id
+    assert template.raw["Outputs"]["ReceiptRuleSetName"]["Condition"] == "ReceivesMail"
+
+
+def test_the_outputs_are_the_ones_check_deploy_reads(template: Template) -> None:
+    assert set(template.raw["Outputs"]) == {
+        "ApiUrl",
+        "PublicUrl",
+        "TableName",
+        "EventBusName",
+        "InboundBucketName",
+        "UploadsBucketName",
+        "SigningKeysParameter",
+        "SenderAddress",
+        "InboundDomain",
+        "ConfigurationSetName",
+        "ReceiptRuleSetName",
+        "CustomDomainTarget",
+    }
+
+
+def test_roles_that_pass_the_scheduler_role_may_pass_it_only_to_scheduler(template: Template) -> None:
+    passes = [
+        (logical_id, statement)
+        for logical_id, props in functions_of(template).items()
+        for policy in props.get("Policies", [])
+        if isinstance(policy, dict) and "Statement" in policy
+        for statement in policy["Statement"]
+        if statement["Action"] == "iam:PassRole"
+    ]
+
+    assert sorted(f for f, _ in passes) == ["InviteMailFunction", "NotifyFunction"]
+    for _, statement in passes:
+        assert statement["Condition"] == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
