@@ -296,3 +296,25 @@ def test_roles_that_pass_the_scheduler_role_may_pass_it_only_to_scheduler(templa
     assert sorted(f for f, _ in passes) == ["InviteMailFunction", "NotifyFunction"]
     for _, statement in passes:
         assert statement["Condition"] == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("GET", "/requests/new", ("IntakeFunction", "/requests/new", {})),
+        ("GET", "/requests/r-1", ("IntakeFunction", "/requests/{request_id}", {"request_id": "r-1"})),
+        ("post", "/crm/acme/salesforce", ("CrmFunction", "/crm/{tenant}/salesforce", {"tenant": "acme"})),
+        ("GET", "/crm/acme/salesforce", None),
+        ("GET", "/nowhere", None),
+        ("DELETE", "/requests", None),
+        ("GET", "/a/tok/extra", None),
+    ],
+)
+def test_the_local_front_door_routes_by_the_table_and_the_explicit_events(
+    template: Template, method: str, path: str, expected: tuple[str, str, dict[str, str]] | None
+) -> None:
+    """Given the proxy (which AWS routes in the resolver), then locally only the table's routes and the CRM
+    events match, literal segments first; anything else is a 404 (no match)."""
+    found = template.match_route(method, path)
+
+    assert (found and (found[0].function, found[0].path, found[1])) == expected
