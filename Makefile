@@ -43,8 +43,37 @@ format: install
 typecheck: install
 	$(BIN)/mypy layers tools functions bench
 
-template: install
+# The template as CloudFormation sees it: translated by aws-sam-translator (offline) and checked - cfn-lint,
+# deploy limits and retry safety (tools/warmpath_template/checks.py), checkov with the reviewed skips in
+# infra/checkov-skips.yaml. The translator and checkov pin boto3/pydantic versions that clash with the
+# project's, so each has its own environment under .venv-tools, rebuilt when its pins change.
+TRANSLATOR      := .venv-tools/translator
+TRANSLATOR_PINS := tools/warmpath_template/requirements-translator.txt
+TRANSLATOR_STAMP := $(TRANSLATOR)/.installed-$(shell cat $(TRANSLATOR_PINS) | cksum | cut -d' ' -f1)
+CHECKOV         := .venv-tools/checkov
+CHECKOV_PINS    := tools/warmpath_template/requirements-checkov.txt
+CHECKOV_STAMP   := $(CHECKOV)/.installed-$(shell cat $(CHECKOV_PINS) | cksum | cut -d' ' -f1)
+TRANSLATED      := .aws-sam/translated.json
+
+$(TRANSLATOR_STAMP): $(TRANSLATOR_PINS)
+	rm -rf $(TRANSLATOR)
+	$(PYTHON) -m venv $(TRANSLATOR)
+	$(TRANSLATOR)/bin/python -m pip install --quiet -r $(TRANSLATOR_PINS)
+	touch $@
+
+$(CHECKOV_STAMP): $(CHECKOV_PINS)
+	rm -rf $(CHECKOV)
+	$(PYTHON) -m venv $(CHECKOV)
+	$(CHECKOV)/bin/python -m pip install --quiet -r $(CHECKOV_PINS)
+	touch $@
+
+template: install $(TRANSLATOR_STAMP) $(CHECKOV_STAMP)
 	$(BIN)/cfn-lint infra/template.yaml
+	$(TRANSLATOR)/bin/python tools/warmpath_template/translate.py infra/template.yaml $(TRANSLATED)
+	@# W1020: SAM resolves the layer's name with the parameter values into a Sub with no variables left.
+	$(TRANSLATOR)/bin/cfn-lint --ignore-checks W1020 -- $(TRANSLATED)
+	$(BIN)/python tools/warmpath_template/checks.py $(TRANSLATED)
+	$(BIN)/python tools/warmpath_template/checkov_run.py $(CHECKOV)/bin/checkov $(TRANSLATED)
 
 unit: install
 	$(BIN)/pytest tests/unit
@@ -92,4 +121,4 @@ check-deploy: install
 	PYTHONPATH=tools $(BIN)/python -m warmpath_deploy --stage $(STAGE)
 
 clean:
-	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .warmpath
+	rm -rf $(VENV) .venv-tools .aws-sam .pytest_cache .mypy_cache .ruff_cache .warmpath

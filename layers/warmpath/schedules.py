@@ -8,12 +8,15 @@ cancelled.
 
 A schedule that targets the bus puts the event with its contract's source and detail-type; the schedule
 role (``infra/template.yaml`` SchedulerRole) may put events on the bus and messages on the invite queue.
+A target Scheduler could not deliver to (after ``RETRY_POLICY``) goes to the schedule DLQ
+(``SCHEDULE_DLQ_ARN``, the template's ScheduleDLQ) instead of being dropped.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +27,8 @@ from warmpath.observability import logger
 # Scheduler names: [0-9a-zA-Z-_.]{1,64}; the template's IAM policy allows these prefixes.
 PREFIXES = ("invite", "ask", "meet")
 FLEXIBLE_MINUTES = 15
+# A reminder a day late is still worth sending; after that the DLQ (and its alarm) has it.
+RETRY_POLICY = {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 20}
 
 
 def schedule_name(prefix: str, *parts: str) -> str:
@@ -43,13 +48,17 @@ def _create(name: str, when: datetime, target: dict[str, Any], client: Any = Non
     import boto3
 
     scheduler = client or boto3.client("scheduler")
+    target = {**target, "RoleArn": get_settings().scheduler_role_arn, "RetryPolicy": RETRY_POLICY}
+    dlq_arn = os.environ.get("SCHEDULE_DLQ_ARN", "")
+    if dlq_arn:
+        target["DeadLetterConfig"] = {"Arn": dlq_arn}
     try:
         scheduler.create_schedule(
             Name=name,
             ScheduleExpression=_at(when),
             ScheduleExpressionTimezone="UTC",
             FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": FLEXIBLE_MINUTES},
-            Target={**target, "RoleArn": get_settings().scheduler_role_arn},
+            Target=target,
             ActionAfterCompletion="DELETE",
         )
     except scheduler.exceptions.ConflictException:

@@ -74,10 +74,35 @@ def test_every_event_rule_matches_on_both_source_and_detail_type(template: Templ
         assert rule.pattern["source"] and rule.pattern["detail-type"], rule.name
 
 
-def test_no_route_uses_a_greedy_proxy_path(template: Template) -> None:
-    greedy = [f"{route.method} {route.path}" for route in template.routes if "+}" in route.path]
+def _api_events(template: Template) -> list[tuple[str, str, str]]:
+    return [
+        (logical_id, event["Properties"]["Method"].upper(), event["Properties"]["Path"])
+        for logical_id, props in functions_of(template).items()
+        for event in (props.get("Events") or {}).values()
+        if event["Type"] == "Api"
+    ]
 
-    assert greedy == []
+
+def test_only_the_intake_function_takes_the_proxy_and_the_route_table_has_no_greedy_path(
+    template: Template,
+) -> None:
+    """Given the Api events, then only IntakeFunction has the proxy (ANY / and ANY /{proxy+}, two permissions,
+    not one per route), every other Api event is one method on one literal path, and the route table the
+    local stack reads names no greedy path and no ANY."""
+    events = _api_events(template)
+    proxies = sorted((f, m, p) for f, m, p in events if m == "ANY" or "+}" in p)
+
+    assert proxies == [("IntakeFunction", "ANY", "/"), ("IntakeFunction", "ANY", "/{proxy+}")]
+    assert [e for e in events if e[0] == "IntakeFunction" and e not in proxies] == []
+    assert [f"{r.method} {r.path}" for r in template.routes if "+}" in r.path or r.method == "ANY"] == []
+
+
+def test_every_route_in_the_table_belongs_to_a_function_behind_the_proxy(template: Template) -> None:
+    """The Warmpath::Routes table only describes functions that API Gateway reaches through the proxy."""
+    table = template.raw["Metadata"]["Warmpath::Routes"]
+    proxied = {f for f, m, p in _api_events(template) if "+}" in p}
+
+    assert set(table) == proxied == {"IntakeFunction"}
 
 
 def test_functions_run_python_3_12_on_arm64_with_active_tracing(template: Template) -> None:
@@ -183,3 +208,113 @@ def test_every_event_with_a_consumer_is_routed_by_a_template_rule() -> None:
     }
 
     assert set(CONTRACTS) - unconsumed_yet <= routed
+
+
+def _of_type(template: Template, resource_type: str) -> dict[str, dict[str, Any]]:
+    return {k: r for k, r in template.raw["Resources"].items() if r["Type"] == resource_type}
+
+
+def test_every_function_logs_as_json_to_a_log_group_of_the_stack_with_retention(template: Template) -> None:
+    """Log groups named after the stack (a failed create deletes them, so the retry can create them again)."""
+    groups = _of_type(template, "AWS::Logs::LogGroup")
+    assert template.raw["Globals"]["Function"]["LoggingConfig"] == {"LogFormat": "JSON"}
+
+    for logical_id, props in functions_of(template).items():
+        group = props["LoggingConfig"]["LogGroup"]["Ref"]
+        assert groups[group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, logical_id
+        assert groups[group]["Properties"]["LogGroupName"] == {
+            "Fn::Sub": f"/aws/lambda/${{AWS::StackName}}/{logical_id}"
+        }
+    assert len(groups) == len(functions_of(template))
+
+
+def test_every_dlq_and_every_functions_errors_and_throttles_have_an_alarm(template: Template) -> None:
+    alarms = list(_of_type(template, "AWS::CloudWatch::Alarm").values())
+    watched = {
+        (a["Properties"]["MetricName"], next(iter(a["Properties"]["Dimensions"][0]["Value"].values()))) for a in alarms
+    }
+    queues = set(_of_type(template, "AWS::SQS::Queue"))
+    dlqs = {q for q in queues if q.endswith("DLQ")}
+
+    assert dlqs >= {"ScheduleDLQ", "InviteDLQ", "NotifyDLQ"}
+    for queue in dlqs:
+        assert ("ApproximateNumberOfMessagesVisible", f"{queue}.QueueName") in watched, queue
+    for function in functions_of(template):
+        assert ("Errors", function) in watched, function
+        assert ("Throttles", function) in watched, function
+    for alarm in alarms:
+        assert alarm["Properties"]["AlarmActions"] == {
+            "Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]
+        }
+
+
+def test_the_invite_queue_outlasts_six_invite_mail_timeouts(template: Template) -> None:
+    timeout = template.resource("InviteMailFunction")["Properties"]["Timeout"]
+
+    assert template.resource("InviteQueue")["Properties"]["VisibilityTimeout"] == 6 * timeout
+
+
+def test_the_table_and_buckets_are_retained_except_when_their_create_fails(template: Template) -> None:
+    for logical_id in ("Table", "UploadsBucket", "InboundBucket"):
+        assert template.resource(logical_id)["DeletionPolicy"] == "RetainExceptOnCreate", logical_id
+        assert template.resource(logical_id)["UpdateReplacePolicy"] == "Retain", logical_id
+
+
+def test_the_receipt_rule_set_and_what_it_needs_exist_only_where_ses_receives_mail(template: Template) -> None:
+    for logical_id in ("ReceiptRuleSet", "ReceiptRule", "InboundMailPermission"):
+        assert template.resource(logical_id)["Condition"] == "ReceivesMail", logical_id
+    assert template.raw["Outputs"]["ReceiptRuleSetName"]["Condition"] == "ReceivesMail"
+
+
+def test_the_outputs_are_the_ones_check_deploy_reads(template: Template) -> None:
+    assert set(template.raw["Outputs"]) == {
+        "ApiUrl",
+        "PublicUrl",
+        "TableName",
+        "EventBusName",
+        "InboundBucketName",
+        "UploadsBucketName",
+        "SigningKeysParameter",
+        "SenderAddress",
+        "InboundDomain",
+        "ConfigurationSetName",
+        "ReceiptRuleSetName",
+        "CustomDomainTarget",
+    }
+
+
+def test_roles_that_pass_the_scheduler_role_may_pass_it_only_to_scheduler(template: Template) -> None:
+    passes = [
+        (logical_id, statement)
+        for logical_id, props in functions_of(template).items()
+        for policy in props.get("Policies", [])
+        if isinstance(policy, dict) and "Statement" in policy
+        for statement in policy["Statement"]
+        if statement["Action"] == "iam:PassRole"
+    ]
+
+    assert sorted(f for f, _ in passes) == ["InviteMailFunction", "NotifyFunction"]
+    for _, statement in passes:
+        assert statement["Condition"] == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("GET", "/requests/new", ("IntakeFunction", "/requests/new", {})),
+        ("GET", "/requests/r-1", ("IntakeFunction", "/requests/{request_id}", {"request_id": "r-1"})),
+        ("post", "/crm/acme/salesforce", ("CrmFunction", "/crm/{tenant}/salesforce", {"tenant": "acme"})),
+        ("GET", "/crm/acme/salesforce", None),
+        ("GET", "/nowhere", None),
+        ("DELETE", "/requests", None),
+        ("GET", "/a/tok/extra", None),
+    ],
+)
+def test_the_local_front_door_routes_by_the_table_and_the_explicit_events(
+    template: Template, method: str, path: str, expected: tuple[str, str, dict[str, str]] | None
+) -> None:
+    """Given the proxy (which AWS routes in the resolver), then locally only the table's routes and the CRM
+    events match, literal segments first; anything else is a 404 (no match)."""
+    found = template.match_route(method, path)
+
+    assert (found and (found[0].function, found[0].path, found[1])) == expected

@@ -1,7 +1,8 @@
 """The local HTTP front door: requests in, API Gateway REST proxy events out, to the routed function.
 
-Routes come from the template (``Api`` events). Unknown routes get a 404 here, as they never reach a
-function. ``/_dev/...`` is the dev mailbox, which exists only locally.
+Routes come from the template (explicit ``Api`` events, and the ``Warmpath::Routes`` table of what the
+proxied intake function serves). Unknown routes get a 404 here, as the resolver or API Gateway answers.
+``/_dev/...`` is the dev mailbox, which exists only locally.
 """
 
 from __future__ import annotations

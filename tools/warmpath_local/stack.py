@@ -75,6 +75,7 @@ def local_environment(endpoint_url: str, front_door_url: str) -> dict[str, str]:
         "INVITE_QUEUE_URL": f"{endpoint_url}/{ACCOUNT}/warmpath-local-invites",
         "INVITE_QUEUE_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:warmpath-local-invites",
         "SCHEDULER_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/warmpath-local-scheduler",
+        "SCHEDULE_DLQ_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:warmpath-local-schedule-dlq",
         "SES_CONFIGURATION_SET": "warmpath-local",
         "CRM_SECRETS_PREFIX": "/warmpath/local/crm",
         "POWERTOOLS_SERVICE_NAME": "warmpath",
@@ -411,6 +412,8 @@ class LocalStack:
                 "QueueUrl"
             ]
             queues[sqs_trigger.name] = (url, sqs_trigger.function)
+        # Where Scheduler dead-letters a target it could not deliver to (the template's ScheduleDLQ).
+        sqs.create_queue(QueueName=env["SCHEDULE_DLQ_ARN"].rsplit(":", 1)[-1])
         sqs_sources = {t.name for t in self.template.sqs_triggers}
         self.dispatcher = EventDispatcher(self.functions, sqs, queues, sqs_sources)
 

@@ -122,6 +122,26 @@ class Template:
         return None
 
 
+ROUTES_METADATA = "Warmpath::Routes"
+
+
+def table_routes(raw: dict[str, Any]) -> list[Route]:
+    """The routes a proxied function serves, from the template's ``Metadata: {Warmpath::Routes: ...}`` table.
+
+    API Gateway sends such a function everything (``ANY /`` and ``ANY /{proxy+}``) and its resolver routes;
+    the table says what the resolver serves, so locally anything else is a 404 before any function runs.
+    """
+    table = (raw.get("Metadata") or {}).get(ROUTES_METADATA) or {}
+    routes = []
+    for function, entries in table.items():
+        if function not in raw["Resources"]:
+            raise ValueError(f"{ROUTES_METADATA} names {function}, which is not a resource")
+        for entry in entries:
+            method, path = entry.split(" ", 1)
+            routes.append(Route(method.upper(), path, function))
+    return routes
+
+
 @lru_cache(maxsize=1)
 def load_template(path: Path = TEMPLATE) -> Template:
     raw = yaml.load(path.read_text(), Loader=_CfnLoader)  # noqa: S506 - a SafeLoader subclass
@@ -141,7 +161,8 @@ def load_template(path: Path = TEMPLATE) -> Template:
         )
         for event_name, event in (props.get("Events") or {}).items():
             if event["Type"] == "Api":
-                routes.append(Route(event["Properties"]["Method"].upper(), event["Properties"]["Path"], logical_id))
+                if "+}" not in event["Properties"]["Path"] and event["Properties"]["Method"].upper() != "ANY":
+                    routes.append(Route(event["Properties"]["Method"].upper(), event["Properties"]["Path"], logical_id))
             elif event["Type"] == "EventBridgeRule":
                 properties = event["Properties"]
                 rules.append(
@@ -160,6 +181,7 @@ def load_template(path: Path = TEMPLATE) -> Template:
             elif event["Type"] == "SQS":
                 queue = event["Properties"]["Queue"]["Fn::GetAtt"].split(".")[0]
                 sqs_triggers.append(SqsTrigger(logical_id, f"{logical_id}-{event_name}", queue))
+    routes.extend(table_routes(raw))
     # Literal segments beat parameters (/requests/new before /requests/{request_id}), as in API Gateway.
     routes.sort(key=lambda r: (r.path.count("{"), -len(r.path)))
     return Template(
