@@ -30,6 +30,7 @@ class Settings:
     invite_queue_url: str
     invite_queue_arn: str
     scheduler_role_arn: str
+    schedule_dlq_arn: str  # where Scheduler dead-letters a schedule it could not deliver ("": none, locally)
     configuration_set: str
     crm_secrets_prefix: str
     stage: str
@@ -56,6 +57,7 @@ def get_settings() -> Settings:
         invite_queue_url=env.get("INVITE_QUEUE_URL", ""),
         invite_queue_arn=env.get("INVITE_QUEUE_ARN", ""),
         scheduler_role_arn=env.get("SCHEDULER_ROLE_ARN", ""),
+        schedule_dlq_arn=env.get("SCHEDULE_DLQ_ARN", ""),
         configuration_set=env.get("SES_CONFIGURATION_SET", ""),
         crm_secrets_prefix=env.get("CRM_SECRETS_PREFIX", "/warmpath/local/crm").rstrip("/"),
         stage=env.get("STAGE", "local"),

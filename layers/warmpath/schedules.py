@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from datetime import datetime
 from typing import Any
 
@@ -48,10 +47,10 @@ def _create(name: str, when: datetime, target: dict[str, Any], client: Any = Non
     import boto3
 
     scheduler = client or boto3.client("scheduler")
-    target = {**target, "RoleArn": get_settings().scheduler_role_arn, "RetryPolicy": RETRY_POLICY}
-    dlq_arn = os.environ.get("SCHEDULE_DLQ_ARN", "")
-    if dlq_arn:
-        target["DeadLetterConfig"] = {"Arn": dlq_arn}
+    settings = get_settings()
+    target = {**target, "RoleArn": settings.scheduler_role_arn, "RetryPolicy": RETRY_POLICY}
+    if settings.schedule_dlq_arn:
+        target["DeadLetterConfig"] = {"Arn": settings.schedule_dlq_arn}
     try:
         scheduler.create_schedule(
             Name=name,
