@@ -1,8 +1,8 @@
 """AWS list prices the cost bench uses: us-east-1, on-demand, USD, free tiers ignored.
 
-One table, one date. Every figure names the page it comes from; "assumed" marks a figure taken as the best
-known list price on PRICES_DATE because no current copy of the page could be read offline (this machine has no
-access to AWS). Change a figure here and every cost line follows.
+One table, one date. Every figure names the page it comes from. "checked": the figure was read in a stored copy
+of that page or a page quoting it; "assumed": the best known list price on PRICES_DATE, no current copy of the
+page being readable offline (this machine has no access to AWS). Change a figure here and every line follows.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ REGION = "us-east-1"
 # name: (USD, per what, source, status)
 PRICES: dict[str, tuple[float, str, str, str]] = {
     # DynamoDB on-demand (Standard table class), since the 2024-11-01 cut of 50 %.
-    "dynamodb.read_request_unit": (0.125e-6, "RRU", "https://aws.amazon.com/dynamodb/pricing/on-demand/", "read"),
-    "dynamodb.write_request_unit": (0.625e-6, "WRU", "https://aws.amazon.com/dynamodb/pricing/on-demand/", "read"),
+    "dynamodb.read_request_unit": (0.125e-6, "RRU", "https://aws.amazon.com/dynamodb/pricing/on-demand/", "checked"),
+    "dynamodb.write_request_unit": (0.625e-6, "WRU", "https://aws.amazon.com/dynamodb/pricing/on-demand/", "checked"),
     "dynamodb.storage_gb_month": (0.25, "GB-month", "https://aws.amazon.com/dynamodb/pricing/on-demand/", "assumed"),
     "dynamodb.pitr_gb_month": (0.20, "GB-month", "https://aws.amazon.com/dynamodb/pricing/on-demand/", "assumed"),
     # Lambda, arm64 (first 6 billion GB-s tier), billed per 1 ms.
-    "lambda.arm64_gb_second": (0.0000133334, "GB-s", "https://aws.amazon.com/lambda/pricing/", "assumed"),
-    "lambda.request": (0.20e-6, "invocation", "https://aws.amazon.com/lambda/pricing/", "read"),
+    "lambda.arm64_gb_second": (0.0000133334, "GB-s", "https://aws.amazon.com/lambda/pricing/", "checked"),
+    "lambda.request": (0.20e-6, "invocation", "https://aws.amazon.com/lambda/pricing/", "checked"),
     # EventBridge custom events, per 64 KB chunk of an entry.
     "eventbridge.custom_event": (1.00e-6, "64 KB chunk", "https://aws.amazon.com/eventbridge/pricing/", "assumed"),
     # EventBridge Scheduler: per invocation (creating, updating and deleting schedules is not charged).

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,3 +124,41 @@ def test_usage_is_priced_per_service_from_the_one_table() -> None:
     assert costs["ses"] == pytest.approx(3 * price("ses.message"))
     assert costs["lambda"] == pytest.approx(1.5 * price("lambda.arm64_gb_second") + 2 * price("lambda.request"))
     assert all(source.startswith("https://aws.amazon.com/") for _, _, source, _ in PRICES.values())
+
+
+def test_the_recorder_prices_what_a_function_writes_and_reads_on_the_stored_items(aws: Any) -> None:
+    """Through moto: a function's calls are counted from the images DynamoDB stores, the driver's are not."""
+    import boto3
+
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    table = aws.env["TABLE_NAME"]
+    item = _item(2000, GSI1PK="K", GSI1SK="1")  # 2,021 bytes: 2 write units, and 2 more in GSI1
+    key = {"PK": {"S": "P"}, "SK": {"S": "S"}}
+
+    def function() -> None:
+        client.put_item(TableName=table, Item=item)
+        client.update_item(  # 2,021 -> 2,023 bytes, still in GSI1 under the same key: 2 + 2
+            TableName=table, Key=key, UpdateExpression="SET y = :y", ExpressionAttributeValues={":y": {"S": "z"}}
+        )
+        client.get_item(TableName=table, Key=key, ConsistentRead=True)  # 2,023 bytes: 1 unit
+        client.query(  # through the index: eventually consistent, 0.5
+            TableName=table,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :k",
+            ExpressionAttributeValues={":k": {"S": "K"}},
+        )
+        client.transact_write_items(TransactItems=[{"Delete": {"TableName": table, "Key": key}}])  # 4 + 2
+
+    recorder = cost.Recorder({"F": 512})
+    recorder.install()
+    try:
+        recorder.invoke(lambda _id, _event: function())("F", {})
+        client.get_item(TableName=table, Key=key)  # the driver's own read: not the application's
+    finally:
+        recorder.uninstall()
+
+    assert recorder.usage.units["wru_table"] == 2 + 2 + 4
+    assert recorder.usage.units["wru_index"] == 2 + 2 + 2
+    assert recorder.usage.units["rru"] == 1 + 0.5
+    assert recorder.usage.invocations == {"F": 1}
+    assert sum(n for op, n in recorder.usage.calls.items() if op.startswith("F:dynamodb.")) == 5
