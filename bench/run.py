@@ -21,6 +21,8 @@ is the ratio (lower is better), ``baseline`` what it is a ratio to. Never run by
   contrast, seven languages) read as an accept (target 0), and the share of plain yeses read as one (target 1).
 - matching.*: items read per match, a match's time over the raw reads it needs, and hit@1 / NDCG@5 on
   a synthetic tenant with planted ground truth (bench/match_bench.py, bench/synthetic_tenant.py).
+- cost.introduction_usd / cost.tenant_month_usd: AWS cost in USD (amounts, not ratios) from operations counted
+  in the local stack, at the prices of bench/prices.py (bench/cost.py).
 """
 
 from __future__ import annotations
@@ -222,7 +224,12 @@ def bench_matching() -> None:
     subprocess.run([sys.executable, str(ROOT / "bench" / "match_bench.py")], check=True)
 
 
+def bench_cost() -> None:
+    subprocess.run([sys.executable, str(ROOT / "bench" / "cost.py")], check=True)
+
+
 if __name__ == "__main__":
+    bench_cost()
     bench_replies()
     bench_intent()
     bench_matching()
