@@ -231,11 +231,20 @@ S3_PUT_CLASS = {"PutObject", "CopyObject", "PostObject", "ListObjects", "ListObj
                 "UploadPart", "CompleteMultipartUpload"}  # fmt: skip
 
 
+def trace_sample_rate(template_raw: dict[str, Any]) -> float:
+    """The share of API requests X-Ray traces: the TraceSampling rule's rate (the template's default), else 1."""
+    parameter = template_raw.get("Parameters", {}).get("TraceSampleRate")
+    return float(parameter["Default"]) if parameter else 1.0
+
+
 class Recorder:
     """Counts what functions do, for the thread a function runs in, into ``self.usage``."""
 
-    def __init__(self, memory: dict[str, int], key_schema: tuple[str, str] = ("PK", "SK")) -> None:
+    def __init__(
+        self, memory: dict[str, int], key_schema: tuple[str, str] = ("PK", "SK"), api_trace_rate: float = 1.0
+    ) -> None:
         self.memory = memory
+        self.api_trace_rate = api_trace_rate
         self.keys = key_schema
         self.usage = Usage()
         self.local = threading.local()
@@ -264,11 +273,12 @@ class Recorder:
                     self.usage.gb_seconds[logical_id] += lambda_gb_seconds(billed, memory)
                     self.usage.wall_gb_seconds[logical_id] += lambda_gb_seconds(elapsed, memory)
                     self.usage.add("log_bytes", LAMBDA_PLATFORM_LOG_BYTES)
-                    # A trace starts at API Gateway, an S3 notification or a schedule (the driver counts those);
-                    # EventBridge and SQS carry the trace header on to the functions they invoke.
+                    # A trace starts at API Gateway (sampled by the template's TraceSampling rule), an S3
+                    # notification or a schedule (Lambda samples those: all of them at this volume; the driver
+                    # counts schedules); EventBridge and SQS carry the trace header on to the functions they invoke.
                     if "httpMethod" in event:
                         self.usage.add("api_requests", 1)
-                        self.usage.add("traces", 1)
+                        self.usage.add("traces", self.api_trace_rate)
                     elif any(r.get("eventSource") == "aws:s3" for r in event.get("Records", [])):
                         self.usage.add("traces", 1)
 
@@ -454,7 +464,7 @@ def counted_stack() -> Iterator[tuple[Any, Recorder]]:
     from warmpath_local.template import load_template
 
     template = load_template()
-    recorder = Recorder(function_memory(template.raw))
+    recorder = Recorder(function_memory(template.raw), api_trace_rate=trace_sample_rate(template.raw))
     base_environment = stack_module.local_environment
     globals_env = template.raw["Globals"]["Function"]["Environment"]["Variables"]
 
@@ -700,8 +710,9 @@ def main() -> None:
             "Lambda duration: each invocation's CPU time here x 1769 MB / its MemorySize (its share of a vCPU) + a"
             " typical round trip per AWS call (DynamoDB 5 ms, SES 30 ms, EventBridge 15 ms); wall clock here shown"
             " for comparison (inflated by moto and a shared machine)",
-            "X-Ray: one trace per API request, S3 notification and schedule fired, every one sampled; free tiers"
-            " ignored everywhere",
+            "X-Ray: API requests traced at the TraceSampling rule's rate (the template's TraceSampleRate default);"
+            " every S3 notification and schedule fired traced (Lambda's own sampling, one a second, takes all at"
+            " this volume); free tiers ignored everywhere",
             "schedules fired a month on: each is a Scheduler invocation and a custom event on the bus",
         ],
     )

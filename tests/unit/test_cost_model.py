@@ -162,3 +162,16 @@ def test_the_recorder_prices_what_a_function_writes_and_reads_on_the_stored_item
     assert recorder.usage.units["rru"] == 1 + 0.5
     assert recorder.usage.invocations == {"F": 1}
     assert sum(n for op, n in recorder.usage.calls.items() if op.startswith("F:dynamodb.")) == 5
+
+
+def test_api_requests_are_traced_at_the_templates_sampling_rate() -> None:
+    """Given the template's TraceSampleRate default (the X-Ray rule API Gateway applies), then the model traces
+    that share of API requests; a template without the rule traces every one."""
+    from warmpath_local.template import load_template
+
+    template = load_template().raw
+    rule = template["Resources"]["TraceSampling"]["Properties"]["SamplingRule"]
+
+    assert cost.trace_sample_rate(template) == 0.05
+    assert rule["FixedRate"] == {"Ref": "TraceSampleRate"} and rule["ReservoirSize"] == 0
+    assert cost.trace_sample_rate({"Parameters": {}}) == 1.0
