@@ -93,4 +93,7 @@ def reset(*, keep_connection: bool = False) -> None:
         drop_connections()
     from aws_lambda_powertools.utilities import parameters
 
+    from warmpath.expiring import clear_every_cache
+
     parameters.clear_caches()
+    clear_every_cache()
