@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 IMPORT_PREFIX = "imports/"  # uploads under this prefix of the uploads bucket start the import function
 
@@ -34,6 +35,8 @@ class Settings:
     configuration_set: str
     crm_secrets_prefix: str
     stage: str
+    ses_send_rate: float = 0.0  # SES_SEND_RATE, messages a second; 0: the account's (warmpath.mail_pacing)
+    invite_send_concurrency: int = 1  # INVITE_SEND_CONCURRENCY: containers of this function sharing that rate
 
     @property
     def is_local(self) -> bool:
@@ -61,7 +64,18 @@ def get_settings() -> Settings:
         configuration_set=env.get("SES_CONFIGURATION_SET", ""),
         crm_secrets_prefix=env.get("CRM_SECRETS_PREFIX", "/warmpath/local/crm").rstrip("/"),
         stage=env.get("STAGE", "local"),
+        ses_send_rate=_number(env.get("SES_SEND_RATE", ""), float, 0.0),
+        invite_send_concurrency=_number(env.get("INVITE_SEND_CONCURRENCY", ""), int, 1),
     )
+
+
+def _number(text: str, kind: type[float] | type[int], default: float) -> Any:
+    """A positive number from the environment, or ``default`` when it is unset or not one."""
+    try:
+        value = kind(text)
+    except ValueError:
+        return default
+    return value if value > 0 else default
 
 
 def reset_settings() -> None:

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
+from warmpath.crm_config import tenant_config as tenant_config
 from warmpath.crm_values import DEFAULT_STAGES as DEFAULT_STAGES
 from warmpath.crm_values import checked, text_of
 from warmpath.crm_values import deal_amount as deal_amount
@@ -137,21 +138,6 @@ class Change:
     modified_at: datetime
     fields: dict[str, str] = field(default_factory=dict)
     dropped: tuple[tuple[str, str], ...] = ()  # (field, reason) for values refused (``warmpath.crm_values``)
-
-
-def tenant_config(tenant: str, provider: str) -> dict[str, Any] | None:
-    """The tenant's secrets for a provider (SSM SecureString ``<CRM_SECRETS_PREFIX>/<tenant>/<provider>``,
-    written by ``warmpath crm configure``; cached five minutes), or None when not configured."""
-    from aws_lambda_powertools.utilities import parameters
-
-    from warmpath.config import get_settings
-
-    name = f"{get_settings().crm_secrets_prefix}/{tenant}/{provider}"
-    try:
-        value = parameters.get_parameter(name, decrypt=True, transform="json", max_age=300)
-    except (parameters.exceptions.GetParameterError, parameters.exceptions.TransformParameterError):
-        return None
-    return value if isinstance(value, dict) else None
 
 
 # -- signatures ----------------------------------------------------------------------------------------

@@ -68,8 +68,11 @@ class SesMailSender:
     def client(self) -> Any:
         if self._client is None:
             import boto3
+            from botocore.config import Config
 
-            self._client = boto3.client("sesv2")
+            # No retries by botocore: it would resend after a read timeout, when the message may have gone.
+            # warmpath.mail_pacing retries what SES refused (and so did not send), and nothing else.
+            self._client = boto3.client("sesv2", config=Config(retries={"total_max_attempts": 1}))
         return self._client
 
     def send(self, message: OutgoingEmail) -> str:

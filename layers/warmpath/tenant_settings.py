@@ -122,7 +122,10 @@ def store_crm_connection(tenant: str, provider: str, value: dict[str, Any]) -> s
     import boto3
 
     name = crm_parameter(tenant, provider)
+    from warmpath.crm_config import forget_not_configured
+
     boto3.client("ssm").put_parameter(Name=name, Value=json.dumps(value), Type="SecureString", Overwrite=True)
+    forget_not_configured(tenant, provider)
     return name
 
 

@@ -49,8 +49,10 @@ def invite_queue() -> InviteQueue:
 def mail_sender() -> MailSender:
     if "mail_sender" not in _cache:
         from warmpath.mail import SesMailSender, SuppressionListSender
+        from warmpath.mail_pacing import PacedSender, container_send_rate
 
-        ses = SesMailSender(get_settings().configuration_set)
+        settings = get_settings()
+        ses = PacedSender(SesMailSender(settings.configuration_set), lambda: container_send_rate(settings))
         _cache["mail_sender"] = SuppressionListSender(ses, lambda emails: repository().suppressed(emails))
     return _cache["mail_sender"]  # type: ignore[no-any-return]
 
@@ -93,4 +95,7 @@ def reset(*, keep_connection: bool = False) -> None:
         drop_connections()
     from aws_lambda_powertools.utilities import parameters
 
+    from warmpath.expiring import clear_every_cache
+
     parameters.clear_caches()
+    clear_every_cache()

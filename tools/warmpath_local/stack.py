@@ -78,6 +78,7 @@ def local_environment(endpoint_url: str, front_door_url: str) -> dict[str, str]:
         "SCHEDULE_DLQ_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:warmpath-local-schedule-dlq",
         "SES_CONFIGURATION_SET": "warmpath-local",
         "CRM_SECRETS_PREFIX": "/warmpath/local/crm",
+        "SES_SEND_RATE": "1000",  # moto has no sending limit (its GetSendQuota says 1/s): pace as a large account
         "POWERTOOLS_SERVICE_NAME": "warmpath",
         "POWERTOOLS_METRICS_NAMESPACE": "Warmpath",
         "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),

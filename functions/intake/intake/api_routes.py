@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from warmpath import wiring
 from warmpath.observability import metrics
 
 from intake import service, web
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pydantic models, named in the routes' annotations and bound on first use (intake.app)
     from warmpath.models import Member
-from intake.schemas import Accepted, AskIn, RequestIn, RequestList, RequestOut, SessionOut
+
+    from intake.schemas import Accepted, AskIn, RequestId, RequestIn, RequestList, RequestOut, SessionOut
 
 router = Router()
-RequestId = Annotated[str, Path(min_length=1, max_length=64, description="The request's id")]
 
 
 def _member() -> tuple[str, Member]:
@@ -26,6 +25,8 @@ def _member() -> tuple[str, Member]:
 
 @router.get("/api/session", summary="Who is signed in (and the CSRF token for forms)", tags=["session"])
 def get_session() -> SessionOut:
+    from intake.schemas import SessionOut
+
     session_id, member = _member()
     return SessionOut(
         email=member.email,
@@ -54,6 +55,8 @@ def create_request(body: RequestIn) -> tuple[RequestOut, int]:
 
 @router.get("/api/requests", summary="My requests (all of the tenant's for admins), newest first", tags=["requests"])
 def list_requests() -> RequestList:
+    from intake.schemas import RequestList
+
     _, member = _member()
     requests = wiring.repository().list_requests(
         member.tenant, requester=None if "admin" in member.roles else member.email
@@ -74,6 +77,8 @@ def get_request(request_id: RequestId) -> RequestOut:
     responses={202: {"description": "The connector will be emailed"}},
 )
 def ask_connector(request_id: RequestId, body: AskIn) -> tuple[Accepted, int]:
+    from intake.schemas import Accepted
+
     _, member = _member()
     service.choose_connector(wiring.repository(), wiring.event_bus(), member, request_id, body.path_id, body.then)
     metrics.add_metric(name="AskRequested", unit="Count", value=1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -35,8 +35,11 @@ from intake import (
     unsubscribe_routes,
     web,
 )
+from intake.deferred_validation import DeferredValidationResolver
 
-app = APIGatewayRestResolver(enable_validation=True)
+# Validated as with enable_validation=True; pydantic and the API's models load on the first request instead of
+# at import (intake.deferred_validation).
+app = DeferredValidationResolver(models="intake.schemas")
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -50,7 +53,7 @@ SECURITY_HEADERS = {
 }
 
 
-for module in (
+ROUTERS = (
     auth_routes,
     request_routes,
     api_routes,
@@ -67,7 +70,8 @@ for module in (
     contribution_routes,
     admin_routes,
     asks_routes,
-):
+)
+for module in ROUTERS:
     app.include_router(module.router)
 
 

@@ -6,16 +6,18 @@ import binascii
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import ValidationError
 from warmpath import wiring
 from warmpath.errors import Conflict, InvalidInput
 from warmpath.observability import logger, metrics
 
 from intake import service, web
-from intake.schemas import Accepted, LoginIn
+
+if TYPE_CHECKING:  # pydantic: on first use (see intake.app)
+    from pydantic import ValidationError
 
 router = Router()
 STYLESHEET = Path(__file__).parent / "static" / "app.css"
@@ -52,6 +54,10 @@ def home() -> Response[str]:
     responses={202: {"description": "Link sent if the account exists"}},
 )
 def login() -> Response[str]:
+    from pydantic import ValidationError
+
+    from intake.schemas import Accepted, LoginIn
+
     event = router.current_event
     content_type = (event.headers.get("content-type") or "").lower()
     as_json = content_type.startswith("application/json")

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import ValidationError
 from warmpath import wiring
 from warmpath.errors import Conflict, Forbidden, InvalidInput
 from warmpath.observability import metrics
@@ -16,8 +15,8 @@ from warmpath.observability import metrics
 from intake import service, web
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
     from warmpath.models import Member
-from intake.schemas import RequestIn
 
 router = Router()
 
@@ -96,6 +95,10 @@ def new_page() -> Response[str]:
 
 @router.post("/requests", include_in_schema=False)
 def submit() -> Response[str]:
+    from pydantic import ValidationError
+
+    from intake.schemas import RequestIn
+
     session_id, member = _signed_in()
     form = web.read_form(router.current_event)
     web.check_csrf(form, session_id)

@@ -6,8 +6,11 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from warmpath.identity import normalise_email, normalise_linkedin_url
+
+RequestId = Annotated[str, Path(min_length=1, max_length=64, description="The request's id")]
 
 
 def _blank_to_none(value: object) -> object:

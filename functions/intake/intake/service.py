@@ -14,15 +14,15 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from warmpath.errors import Conflict, NotFound, TokenError, Unavailable, Unprocessable
-from warmpath.events import AskAnswered, AskRequested, EventBus, IntroRequested, SignInRequested
 from warmpath.lifecycle import ASKABLE_STATUSES
 from warmpath.tokens import Claims, SigningKeys, verify
 
-from intake.schemas import PathOut, RequestIn, RequestOut, RequestSummary, TimelineOut
-
-if TYPE_CHECKING:  # the models load PynamoDB (and botocore): only on first use, not at import
+if TYPE_CHECKING:  # the models load PynamoDB (and botocore), events and schemas pydantic: only on first use
+    from warmpath.events import EventBus
     from warmpath.models import Ask, IntroRequest, Member
     from warmpath.repository import Repository, RequestBundle
+
+    from intake.schemas import RequestIn, RequestOut, RequestSummary
 
 SIGN_IN_ROLES = {"admin", "requester", "connector"}
 SESSION_TTL = timedelta(days=14)
@@ -47,6 +47,8 @@ def request_sign_in(repo: Repository, bus: EventBus, email: str, tenant: str | N
     no rule delivers it. At most one round of links per address (and tenant asked for) a minute, so
     nobody can flood a member's inbox.
     """
+    from warmpath.events import SignInRequested
+
     if not repo.claim_window(f"sign-in#{tenant or '*'}#{email.lower()}", SIGN_IN_INTERVAL, now):
         return 0
     memberships = [
@@ -85,6 +87,7 @@ def submit_request(
     A repeated submission returns the request the first one made. If matching cannot be started, the
     request is removed again and the caller is told to retry: nothing is left half-made.
     """
+    from warmpath.events import IntroRequested
     from warmpath.models import IntroRequest
 
     fingerprint = None
@@ -162,6 +165,8 @@ def choose_connector(
     A connector past a fatigue limit cannot be asked; the reason says why (re-checked by matching at ask
     time, since the limit may be reached meanwhile).
     """
+    from warmpath.events import AskRequested
+
     bundle = visible_request(repo, member, request_id)
     if not may_choose(bundle, member):
         raise Conflict("Only the person who made this request chooses who to ask; you are following it.")
@@ -196,6 +201,8 @@ def _not_askable_reason(bundle: RequestBundle) -> str:
 
 
 def describe(bundle: RequestBundle) -> RequestOut:
+    from intake.schemas import PathOut, RequestOut, TimelineOut
+
     request = bundle.request
     asks = {a.connector_email: a.status for a in bundle.asks}
     return RequestOut(
@@ -234,6 +241,8 @@ def describe(bundle: RequestBundle) -> RequestOut:
 
 
 def summarise(request: IntroRequest) -> RequestSummary:
+    from intake.schemas import RequestSummary
+
     return RequestSummary(
         request_id=request.request_id,
         status=request.status,
@@ -303,6 +312,8 @@ def answer_ask(repo: Repository, bus: EventBus, link: AskLink, intro_text: str |
     answer, which consumers handle idempotently -- so an announcement lost after the write is recovered.
     A link for the other answer after one was given raises Conflict.
     """
+    from warmpath.events import AskAnswered
+
     outcome = repo.answer_ask(
         link.ask, link.answer, jti=link.claims.jti, token_expires_at=link.claims.expires_at, intro_text=intro_text
     )
