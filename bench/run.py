@@ -45,7 +45,12 @@ from warmpath_local.template import load_template  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", "9"))
 # What each handler imports on its first invocation rather than at import time.
 FIRST_USE = {
-    "intake.app": ["warmpath.repository", "jinja2"],
+    "intake.app": [
+        "warmpath.repository",
+        "jinja2",
+        "intake.schemas",
+        "aws_lambda_powertools.event_handler.middlewares.openapi_validation",
+    ],
     "crm.app": [],
     "matching.app": ["matching.service", "warmpath.repository"],
     "notify.app": ["notify.emails", "warmpath.repository", "mjml", "aws_lambda_powertools.utilities.idempotency"],
