@@ -152,6 +152,8 @@ def find_paths(
             email = aggregate.connector_email
             if email in direct or email == requester_email or email in indirect:
                 continue
+            if not _colleagues(aggregate, target_people):
+                continue  # nothing there this tenant could see: their membership is not read at all
             indirect[email] = (aggregate, link)
     members = repo.get_members(tenant, sorted({*direct, *indirect}))
     organisations = set(family) | {t.org_key for t, _ in direct.values() if t.org_key}
@@ -216,6 +218,18 @@ def _private(
     return Candidate(member, "direct", tie.person_id, found.facts, target.name, None, reasons, anonymous=True)
 
 
+def _colleagues(aggregate: OrgTies, target_people: set[str]) -> list[dict[str, str]]:
+    """The aggregate's visible contacts other than the target: who could pass a request on (none when the
+    connector keeps every tie there private)."""
+    if not (aggregate.visible_count or 0):
+        return []
+    return [
+        e
+        for e in top_entries(aggregate)
+        if e.get("visibility") == "visible" and e.get("person_id") not in target_people
+    ]
+
+
 def _indirect(
     member: Member,
     aggregate: OrgTies,
@@ -226,14 +240,8 @@ def _indirect(
     target_people: set[str],
 ) -> Candidate | None:
     """A colleague of the target the connector knows and lets this tenant see; None when there is none."""
-    if not _shared(member, "visible") or not (aggregate.visible_count or 0):
-        return None
-    shown = [
-        e
-        for e in top_entries(aggregate)
-        if e.get("visibility") == "visible" and e.get("person_id") not in target_people
-    ]
-    if not shown:
+    shown = _colleagues(aggregate, target_people)
+    if not _shared(member, "visible") or not shown:
         return None
     best = shown[0]
     count = int(aggregate.visible_count or 0)
