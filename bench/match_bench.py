@@ -9,6 +9,11 @@ fixture is not what is measured), then every planted target is matched through `
 - ``matching.time``: a match's time over the same reads issued raw with a boto3 client (no models, no
   ranking) against the same backend in the same run.
 - ``matching.hit_at_1`` / ``matching.ndcg_at_5``: against the planted ground truth.
+- ``matching.large_org.items_read`` / ``matching.large_org.time``: one target at an organisation 500 of the
+  1,000 connectors know (synthetic_tenant.LARGE_ORG); the items must stay candidates + a constant.
+
+BENCH_MATCH_ENDPOINT runs it against a real engine instead of moto (bench/scale_bench.py starts dynalite and
+sets it): the tenant is then loaded through parallel BatchWriteItem, once per scale (a marker item).
 
 BENCH_MATCH_SCALE (default 0.02: about 20,000 ties) scales every network; 1.0 is the full 1,000,000
 ties. moto answers an index query by walking the whole table (about 15 us an item here), so time grows

@@ -12,6 +12,10 @@ are rated by their connector (85%: Warmpath emails "how well do you know ...?" f
 paths; 5% of ratings are one step off), the rest are "unknown"; the connection date is only loosely
 related to closeness. Background ties are rated 30% of the time. A ranking is good when the connector who
 really knows the target best comes first (hit@1) and the next ones follow in order (NDCG@5).
+
+A large organisation (``LARGE_ORG``, a Fortune-50 employer): half the connectors know one to four of its
+2,000 people, at any scale, and three know the planted target there: matching must stay O(connectors at
+the organisation) for it, never O(ties).
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ ask-me-first direct tie surfaces as an anonymous path ("a connector who keeps th
 nothing that names them) which the requester may ask: the connector is named only if they accept. "Never
 ask me about X" removes the connector. Reads are O(candidates): a query of the
 organisation's links, a batch read of the target's claims, one index query per person found and per
-organisation, then batch reads of the candidates' memberships and "never ask" settings. No scan.
+organisation, then batch reads of the candidates' memberships and "never ask" settings (a connector whose
+ties there are all private is no candidate, and their membership is not read). No scan.
 """
 
 from __future__ import annotations
