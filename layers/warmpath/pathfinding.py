@@ -148,14 +148,15 @@ def find_paths(
     # Indirect: aggregates at the organisation and at every organisation linked to it.
     family: dict[str, OrgLink | None] = {org_key: None, **{link.other(org_key): link for link in links}}
     indirect: dict[str, tuple[OrgTies, OrgLink | None]] = {}
+    seen: set[str] = set()  # the first aggregate met stands for the connector, usable or not
     for key, link in family.items():
         for aggregate in repo.connectors_at(key):
             email = aggregate.connector_email
-            if email in direct or email == requester_email or email in indirect:
+            if email in direct or email == requester_email or email in seen:
                 continue
-            if not _colleagues(aggregate, target_people):
-                continue  # nothing there this tenant could see: their membership is not read at all
-            indirect[email] = (aggregate, link)
+            seen.add(email)
+            if _colleagues(aggregate, target_people):  # else nothing there to see: their membership is not read
+                indirect[email] = (aggregate, link)
     members = repo.get_members(tenant, sorted({*direct, *indirect}))
     organisations = set(family) | {t.org_key for t, _ in direct.values() if t.org_key}
     never = repo.never_ask_among(sorted(members), sorted(organisations))
