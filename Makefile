@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 STAGE  ?= prod
 
-.PHONY: dev test install lint format typecheck template browser unit integration e2e bench requirements build deploy check-deploy clean
+.PHONY: dev test install lint format typecheck template browser unit integration e2e bench bench-scale requirements build deploy check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,12 @@ e2e: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Opt-in, never in `make test` or CI: matching at 1,000,000 ties on dynalite (npm, pinned in
+# .bench/dynalite/package.json), loaded once into .bench/out/ (long: see the README). BENCH_MATCH_SCALE=0.1 for less.
+bench-scale: install
+	npm install --prefix .bench/dynalite --no-audit --no-fund --silent
+	$(BIN)/python bench/scale_bench.py
 
 requirements: install
 	$(BIN)/python -m warmpath_local.layer

@@ -12,6 +12,10 @@ are rated by their connector (85%: Warmpath emails "how well do you know ...?" f
 paths; 5% of ratings are one step off), the rest are "unknown"; the connection date is only loosely
 related to closeness. Background ties are rated 30% of the time. A ranking is good when the connector who
 really knows the target best comes first (hit@1) and the next ones follow in order (NDCG@5).
+
+A large organisation (``LARGE_ORG``, a Fortune-50 employer): half the connectors know one to four of its
+2,000 people, at any scale, and three know the planted target there: matching must stay O(connectors at
+the organisation) for it, never O(ties).
 """
 
 from __future__ import annotations
@@ -51,6 +55,9 @@ TITLES = (
     ("Analyst", 12),
     ("Consultant", 8),
 )
+LARGE_ORG = "Fortune Fifty Corporation"
+LARGE_ORG_PEOPLE = 2_000
+LARGE_ORG_CONNECTORS = 500
 STRENGTH_OF_CLOSENESS = {4: "very_strong", 3: "strong", 2: "average", 1: "weak"}
 FIRST = ("Ann", "Bob", "Chen", "Dana", "Eli", "Fay", "Gus", "Hana", "Ivan", "Jo", "Kemal", "Lena", "Mo", "Nia")
 LAST = ("Smith", "Garcia", "Kim", "Okafor", "Rossi", "Novak", "Silva", "Tanaka", "Muller", "Haddad", "Berg")
@@ -79,6 +86,7 @@ class SyntheticTenant:
     organisations: list[str]
     ties: list[Tie]
     planted: list[PlantedTarget]
+    large_org: PlantedTarget | None = None  # a target at LARGE_ORG, where LARGE_ORG_CONNECTORS connectors know someone
 
     def person_email(self, person: int) -> str | None:
         return f"p{person}@org{self.people[person][2]}.example" if person % 3 == 0 else None
@@ -141,7 +149,38 @@ def generate(
             strength = STRENGTH_OF_CLOSENESS[shown] if rated else "unknown"
             all_ties.append(Tie(connector, person, strength, rated, _date(rng, closeness), closeness))
         targets.append(target)
-    return SyntheticTenant(members, people, organisations, all_ties, targets)
+    large = _large_organisation(random.Random(seed + 1), connectors, people, organisations, all_ties)
+    return SyntheticTenant(members, people, organisations, all_ties, targets, large)
+
+
+def _large_organisation(
+    rng: random.Random, connectors: int, people: list[tuple[str, str, int]], organisations: list[str], ties: list[Tie]
+) -> PlantedTarget:
+    """A Fortune-50 employer: half the connectors know one to four of its LARGE_ORG_PEOPLE people, whatever
+    the scale (a large organisation is large in any tenant), and three of them know the target.
+
+    Drawn from its own random stream after everything else, so the rest of the tenant (and the planted
+    targets' figures) are the same with or without it.
+    """
+    organisations.append(LARGE_ORG)
+    org = len(organisations) - 1
+    first = len(people)
+    people.extend((f"Large Employee-{first + i}", _weighted(rng, TITLES), org) for i in range(LARGE_ORG_PEOPLE))
+    knowing = rng.sample(range(connectors), min(connectors, LARGE_ORG_CONNECTORS))
+    for connector in knowing:
+        for person in set(rng.choices(range(first, first + LARGE_ORG_PEOPLE), k=rng.randint(1, 4))):
+            closeness = rng.choice((1, 1, 2, 2, 2, 3, 4))
+            rated = rng.random() < 0.3
+            strength = STRENGTH_OF_CLOSENESS[closeness] if rated else "unknown"
+            ties.append(Tie(connector, person, strength, rated, _date(rng, closeness)))
+    target = PlantedTarget(len(people))
+    people.append((f"Large Target-{len(people)}", "Vice President, Sales", org))
+    for connector, closeness in zip(rng.sample(knowing, 3), (4, 3, 2), strict=True):
+        target.truth[connector] = closeness
+        ties.append(
+            Tie(connector, target.person, STRENGTH_OF_CLOSENESS[closeness], True, _date(rng, closeness), closeness)
+        )
+    return target
 
 
 def network_sizes(tenant: SyntheticTenant) -> Iterator[int]:

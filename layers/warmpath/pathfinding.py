@@ -14,7 +14,8 @@ ask-me-first direct tie surfaces as an anonymous path ("a connector who keeps th
 nothing that names them) which the requester may ask: the connector is named only if they accept. "Never
 ask me about X" removes the connector. Reads are O(candidates): a query of the
 organisation's links, a batch read of the target's claims, one index query per person found and per
-organisation, then batch reads of the candidates' memberships and "never ask" settings. No scan.
+organisation, then batch reads of the candidates' memberships and "never ask" settings (a connector whose
+ties there are all private is no candidate, and their membership is not read). No scan.
 """
 
 from __future__ import annotations
@@ -147,12 +148,15 @@ def find_paths(
     # Indirect: aggregates at the organisation and at every organisation linked to it.
     family: dict[str, OrgLink | None] = {org_key: None, **{link.other(org_key): link for link in links}}
     indirect: dict[str, tuple[OrgTies, OrgLink | None]] = {}
+    seen: set[str] = set()  # the first aggregate met stands for the connector, usable or not
     for key, link in family.items():
         for aggregate in repo.connectors_at(key):
             email = aggregate.connector_email
-            if email in direct or email == requester_email or email in indirect:
+            if email in direct or email == requester_email or email in seen:
                 continue
-            indirect[email] = (aggregate, link)
+            seen.add(email)
+            if _colleagues(aggregate, target_people):  # else nothing there to see: their membership is not read
+                indirect[email] = (aggregate, link)
     members = repo.get_members(tenant, sorted({*direct, *indirect}))
     organisations = set(family) | {t.org_key for t, _ in direct.values() if t.org_key}
     never = repo.never_ask_among(sorted(members), sorted(organisations))
@@ -216,6 +220,18 @@ def _private(
     return Candidate(member, "direct", tie.person_id, found.facts, target.name, None, reasons, anonymous=True)
 
 
+def _colleagues(aggregate: OrgTies, target_people: set[str]) -> list[dict[str, str]]:
+    """The aggregate's visible contacts other than the target: who could pass a request on (none when the
+    connector keeps every tie there private)."""
+    if not (aggregate.visible_count or 0):
+        return []
+    return [
+        e
+        for e in top_entries(aggregate)
+        if e.get("visibility") == "visible" and e.get("person_id") not in target_people
+    ]
+
+
 def _indirect(
     member: Member,
     aggregate: OrgTies,
@@ -226,14 +242,8 @@ def _indirect(
     target_people: set[str],
 ) -> Candidate | None:
     """A colleague of the target the connector knows and lets this tenant see; None when there is none."""
-    if not _shared(member, "visible") or not (aggregate.visible_count or 0):
-        return None
-    shown = [
-        e
-        for e in top_entries(aggregate)
-        if e.get("visibility") == "visible" and e.get("person_id") not in target_people
-    ]
-    if not shown:
+    shown = _colleagues(aggregate, target_people)
+    if not _shared(member, "visible") or not shown:
         return None
     best = shown[0]
     count = int(aggregate.visible_count or 0)
