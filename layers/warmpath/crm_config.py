@@ -21,7 +21,9 @@ _not_configured = ExpiringLru(max_entries=4096, ttl_seconds=NOT_CONFIGURED_TTL_S
 _NAME_PART = re.compile(r"[A-Za-z0-9_.-]{1,200}")  # what SSM accepts in one segment of a parameter name
 
 
-def _parameter(tenant: str, provider: str) -> str:
+def crm_parameter(tenant: str, provider: str) -> str:
+    """Where a tenant's secrets for one CRM live (the one place the name is built: read here, written by
+    ``warmpath.tenant_settings``)."""
     from warmpath.config import get_settings
 
     return f"{get_settings().crm_secrets_prefix}/{tenant}/{provider}"
@@ -35,7 +37,7 @@ def tenant_config(tenant: str, provider: str) -> dict[str, Any] | None:
 
     if not (_NAME_PART.fullmatch(tenant) and _NAME_PART.fullmatch(provider)):
         return None
-    name = _parameter(tenant, provider)
+    name = crm_parameter(tenant, provider)
     if name in _not_configured:
         return None
     try:
@@ -54,7 +56,7 @@ def tenant_config(tenant: str, provider: str) -> dict[str, Any] | None:
 
 def forget_not_configured(tenant: str, provider: str) -> None:
     """The connection was just stored: this container stops answering "not configured" at once."""
-    _not_configured.forget(_parameter(tenant, provider))
+    _not_configured.forget(crm_parameter(tenant, provider))
 
 
 def _absent(error: Exception) -> bool:

@@ -14,6 +14,8 @@ import dataclasses
 import json
 from typing import Any
 
+from warmpath.crm_config import crm_parameter, forget_not_configured
+
 CRM_PROVIDERS = ("salesforce", "hubspot", "webhook")
 
 
@@ -51,12 +53,6 @@ def effective(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- CRM connections -------------------------------------------------------------------------------------
-
-
-def crm_parameter(tenant: str, provider: str) -> str:
-    from warmpath.config import get_settings
-
-    return f"{get_settings().crm_secrets_prefix}/{tenant}/{provider}"
 
 
 def crm_connection_value(
@@ -122,7 +118,6 @@ def store_crm_connection(tenant: str, provider: str, value: dict[str, Any]) -> s
     import boto3
 
     name = crm_parameter(tenant, provider)
-    from warmpath.crm_config import forget_not_configured
 
     boto3.client("ssm").put_parameter(Name=name, Value=json.dumps(value), Type="SecureString", Overwrite=True)
     forget_not_configured(tenant, provider)
