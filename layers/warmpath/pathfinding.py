@@ -147,7 +147,7 @@ def find_paths(
                 direct[tie.connector_email] = (tie, claim)
     # Indirect: aggregates at the organisation and at every organisation linked to it.
     family: dict[str, OrgLink | None] = {org_key: None, **{link.other(org_key): link for link in links}}
-    indirect: dict[str, tuple[OrgTies, OrgLink | None]] = {}
+    indirect: dict[str, tuple[OrgTies, OrgLink | None, list[dict[str, str]]]] = {}
     seen: set[str] = set()  # the first aggregate met stands for the connector, usable or not
     for key, link in family.items():
         for aggregate in repo.connectors_at(key):
@@ -155,8 +155,9 @@ def find_paths(
             if email in direct or email == requester_email or email in seen:
                 continue
             seen.add(email)
-            if _colleagues(aggregate, target_people):  # else nothing there to see: their membership is not read
-                indirect[email] = (aggregate, link)
+            shown = _colleagues(aggregate, target_people)
+            if shown:  # else nothing there to see: their membership is not read
+                indirect[email] = (aggregate, link, shown)
     members = repo.get_members(tenant, sorted({*direct, *indirect}))
     organisations = set(family) | {t.org_key for t, _ in direct.values() if t.org_key}
     never = repo.never_ask_among(sorted(members), sorted(organisations))
@@ -174,8 +175,8 @@ def find_paths(
             elif _shared(member, "ask_first", allow="ask_first"):
                 candidates.append(_private(member, tie, claim, target, level, history))
         else:
-            aggregate, link = indirect[email]
-            found = _indirect(member, aggregate, link, target, level, history, target_people)
+            aggregate, link, shown = indirect[email]
+            found = _indirect(member, aggregate, link, target, level, history, shown)
             if found is not None:
                 candidates.append(found)
     return rank(candidates, request_id, settings, now, limit)
@@ -239,11 +240,11 @@ def _indirect(
     target: Target,
     level: str | None,
     history: ConnectorHistory,
-    target_people: set[str],
+    shown: list[dict[str, str]],
 ) -> Candidate | None:
-    """A colleague of the target the connector knows and lets this tenant see; None when there is none."""
-    shown = _colleagues(aggregate, target_people)
-    if not _shared(member, "visible") or not shown:
+    """A colleague of the target the connector knows (``shown``: ``_colleagues``, never empty) and lets this
+    tenant see; None when the tenant may not see them."""
+    if not _shared(member, "visible"):
         return None
     best = shown[0]
     count = int(aggregate.visible_count or 0)
