@@ -144,7 +144,13 @@ class WarmpathItem(Model):
             raise ValueError(f"Cannot instantiate a {cls.__name__} from the returned class: {stored.__name__}")
         defaults, by_stored_name = _plan(stored)
         item = object.__new__(stored)
-        item.attribute_values = {name: default() if factory else default for name, default, factory in defaults}
+        item.attribute_values = {}
+        for name, default, factory, through_descriptor in defaults:
+            value = default() if factory else default
+            if through_descriptor:  # a map attribute's descriptor wraps the value in its class
+                setattr(item, name, value)
+            else:
+                item.attribute_values[name] = value
         for stored_name, raw in data.items():
             found = by_stored_name.get(stored_name)
             if found is not None and raw and "NULL" not in raw:
@@ -167,20 +173,25 @@ class WarmpathItem(Model):
 
 
 _Item = TypeVar("_Item", bound=WarmpathItem)
-_Plan = tuple[list[tuple[str, Any, bool]], dict[str, tuple[str, Any, bool]]]
+_Plan = tuple[list[tuple[str, Any, bool, bool]], dict[str, tuple[str, Any, bool]]]
 _PLANS: dict[type, _Plan] = {}
 
 
 def _plan(model: type[WarmpathItem]) -> _Plan:
     """A model's values before reading (its discriminator, and each ``default`` as PynamoDB applies it to an
-    item read, not ``default_for_new``: ``(name, value, call it?)``) and its attributes by stored name."""
+    item read, not ``default_for_new``: ``(name, value, call it?, a map?)``) and its attributes by stored name
+    ``(name, attribute, a map?)``: a map attribute is set through its descriptor, as PynamoDB sets it."""
     plan = _PLANS.get(model)
     if plan is None:
         attributes = model.get_attributes()
-        defaults = [(name, a.default, callable(a.default)) for name, a in attributes.items() if a.default is not None]
+        defaults = [
+            (name, a.default, callable(a.default), isinstance(a, MapAttribute))
+            for name, a in attributes.items()
+            if a.default is not None
+        ]
         discriminator = model._get_discriminator_attribute()
         if discriminator is not None and discriminator.get_discriminator(model) is not None:
-            defaults.insert(0, (model._discriminator, model, False))  # type: ignore[attr-defined]
+            defaults.insert(0, (model._discriminator, model, False, False))  # type: ignore[attr-defined]
         by_stored_name = {a.attr_name: (name, a, isinstance(a, MapAttribute)) for name, a in attributes.items()}
         plan = _PLANS[model] = (defaults, by_stored_name)
     return plan
