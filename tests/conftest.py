@@ -253,5 +253,5 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     metrics of every later test. Import handlers inside tests."""
     import sys
 
-    if "warmpath.observability" in sys.modules:
+    if "warmpath.core.observability" in sys.modules:
         raise pytest.UsageError("A test module imported a function's handler at collection: import it in the test.")

@@ -26,7 +26,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from warmpath.contact_text import BadRecord, CsvRecords, ExportText, read_lines
-from warmpath.errors import InvalidInput
+from warmpath.core.errors import InvalidInput
 from warmpath.identity import normalise_email, normalise_linkedin_url
 
 MAX_BYTES = 20 * 1024 * 1024  # LinkedIn's 30,000-row maximum is about 4 MB

@@ -24,7 +24,7 @@ _NAME_PART = re.compile(r"[A-Za-z0-9_.-]{1,200}")  # what SSM accepts in one seg
 def crm_parameter(tenant: str, provider: str) -> str:
     """Where a tenant's secrets for one CRM live (the one place the name is built: read here, written by
     ``warmpath.tenant_settings``)."""
-    from warmpath.config import get_settings
+    from warmpath.core.config import get_settings
 
     return f"{get_settings().crm_secrets_prefix}/{tenant}/{provider}"
 

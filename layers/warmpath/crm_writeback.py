@@ -115,7 +115,7 @@ def activity_log(provider: str, config: dict[str, Any], http: Http | None = None
         try:
             url = instance_url("salesforce", str(config.get("instance_url", "")))
         except ValueError:
-            from warmpath.observability import logger
+            from warmpath.core.observability import logger
 
             logger.warning("salesforce write-back off: the stored instance URL is not a Salesforce address")
             return None

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from warmpath.config import Settings
+    from warmpath.core.config import Settings
     from warmpath.mail import MailSender, OutgoingEmail
 
 FALLBACK_SEND_RATE = 1.0  # messages a second: the SES sandbox's rate, the lowest an account has
@@ -108,7 +108,7 @@ class PacedSender:
         return self._spacing
 
     def send(self, message: OutgoingEmail) -> str:
-        from warmpath.observability import logger, metrics
+        from warmpath.core.observability import logger, metrics
 
         for attempt in range(1, self.attempts + 1):
             self.spacing.wait_turn()
@@ -129,7 +129,7 @@ def account_send_rate(client: Any = None) -> float:
     """The account's maximum send rate (messages a second), or ``FALLBACK_SEND_RATE`` when SES will not say."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from warmpath.observability import logger
+    from warmpath.core.observability import logger
 
     try:
         if client is None:

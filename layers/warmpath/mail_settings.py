@@ -83,7 +83,7 @@ class MailSettings:
         try:
             return cls.from_tenant(settings)
         except ValueError:
-            from warmpath.observability import logger
+            from warmpath.core.observability import logger
 
             logger.warning("bad email settings; using the defaults")
             return cls()

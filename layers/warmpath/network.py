@@ -19,8 +19,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from warmpath.config import IMPORT_PREFIX
 from warmpath.contacts import Contact, ParsedFile, Skipped
+from warmpath.core.config import IMPORT_PREFIX
 from warmpath.identity import claim_keys, domain_links, organisation_key, person_id_for, work_domain
 from warmpath.models import STRENGTHS, VISIBILITIES, ImportJob, OrgTies, Person, Relationship
 from warmpath.repository import Repository

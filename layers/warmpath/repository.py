@@ -18,7 +18,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWri
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from warmpath.errors import NotFound
+from warmpath.core.errors import NotFound
 from warmpath.identity import Claim, OrgLink, organisation_key, target_claims
 from warmpath.lifecycle import ASKABLE_STATUSES, OPEN_ASK_STATUSES, OPEN_STATUSES
 from warmpath.models import (

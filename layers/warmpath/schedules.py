@@ -19,9 +19,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from warmpath.config import get_settings
+from warmpath.core.config import get_settings
+from warmpath.core.observability import logger
 from warmpath.events import EventContract
-from warmpath.observability import logger
 
 # Scheduler names: [0-9a-zA-Z-_.]{1,64}; the template's IAM policy allows these prefixes.
 PREFIXES = ("invite", "ask", "meet")

@@ -108,7 +108,7 @@ def salesforce_endpoint_url(tenant: str, secret: str) -> str:
     """The Outbound Message endpoint URL to paste into Salesforce: it carries the key, so it is shown once."""
     from urllib.parse import quote
 
-    from warmpath.config import get_settings
+    from warmpath.core.config import get_settings
 
     return f"{get_settings().public_base_url}/crm/{quote(tenant, safe='')}/salesforce?key={quote(secret, safe='')}"
 

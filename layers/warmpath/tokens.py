@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from warmpath.errors import TokenError, TokenExpired
+from warmpath.core.errors import TokenError, TokenExpired
 
 VERSION = "v1"
 

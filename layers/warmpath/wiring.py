@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from warmpath.config import get_settings, reset_settings
+from warmpath.core.config import get_settings, reset_settings
 
 if TYPE_CHECKING:
     from warmpath.crm_writeback import Http

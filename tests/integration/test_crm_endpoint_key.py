@@ -197,7 +197,7 @@ def test_the_settings_page_says_to_reconnect_a_salesforce_connection_without_a_k
 def everything_logged(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The crm function imported with every logging switch on: event logging, Powertools dev mode, DEBUG."""
     import crm.app
-    from warmpath.observability import logger
+    from warmpath.core.observability import logger
 
     monkeypatch.setenv("POWERTOOLS_LOGGER_LOG_EVENT", "true")
     monkeypatch.setenv("POWERTOOLS_DEV", "true")

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 from botocore.stub import Stubber
-from warmpath.config import get_settings
+from warmpath.core.config import get_settings
 from warmpath.mail import OutgoingEmail
 from warmpath.mail_pacing import (
     FALLBACK_SEND_RATE,

@@ -9,7 +9,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from warmpath.errors import TokenError, TokenExpired
+from warmpath.core.errors import TokenError, TokenExpired
 from warmpath.tokens import Claims, SigningKeys, expiry, sign, verify
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)

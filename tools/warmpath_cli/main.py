@@ -89,8 +89,8 @@ def network_import(args: argparse.Namespace) -> Any:
     """Upload a contacts file for a connector and wait for the import job to finish."""
     _use(_connection(args))
     from warmpath import wiring
-    from warmpath.config import get_settings
     from warmpath.contacts import MAX_BYTES
+    from warmpath.core.config import get_settings
     from warmpath.network import describe_job, new_import_job
 
     path = Path(args.file)
@@ -127,8 +127,8 @@ def invite(args: argparse.Namespace) -> Any:
     """
     _use(_connection(args))
     from warmpath import wiring
-    from warmpath.config import get_settings
     from warmpath.contacts import UnreadableFile
+    from warmpath.core.config import get_settings
     from warmpath.invite_jobs import needs_file, open_invite_job, store_invite_file
 
     path = Path(args.file)
@@ -644,7 +644,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from warmpath.errors import WarmpathError
+    from warmpath.core.errors import WarmpathError
 
     try:
         result = args.run(args)

@@ -10,9 +10,9 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
+from warmpath.core.observability import logger, metrics, tracer
+from warmpath.core.once import OncePerContent
 from warmpath.events import parse_event
-from warmpath.observability import logger, metrics, tracer
-from warmpath.once import OncePerContent
 
 
 def _count(event: dict[str, Any]) -> dict[str, Any]:

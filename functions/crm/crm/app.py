@@ -23,8 +23,8 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
+from warmpath.core.observability import logger, metrics, tracer
 from warmpath.crm import tenant_config
-from warmpath.observability import logger, metrics, tracer
 
 app = APIGatewayRestResolver(debug=False)  # debug prints every event, query string (the key) included
 PROVIDERS = ("salesforce", "hubspot", "webhook")
@@ -150,7 +150,7 @@ def _signed_json(
 
 @app.post("/crm/<tenant>/hubspot")
 def hubspot(tenant: str) -> Response[str]:
-    from warmpath.config import get_settings
+    from warmpath.core.config import get_settings
     from warmpath.crm import parse_hubspot, verify_hubspot
 
     event = app.current_event

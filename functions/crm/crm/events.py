@@ -16,6 +16,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
+from warmpath.core.observability import logger, metrics, tracer
+from warmpath.core.once import OncePerContent
 from warmpath.events import (
     DealStageChanged,
     IntroductionConverted,
@@ -23,8 +25,6 @@ from warmpath.events import (
     OutcomeRecorded,
     parse_event,
 )
-from warmpath.observability import logger, metrics, tracer
-from warmpath.once import OncePerContent
 
 
 def _connector_of(tenant: str, request_id: str) -> str | None:

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from warmpath.core.observability import logger
 from warmpath.crm import Change, deal_stage, domain_of
 from warmpath.events import DealStageChanged, EventBus, TargetAccountFlagged
-from warmpath.observability import logger
 
 if TYPE_CHECKING:
     from warmpath.models import CrmRecord

@@ -12,8 +12,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 from warmpath import wiring
-from warmpath.errors import Conflict
-from warmpath.observability import logger, metrics
+from warmpath.core.errors import Conflict
+from warmpath.core.observability import logger, metrics
 
 from intake import service, web
 

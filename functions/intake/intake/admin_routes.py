@@ -32,8 +32,8 @@ from urllib.parse import quote, urlencode
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
-from warmpath.errors import Conflict, InvalidInput, NotFound
-from warmpath.observability import logger
+from warmpath.core.errors import Conflict, InvalidInput, NotFound
+from warmpath.core.observability import logger
 
 from intake import web
 
@@ -241,7 +241,7 @@ def remove_member(email: str) -> Response[str]:
 
 
 def _settings_page(found: web.SignedIn, *, status: int = 200, **context: Any) -> Response[str]:
-    from warmpath.config import get_settings
+    from warmpath.core.config import get_settings
     from warmpath.models import CONNECTOR_TYPES
     from warmpath.rewards import KINDS, TRIGGERS
     from warmpath.tenant_settings import crm_connections, effective

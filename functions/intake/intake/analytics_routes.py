@@ -15,8 +15,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
+from warmpath.core.errors import Forbidden, InvalidInput
 from warmpath.csv_export import csv_text
-from warmpath.errors import Forbidden, InvalidInput
 
 from intake import web
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
-from warmpath.observability import metrics
+from warmpath.core.observability import metrics
 
 from intake import service, web
 

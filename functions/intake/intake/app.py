@@ -13,8 +13,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from warmpath.errors import WarmpathError
-from warmpath.observability import logger, metrics, tracer
+from warmpath.core.errors import WarmpathError
+from warmpath.core.observability import logger, metrics, tracer
 
 from intake import (
     action_routes,

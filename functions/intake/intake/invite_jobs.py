@@ -14,8 +14,8 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
-from warmpath.errors import NotFound
-from warmpath.observability import logger, metrics, tracer
+from warmpath.core.errors import NotFound
+from warmpath.core.observability import logger, metrics, tracer
 
 
 def _read(bucket: str, key: str) -> bytes:

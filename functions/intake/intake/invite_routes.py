@@ -14,8 +14,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
-from warmpath.errors import Conflict, InvalidInput, TokenError
-from warmpath.observability import logger, metrics
+from warmpath.core.errors import Conflict, InvalidInput, TokenError
+from warmpath.core.observability import logger, metrics
 from warmpath.tokens import verify
 
 from intake import web
@@ -88,7 +88,7 @@ def invites_page() -> Response[str]:
     While the job runs the page refreshes itself every few seconds (a meta refresh: the CSP allows no script)
     and has a Refresh link. Without ``job`` it shows the tenant's latest job the same way.
     """
-    from warmpath.errors import NotFound
+    from warmpath.core.errors import NotFound
 
     found = _admin()
     repo = wiring.repository()
@@ -108,7 +108,7 @@ def invites_page() -> Response[str]:
 
 
 def _job_page(found: web.SignedIn, job: Any, status: int = 200, **context: Any) -> Response[str]:
-    from warmpath.errors import NotFound
+    from warmpath.core.errors import NotFound
 
     batch = None
     if job is not None and job.status == "done":
@@ -126,8 +126,8 @@ def upload_invites() -> Response[str]:
     A file that cannot be used at all is refused here with what to fix (400), before anything is stored. The
     same file posted twice within minutes (a double click, a reload) goes to the same job.
     """
-    from warmpath.config import get_settings
     from warmpath.contacts import UnreadableFile
+    from warmpath.core.config import get_settings
     from warmpath.invite_jobs import needs_file, open_invite_job, store_invite_file
 
     found = _admin()

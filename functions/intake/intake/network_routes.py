@@ -11,8 +11,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
-from warmpath.errors import InvalidInput, NotFound
-from warmpath.observability import logger, metrics
+from warmpath.core.errors import InvalidInput, NotFound
+from warmpath.core.observability import logger, metrics
 
 from intake import web
 
@@ -158,8 +158,8 @@ def rate(person_id: str) -> Response[str]:
 def start_upload() -> Response[str]:
     """Open an import job and show a form that sends the file straight to S3 (presigned POST, 20 MB max)."""
     import boto3
-    from warmpath.config import get_settings
     from warmpath.contacts import MAX_BYTES
+    from warmpath.core.config import get_settings
     from warmpath.network import new_import_job
 
     found, _form = _connector_form()

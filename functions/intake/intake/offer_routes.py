@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
-from warmpath.errors import NotFound, TokenError
-from warmpath.observability import logger, metrics
+from warmpath.core.errors import NotFound, TokenError
+from warmpath.core.observability import logger, metrics
 from warmpath.tokens import Claims, verify
 
 from intake import web

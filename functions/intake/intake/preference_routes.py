@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
-from warmpath.errors import TokenError
-from warmpath.observability import logger
+from warmpath.core.errors import TokenError
+from warmpath.core.observability import logger
 from warmpath.tokens import verify
 
 from intake import web

@@ -8,8 +8,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
-from warmpath.errors import TokenError
-from warmpath.observability import metrics
+from warmpath.core.errors import TokenError
+from warmpath.core.observability import metrics
 from warmpath.tokens import verify
 
 from intake import service, web

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from warmpath import wiring
-from warmpath.errors import Conflict, Forbidden, InvalidInput
-from warmpath.observability import metrics
+from warmpath.core.errors import Conflict, Forbidden, InvalidInput
+from warmpath.core.observability import metrics
 
 from intake import service, web
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from warmpath.errors import Conflict, NotFound, TokenError, Unavailable, Unprocessable
+from warmpath.core.errors import Conflict, NotFound, TokenError, Unavailable, Unprocessable
 from warmpath.lifecycle import ASKABLE_STATUSES
 from warmpath.tokens import Claims, SigningKeys, verify
 
@@ -345,9 +345,9 @@ def record_outcome(
     ``once.DEFAULT_EXPIRY``, and drop the repeat), so a retry cannot lose the event and a click weeks later
     cannot count the meeting twice. Returns False when a different answer was recorded first.
     """
+    from warmpath.core.once import DEFAULT_EXPIRY
     from warmpath.events import OutcomeRecorded
     from warmpath.models import utcnow
-    from warmpath.once import DEFAULT_EXPIRY
 
     if outcome not in OUTCOME_LABELS:
         raise ValueError(f"outcome must be one of {', '.join(OUTCOME_LABELS)}")
@@ -360,7 +360,7 @@ def record_outcome(
             return True
     bus.publish(OutcomeRecorded(tenant=request.tenant, request_id=request.request_id, outcome=outcome))  # type: ignore[arg-type]
     if changed:
-        from warmpath.observability import metrics
+        from warmpath.core.observability import metrics
 
         metrics.add_metric(name=f"Outcome_{outcome}", unit="Count", value=1)
     return True

@@ -25,7 +25,7 @@ from urllib.parse import parse_qs
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from warmpath import wiring
-from warmpath.errors import Forbidden, InvalidInput, WarmpathError
+from warmpath.core.errors import Forbidden, InvalidInput, WarmpathError
 
 from intake.service import SESSION_TTL, SIGN_IN_ROLES
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
+from warmpath.core.observability import logger, metrics, tracer
 from warmpath.events import (
     AskAnswered,
     AskExpiryDue,
@@ -21,7 +22,6 @@ from warmpath.events import (
     TargetAccountFlagged,
     parse_event,
 )
-from warmpath.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path="id")

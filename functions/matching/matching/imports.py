@@ -29,8 +29,8 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
-from warmpath.config import IMPORT_PREFIX
-from warmpath.observability import logger, metrics, tracer
+from warmpath.core.config import IMPORT_PREFIX
+from warmpath.core.observability import logger, metrics, tracer
 
 if TYPE_CHECKING:
     from pynamodb.expressions.update import Action
@@ -69,7 +69,7 @@ class _OutOfTime(Exception):
 def run_import(job_id: str, data: bytes | Callable[[], bytes], invocation: Invocation | None = None) -> str:
     """Import one uploaded file into its job's network; returns the job's status when this invocation stops."""
     from warmpath.contacts import UnreadableFile, parse_contacts
-    from warmpath.errors import NotFound
+    from warmpath.core.errors import NotFound
     from warmpath.events import NetworkImported
     from warmpath.models import ImportJob, SkippedLine
     from warmpath.network import ChunkDone, import_in_chunks

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from warmpath.errors import NotFound
+from warmpath.core.errors import NotFound
+from warmpath.core.observability import logger
 from warmpath.events import (
     AskAnswered,
     AskCreated,
@@ -24,7 +25,6 @@ from warmpath.events import (
 )
 from warmpath.lifecycle import ASKABLE_STATUSES, OPEN_ASK_STATUSES, OPEN_STATUSES
 from warmpath.models import utcnow
-from warmpath.observability import logger
 from warmpath.pathfinding import digest_connectors, history_of
 from warmpath.ranking import RankingSettings, unavailable_reason
 from warmpath.repository import Repository

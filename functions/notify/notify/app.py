@@ -12,7 +12,9 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
-from warmpath.config import get_settings
+from warmpath.core.config import get_settings
+from warmpath.core.observability import logger, metrics, tracer
+from warmpath.core.once import OncePerContent
 from warmpath.events import (
     AskAnswered,
     AskAnsweredByEmail,
@@ -34,8 +36,6 @@ from warmpath.events import (
     TenantDigestDue,
     parse_event,
 )
-from warmpath.observability import logger, metrics, tracer
-from warmpath.once import OncePerContent
 
 
 def _dispatch(event: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
-from warmpath.observability import logger, metrics, tracer
+from warmpath.core.observability import logger, metrics, tracer
 
 
 def record_feedback(detail: dict[str, Any]) -> list[str]:

@@ -18,9 +18,9 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from warmpath.core.observability import logger
 from warmpath.events import DigestDue, EventBus, OfferMade, TenantDigestDue
 from warmpath.introductions import first_name
-from warmpath.observability import logger
 from warmpath.tokens import Claims, expiry, sign
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from warmpath import introductions
-from warmpath.config import Settings
+from warmpath.core.config import Settings
+from warmpath.core.observability import logger
 from warmpath.events import (
     AskAnswered,
     AskApproved,
@@ -36,7 +37,6 @@ from warmpath.lifecycle import OPEN_ASK_STATUSES
 from warmpath.mail import AllSuppressed, MailSender, OutgoingEmail
 from warmpath.mail_settings import MailSettings
 from warmpath.models import OUTCOMES, Ask, IntroRequest, Tenant
-from warmpath.observability import logger
 from warmpath.repository import Repository
 from warmpath.schedules import schedule_event, schedule_name
 from warmpath.tokens import Claims, SigningKeys, expiry, sign

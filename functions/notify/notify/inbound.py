@@ -23,7 +23,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes import SESEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
-from warmpath.observability import logger, metrics, tracer
+from warmpath.core.observability import logger, metrics, tracer
 
 INBOUND_PREFIX = "inbound/"
 UNROUTED_TENANT = "-"
@@ -93,7 +93,7 @@ def route_reply(message: Any, redelivery: bool = False) -> str | None:
     from email import message_from_bytes, policy
 
     import boto3
-    from warmpath.config import get_settings
+    from warmpath.core.config import get_settings
     from warmpath.network import new_import_job
 
     settings, repo = get_settings(), wiring.repository()
@@ -225,7 +225,7 @@ def answer_by_reply(message: Any, raw: bytes, address: Any, reply_id: str) -> st
     from datetime import UTC, datetime, timedelta
 
     from warmpath import introductions
-    from warmpath.errors import NotFound
+    from warmpath.core.errors import NotFound
     from warmpath.events import AskAnsweredByEmail, ReplyNeedsFollowUp
     from warmpath.inbound_mail import conclude
     from warmpath.mail_settings import MailSettings

@@ -20,9 +20,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from warmpath import wiring
-from warmpath.config import get_settings
-from warmpath.observability import logger, metrics, tracer
-from warmpath.once import OncePerContent
+from warmpath.core.config import get_settings
+from warmpath.core.observability import logger, metrics, tracer
+from warmpath.core.once import OncePerContent
 
 JOIN_TTL = timedelta(days=30)
 REMINDERS = (timedelta(days=3), timedelta(days=10))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from warmpath.config import get_settings
+from warmpath.core.config import get_settings
 
 DEFAULT_EXPIRY = timedelta(days=14)
 
