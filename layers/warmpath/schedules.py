@@ -44,9 +44,9 @@ def _at(when: datetime) -> str:
 
 def _create(name: str, when: datetime, target: dict[str, Any], client: Any = None) -> bool:
     """Create the schedule; False when one of that name exists (scheduled before)."""
-    import boto3
+    from warmpath import wiring
 
-    scheduler = client or boto3.client("scheduler")
+    scheduler = client or wiring.scheduler()
     settings = get_settings()
     target = {**target, "RoleArn": settings.scheduler_role_arn, "RetryPolicy": RETRY_POLICY}
     if settings.schedule_dlq_arn:

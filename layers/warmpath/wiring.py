@@ -66,6 +66,16 @@ def crm_http() -> Http:
     return _cache["crm_http"]  # type: ignore[no-any-return]
 
 
+def scheduler() -> Any:
+    """The EventBridge Scheduler client ``warmpath.schedules`` creates schedules with: one per container, not one
+    per schedule (building a boto3 client loads the service model: tens of ms each)."""
+    if "scheduler" not in _cache:
+        import boto3
+
+        _cache["scheduler"] = boto3.client("scheduler")
+    return _cache["scheduler"]
+
+
 def signing_keys() -> SigningKeys:
     # Not cached here: Powertools Parameters caches the document for five minutes, so a rotated key
     # is picked up without a redeploy.

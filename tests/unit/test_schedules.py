@@ -55,3 +55,27 @@ def test_without_a_schedule_dlq_the_schedule_has_none(aws: AwsWorld, monkeypatch
     schedules.schedule_event("ask-nodlq", datetime.now(UTC) + timedelta(days=1), _reminder(), client=scheduler)
 
     assert "DeadLetterConfig" not in scheduler.get_schedule(Name="ask-nodlq")["Target"]
+
+
+def test_schedules_share_one_scheduler_client_per_container(aws: AwsWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building a boto3 client loads the service model: a handler scheduling several things builds one."""
+    import boto3
+
+    schedules = _schedules()
+    built: list[str] = []
+    real_client = boto3.client
+
+    def counting_client(service: str, *args: object, **kwargs: object) -> object:
+        built.append(service)
+        return real_client(service, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(boto3, "client", counting_client)
+    when = datetime.now(UTC) + timedelta(days=1)
+    # When three things are scheduled with no client given
+    for name in ("ask-one", "ask-two", "ask-three"):
+        assert schedules.schedule_event(name, when, _reminder())
+    assert not schedules.schedule_event("ask-one", when, _reminder())  # the same name again: one schedule
+    # Then one scheduler client was built, and all three schedules exist
+    assert built.count("scheduler") == 1
+    names = {s["Name"] for s in aws_client("scheduler").list_schedules()["Schedules"]}
+    assert {"ask-one", "ask-two", "ask-three"} <= names
