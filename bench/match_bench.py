@@ -6,7 +6,7 @@ fixture is not what is measured), then every planted target is matched through `
 - ``matching.items_read_beyond_candidates``: DynamoDB items returned per match (counted from the responses
   through botocore's ``after-call`` events) minus two per candidate connector: its evidence (the tie to the
   target, or its aggregate at the organisation) and its tenant membership (the fatigue history, status and
-  sharing the ranking needs, which changes on every ask: README "Matching reads"). The bar is "two per
+  sharing the ranking needs, which changes on every ask: README "Why two items per candidate"). The bar is "two per
   candidate + a small constant", so the figure is the worst constant seen. Any Scan fails the bench.
 - ``matching.time``: a match's time over the same reads issued raw with a boto3 client (no models, no
   ranking) against the same backend in the same run.

@@ -135,7 +135,8 @@ class WarmpathItem(Model):
         the defaults again before deserialising each attribute the class declares, present or not: 50-70 us an
         item here, most of a large match's time beyond its raw reads. This keeps a per-class plan (the
         defaults, and the attributes by stored name) and deserialises only what the item holds.
-        ``tests/unit/test_models.py`` checks it against PynamoDB's own on every entity.
+        ``tests/integration/test_item_reading.py`` checks it against PynamoDB's own on every entity. The two
+        descriptor-or-dict branches are inlined on purpose: this runs for every item read.
         """
         if data is None:
             raise ValueError("Received no data to construct object")
